@@ -1,0 +1,37 @@
+# Sổ đăng ký OCOP — the two front-door commands are `make build` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+OCOP := $(VENV)/bin/ocop
+STAMP := $(VENV)/.installed
+
+.PHONY: build test validate bench fuzz install lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || "$$(tools/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+validate: $(STAMP)
+	$(OCOP) validate
+
+build: $(STAMP)
+	$(OCOP) build
+
+test: $(STAMP)
+	$(PY) -m ruff check tools tests
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m ocop.bench
+
+fuzz: $(STAMP)
+	$(PY) -m ocop.fuzz --cases 5000
+
+lint: $(STAMP)
+	$(PY) -m ruff check tools tests
+
+clean:
+	rm -rf build

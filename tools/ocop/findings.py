@@ -1,0 +1,111 @@
+"""Findings and the rule catalogue.
+
+Every check reports through a rule registered here, so each rule has a stable ID, a severity,
+a Vietnamese title and an example that the generated rules page publishes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str
+    summary: str
+    example: str = ""
+    fix: str = ""
+    family: str = ""
+
+
+@dataclass(frozen=True)
+class Related:
+    file: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    related: list[Related] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+            "related": [r.__dict__ for r in self.related],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        related = [Related(**r) for r in data.get("related", [])]
+        return cls(**{**data, "related": related})
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.rule)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    id: str,
+    severity: Severity,
+    title: str,
+    summary: str,
+    example: str = "",
+    fix: str = "",
+    family: str = "",
+) -> Rule:
+    """Register a rule once, at import time of the module that checks it."""
+    if id in RULES:
+        raise ValueError(f"rule {id} registered twice")
+    registered = Rule(id, severity, title, summary, example, fix, family)
+    RULES[id] = registered
+    return registered
+
+
+def make(
+    rule_id: str,
+    file: str,
+    line: int,
+    column: int,
+    message: str,
+    hint: str = "",
+    related: list[Related] | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """Create a finding for a registered rule (its severity unless overridden)."""
+    registered = RULES[rule_id]
+    return Finding(
+        rule=rule_id,
+        severity=severity or registered.severity,
+        file=file,
+        line=line,
+        column=column,
+        message=message,
+        hint=hint or registered.fix,
+        related=related or [],
+    )
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)

@@ -1,0 +1,168 @@
+"""The in-memory index of every record, built once and shared by checks, site, documents and commands."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .load import Document
+
+KIND_FOLDERS = {
+    "producers": "producer",
+    "products": "product",
+    "decisions": "decision",
+    "certificates": "certificate",
+    "evaluations": "evaluation",
+}
+FOLDER_OF_KIND = {kind: folder for folder, kind in KIND_FOLDERS.items()}
+YEARLY_KINDS = {"decision", "certificate", "evaluation"}
+KINDS = ("producer", "product", "decision", "certificate", "evaluation", "plan")
+CENTRAL = "trung-uong"
+MEDIA_FOLDER = "media"
+PROVINCES_FILE = "registry/provinces.yaml"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a file sits, as parsed from its path: what the layout says the record must be."""
+
+    relpath: str
+    kind: str | None  # None: the path is not a valid record location
+    province_folder: str | None = None
+    year_folder: str | None = None
+
+    @property
+    def stem(self) -> str:
+        return self.relpath.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def classify(relpath: str) -> Location:
+    """Map a repository-relative path to the record kind its place in the layout implies."""
+    parts = relpath.split("/")
+    if not relpath.endswith(".yaml"):
+        return Location(relpath, None)
+    if parts[0] == "plans" and len(parts) == 2:
+        return Location(relpath, "plan")
+    if parts[0] != "registry" or len(parts) < 4:
+        return Location(relpath, None)
+    province, folder = parts[1], parts[2]
+    kind = KIND_FOLDERS.get(folder)
+    if kind is None:
+        return Location(relpath, None, province)
+    if kind in YEARLY_KINDS:
+        if len(parts) != 5:
+            return Location(relpath, None, province)
+        return Location(relpath, kind, province, parts[3])
+    if len(parts) != 4:
+        return Location(relpath, None, province)
+    return Location(relpath, kind, province)
+
+
+@dataclass
+class Record:
+    kind: str
+    id: str
+    data: dict[str, Any]
+    doc: Document
+    location: Location
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def locate(self, *keypath: Any, at_key: bool = False) -> tuple[int, int]:
+        return self.doc.locate(keypath, at_key=at_key)
+
+
+@dataclass
+class Registry:
+    root: Path
+    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    duplicates: list[tuple[Record, Record]] = field(default_factory=list)
+    provinces: list[dict] = field(default_factory=list)
+    provinces_doc: Document | None = None
+    # derived indexes, filled by index()
+    certificates_of_product: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    products_of_producer: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    superseded_by: dict[str, Record] = field(default_factory=dict)
+    revoked_by: dict[str, tuple[Record, dict]] = field(default_factory=dict)
+    evaluations_of_product: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, record: Record) -> None:
+        existing = self.find(record.id)
+        if existing is not None:
+            self.duplicates.append((existing, record))
+            return
+        self.records[record.kind][record.id] = record
+
+    def find(self, record_id: str) -> Record | None:
+        for by_id in self.records.values():
+            if record_id in by_id:
+                return by_id[record_id]
+        return None
+
+    def get(self, kind: str, record_id: Any) -> Record | None:
+        return self.records[kind].get(record_id) if isinstance(record_id, str) else None
+
+    def all(self, kind: str) -> list[Record]:
+        return list(self.records[kind].values())
+
+    def province_slugs(self) -> set[str]:
+        return {p["slug"] for p in self.provinces if isinstance(p, dict) and "slug" in p}
+
+    def province(self, slug: str) -> dict | None:
+        return next((p for p in self.provinces if p.get("slug") == slug), None)
+
+    def index(self) -> None:
+        """Build the reverse links (certificate history, supersession, revocation) once."""
+        for cert in self.all("certificate"):
+            self.certificates_of_product[cert.get("product")].append(cert)
+            prev = cert.get("supersedes")
+            if isinstance(prev, str):
+                self.superseded_by[prev] = cert
+        for product in self.all("product"):
+            self.products_of_producer[product.get("producer")].append(product)
+        for evaluation in self.all("evaluation"):
+            self.evaluations_of_product[evaluation.get("product")].append(evaluation)
+        for decision in self.all("decision"):
+            if decision.get("type") != "revocation":
+                continue
+            for entry in decision.get("entries") or []:
+                if isinstance(entry, dict) and isinstance(entry.get("certificate"), str):
+                    self.revoked_by[entry["certificate"]] = (decision, entry)
+        for certs in self.certificates_of_product.values():
+            certs.sort(key=lambda c: (str(c.get("valid_from") or ""), c.id))
+
+
+def discover(root: Path) -> tuple[list[str], list[str]]:
+    """Repository-relative paths of every file under registry/ and plans/, and of symlinks there.
+
+    Symlinks are reported, never followed: a link could point outside the repository.
+    """
+    files: list[str] = []
+    links: list[str] = []
+    for top in ("registry", "plans"):
+        base = root / top
+        if not base.is_dir():
+            continue
+        stack = [base]
+        while stack:
+            folder = stack.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    rel = Path(entry.path).relative_to(root).as_posix()
+                    if entry.is_symlink():
+                        links.append(rel)
+                    elif entry.is_dir():
+                        stack.append(Path(entry.path))
+                    elif entry.is_file():
+                        files.append(rel)
+    files.sort()
+    links.sort()
+    return files, links

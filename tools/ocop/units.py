@@ -1,0 +1,141 @@
+"""Administrative units, current (2025) and legacy (2004 code list), and their successors.
+
+A thin layer over the `vietnam-provinces` package, which ships both code lists and the official
+2025 conversion tables. A unit reference in a record is `{level, code, version, name}`; the code
+alone is ambiguous across the reform (82 was Tiền Giang, is now Đồng Tháp), the pair is not.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
+from vietnam_provinces import _province_conversion_2025 as province_conversion
+from vietnam_provinces import _ward_conversion_2025 as ward_conversion
+from vietnam_provinces.legacy import base as legacy
+from vietnam_provinces.legacy.codes import DistrictCode as LegacyDistrictCode
+from vietnam_provinces.legacy.codes import ProvinceCode as LegacyProvinceCode
+from vietnam_provinces.legacy.codes import WardCode as LegacyWardCode
+
+REFORM_DATE = "2025-07-01"
+
+
+@dataclass(frozen=True)
+class Unit:
+    level: str  # province | district | ward
+    code: str
+    version: str  # "2004" | "2025"
+    name: str
+    province_code: str  # the code of the province it belongs to, same version
+
+
+def _code(number: int, level: str) -> str:
+    return str(number).zfill({"province": 2, "district": 3, "ward": 5}[level])
+
+
+@functools.cache
+def lookup(level: str, code: str, version: str) -> Unit | None:
+    """The unit with this code in this code list, or None if the code does not exist there."""
+    try:
+        number = int(code)
+    except ValueError:
+        return None
+    try:
+        if version == "2025":
+            if level == "province":
+                p = Province.from_code(ProvinceCode(number))
+                return Unit(level, _code(number, level), version, p.name, _code(number, "province"))
+            if level == "ward":
+                w = Ward.from_code(WardCode(number))
+                return Unit(level, _code(number, level), version, w.name, _code(int(w.province_code), "province"))
+            return None  # no district level after the reform
+        if level == "province":
+            lp = legacy.Province.from_code(LegacyProvinceCode(number))
+            return Unit(level, _code(number, level), version, lp.name, _code(number, "province"))
+        if level == "district":
+            d = legacy.District.from_code(LegacyDistrictCode(number))
+            return Unit(level, _code(number, level), version, d.name, _code(int(d.province_code), "province"))
+        if level == "ward":
+            lw = legacy.Ward.from_code(LegacyWardCode(number))
+            return Unit(level, _code(number, level), version, lw.name, _code(int(lw.province_code), "province"))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def resolve(ref: dict) -> Unit | None:
+    return lookup(ref.get("level", ""), ref.get("code", ""), ref.get("version", ""))
+
+
+@functools.cache
+def successor_province(province_code: str, version: str) -> str | None:
+    """The 2025 province code a province of either code list rolls up into.
+
+    A legacy province split between several new ones (rare) rolls up where most of its wards went.
+    """
+    if version == "2025":
+        return province_code if lookup("province", province_code, "2025") else None
+    entry = province_conversion.OLD_TO_NEW.get(int(province_code))
+    if entry is None:
+        return None
+    if len(entry.new_provinces) == 1:
+        return _code(entry.new_provinces[0].code, "province")
+    counts: Counter[int] = Counter()
+    for old_ward, new_entry in ward_conversion.OLD_TO_NEW.items():
+        del old_ward
+        for new in new_entry.new_wards:
+            if new_entry.old_ward.province_code == int(province_code):
+                counts[new.province_code] += 1
+    return _code(counts.most_common(1)[0][0], "province") if counts else None
+
+
+def rolls_up_to(ref: dict) -> str | None:
+    """The 2025 province code any unit reference (province, district or ward) belongs to now."""
+    unit = resolve(ref)
+    if unit is None:
+        return None
+    if unit.version == "2004" and unit.level == "ward":
+        entry = ward_conversion.OLD_TO_NEW.get(int(unit.code))
+        if entry and entry.new_wards:
+            return _code(entry.new_wards[0].province_code, "province")
+    return successor_province(unit.province_code, unit.version)
+
+
+def legacy_provinces_of(code_2025: str) -> list[str]:
+    """2004 province codes that rolled up into this 2025 province (itself included when reused)."""
+    entry = province_conversion.NEW_TO_OLD.get(int(code_2025))
+    return [_code(ref.code, "province") for ref in entry.old_provinces] if entry else []
+
+
+def current_provinces() -> list[Unit]:
+    return [lookup("province", _code(int(p.code), "province"), "2025") for p in Province.iter_all()]  # type: ignore[misc]
+
+
+def wards_of(code_2025: str) -> list[Unit]:
+    return [
+        Unit("ward", _code(int(w.code), "ward"), "2025", w.name, code_2025)
+        for w in Ward.iter_by_province(ProvinceCode(int(code_2025)))
+    ]
+
+
+_PREFIXES = re.compile(r"^(tỉnh|thành phố|tp\.?|thị xã|quận|huyện|xã|phường|thị trấn|đặc khu)\s+", re.I)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, đ→d: for comparing names and for search."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if unicodedata.category(c) != "Mn").lower().strip()
+
+
+def same_name(given: str, official: str) -> bool:
+    """Names match ignoring case, accents and the unit-type prefix ("Tỉnh", "Thành phố", …)."""
+    strip = lambda s: fold(_PREFIXES.sub("", s.strip()))  # noqa: E731
+    return strip(given) == strip(official)
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(_PREFIXES.sub("", name))).strip("-")
