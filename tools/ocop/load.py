@@ -174,8 +174,8 @@ class Document:
         node = self._compose()
         if node is None:
             return (1, 1)
-        for part in keypath:
-            child = _child(node, part, at_key)
+        for i, part in enumerate(keypath):
+            child = _child(node, part, at_key and i == len(keypath) - 1)
             if child is None:
                 break
             node = child
@@ -255,6 +255,8 @@ def _parse(raw: bytes, doc: Document) -> Any:
         raise LoadError("YAML-SYNTAX", f"Lỗi cú pháp YAML: {err}", 1, 1) from None
     except RecursionError:
         raise LoadError("YAML-DEPTH", f"Hồ sơ lồng nhau quá {MAX_DEPTH} cấp.", 1, 1) from None
+    if data is None:
+        raise LoadError("YAML-EMPTY", "Tệp không có nội dung (chỉ có chú thích hoặc khoảng trắng).", 1, 1)
     if not isinstance(data, dict):
         kind = "danh sách" if isinstance(data, list) else "một giá trị đơn"
         raise LoadError("RECORD-NOT-MAPPING", f"Nội dung tệp là {kind}, không phải các cặp «trường: giá trị».", 1, 1)

@@ -1,0 +1,81 @@
+"""End-to-end: the installed `ocop` command on the shipped registry and on fixture trees."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, REPO, tree_digest
+
+OCOP = [sys.executable, "-m", "ocop.cli"]
+
+
+def ocop(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*OCOP, *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})},
+                          timeout=300)
+
+
+def test_shipped_registry_validates_and_is_not_modified() -> None:
+    before = tree_digest(REPO / "registry")
+    result = ocop("validate", "--no-cache")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert result.stdout.strip().splitlines()[-1].startswith("ĐẠT:")
+    assert tree_digest(REPO / "registry") == before
+
+
+def test_json_output_on_a_broken_tree_has_positions(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    shutil.copytree(FIXTURES / "core" / "valid", root)
+    cert = root / "registry/hai-phong/certificates/2024/cn-hai-phong-2024-0001.yaml"
+    cert.write_text(cert.read_text("utf-8").replace("star: 3", "star: '3'"), "utf-8")
+    result = ocop("--root", str(root), "validate", "--format", "json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)
+    schema = [f for f in findings if f["rule"] == "SCHEMA"]
+    assert schema and schema[0]["line"] == 8 and schema[0]["file"].endswith("cn-hai-phong-2024-0001.yaml")
+
+
+def test_usage_error_exits_2() -> None:
+    assert ocop("validate", "--format", "xml").returncode == 2
+    assert ocop("khong-co-lenh").returncode == 2
+
+
+def test_changed_since_reports_only_changed_files(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "core" / "valid", root)
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run([*git, "add", "."], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=root, check=True)
+    product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    product.write_text(product.read_text("utf-8").replace("name: Vải", "ten: Vải"), "utf-8")
+    producer = root / "registry/hai-phong/producers/ct-hai-phong-0001.yaml"
+    producer.write_text(producer.read_text("utf-8") + "extra_field: 1\n", "utf-8")
+    subprocess.run([*git, "commit", "-qam", "change"], cwd=root, check=True)
+    subprocess.run([*git, "checkout", "-q", "-b", "pr"], cwd=root, check=True)
+    product.write_text(product.read_text("utf-8") + "bad_key: 2\n", "utf-8")
+    result = ocop("--root", str(root), "validate", "--format", "json", "--changed-since", "HEAD")
+    files = {f["file"] for f in json.loads(result.stdout)}
+    assert files == {"registry/hai-phong/products/sp-hai-phong-0001.yaml"}
+    assert result.returncode == 1
+
+
+def test_warm_cache_gives_the_same_verdict(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    shutil.copytree(FIXTURES / "core" / "valid", root)
+    (root / "registry/hai-phong/products/sp-hai-phong-0001.yaml").write_text("id: [\n", "utf-8")
+    cold = ocop("--root", str(root), "validate", "--format", "json")
+    assert (root / "build/cache/validate.marshal").is_file()
+    warm = ocop("--root", str(root), "validate", "--format", "json")
+    assert cold.returncode == warm.returncode == 1
+    assert json.loads(cold.stdout) == json.loads(warm.stdout)
+
+
+def test_internal_error_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    result = ocop("--root", str(tmp_path / "khong-ton-tai"), "validate")
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (0, 2)

@@ -1,0 +1,118 @@
+"""The strict loader: safe, bounded, positioned, and never re-typing values YAML 1.1 would."""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+
+import pytest
+
+from ocop.load import MAX_FILE_BYTES, load_document
+
+
+def load(tmp_path: Path, content: str | bytes):
+    path = tmp_path / "x.yaml"
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return load_document(path, "x.yaml")
+
+
+def rules(doc) -> list[str]:
+    return [f.rule for f in doc.findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("code: 010", "010"),
+        ("code: 0884683755", "0884683755"),
+        ("answer: no", "no"),
+        ("switch: on", "on"),
+        ("time: 24:00", "24:00"),
+        ("date: 2024-02-30", "2024-02-30"),
+        ("date: 2024-13-01", "2024-13-01"),
+        ("number: 1e3", "1e3"),
+        ("hex: 0x1F", "0x1F"),
+    ],
+)
+def test_yaml_11_traps_stay_strings(tmp_path: Path, text: str, expected: str) -> None:
+    doc = load(tmp_path, text + "\n")
+    assert doc.findings == []
+    assert next(iter(doc.data.values())) == expected
+
+
+def test_plain_scalars_keep_core_types(tmp_path: Path) -> None:
+    doc = load(tmp_path, "a: 12\nb: 64.5\nc: true\nd: null\ne: -3\n")
+    assert doc.data == {"a": 12, "b": 64.5, "c": True, "d": None, "e": -3}
+
+
+def test_billion_laughs_is_refused_fast_and_small(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 12):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 9)}]")
+    start, rss = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    doc = load(tmp_path, "\n".join(lines) + "\n")
+    elapsed = time.perf_counter() - start
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
+    assert rules(doc) == ["YAML-ALIAS"]
+    assert doc.findings[0].line == 2  # the first alias, not the anchor
+    assert elapsed < 1.0 and grown_mb < 200
+
+
+def test_oversized_file_is_refused_without_parsing(tmp_path: Path) -> None:
+    doc = load(tmp_path, "note: " + "x" * (10 * 1024 * 1024) + "\n")
+    assert rules(doc) == ["FILE-SIZE"]
+    assert MAX_FILE_BYTES < 10 * 1024 * 1024
+
+
+def test_nfd_is_normalised_with_a_warning_naming_the_field(tmp_path: Path) -> None:
+    doc = load(tmp_path, "id: a\nstory: Ca\u0300 phe\u0302\n")
+    assert doc.data["story"] == "Cà phê"
+    assert rules(doc) == ["TEXT-NFC"]
+    assert "story" in doc.findings[0].message and doc.findings[0].line == 2
+
+
+def test_bom_is_stripped_with_a_warning(tmp_path: Path) -> None:
+    doc = load(tmp_path, b"\xef\xbb\xbfid: a\n")
+    assert doc.data == {"id": "a"} and rules(doc) == ["YAML-BOM"]
+
+
+@pytest.mark.parametrize(
+    ("content", "rule", "line"),
+    [
+        ("a: 1\nb:\n  c: 1\n  c: 2\n", "YAML-DUPLICATE-KEY", 4),
+        ("a:\n\tb: 1\n", "YAML-TAB", 2),
+        ("a: !!python/object:os.system x\n", "YAML-TAG", 1),
+        ("a: !!binary aGVsbG8=\n", "YAML-TAG", 1),
+        ("a: !!set {x}\n", "YAML-TAG", 1),
+        ("- 1\n- 2\n", "RECORD-NOT-MAPPING", 1),
+        ("just a scalar\n", "RECORD-NOT-MAPPING", 1),
+        ("", "YAML-EMPTY", 1),
+        ("  \n# only a comment\n", "YAML-EMPTY", 1),
+        ("a: 1\n---\nb: 2\n", "YAML-SYNTAX", 2),
+        ('"key\\x01": 1\n', "TEXT-CONTROL", 1),
+        ("a: [1, 2\n", "YAML-SYNTAX", 2),
+        ("true: 1\n", "YAML-KEY", 1),
+        ("a: " + "[" * 100 + "]" * 100 + "\n", "YAML-DEPTH", 1),
+    ],
+)
+def test_bad_input_becomes_one_positioned_finding(tmp_path: Path, content: str, rule: str, line: int) -> None:
+    doc = load(tmp_path, content)
+    assert doc.data is None
+    assert rules(doc) == [rule]
+    assert doc.findings[0].line == line
+
+
+def test_latin1_file_points_at_the_bad_byte(tmp_path: Path) -> None:
+    doc = load(tmp_path, "id: a\nname: H\xe0 N\xf4i\n".encode("latin-1"))
+    assert rules(doc) == ["YAML-ENCODING"]
+    assert (doc.findings[0].line, doc.findings[0].column) == (2, 8)
+
+
+def test_locate_finds_nested_values_and_keys(tmp_path: Path) -> None:
+    doc = load(tmp_path, "id: a\naddress:\n  ward:\n    code: '1'\nlist:\n  - x\n  - y\n")
+    assert doc.locate(("address", "ward", "code")) == (4, 11)
+    assert doc.locate(("address", "ward", "code"), at_key=True) == (4, 5)
+    assert doc.locate(("list", 1)) == (7, 5)
+    assert doc.locate(("address", "missing")) == (3, 3)  # nearest existing parent
