@@ -48,6 +48,11 @@ class Parts(Protocol):
 
 # --- shared text pieces -------------------------------------------------------------------
 
+def doc_title(plan: Plan) -> str:
+    """'KẾ HOẠCH' for plans; generated reports set document_type (e.g. 'Báo cáo')."""
+    return plan.get("document_type", "Kế hoạch").upper()
+
+
 def recipient_lines(plan: Plan) -> list[str]:
     lines = []
     for r in plan["recipients"]:
@@ -200,7 +205,7 @@ class DocxParts:
         return [ast.table([0.38, 0.62], None, [[left, right], second])]
 
     def title(self, plan: Plan) -> list[Node]:
-        return [ast.styled_para("OCOP Title", "KẾ HOẠCH"), ast.styled_para("OCOP Subject", plan["title"]),
+        return [ast.styled_para("OCOP Title", doc_title(plan)), ast.styled_para("OCOP Subject", plan["title"]),
                 ast.styled_para("OCOP Rule", " ")]
 
     def signature(self, plan: Plan) -> list[Node]:
@@ -250,7 +255,7 @@ class TypstParts:
         return [ast.raw("typst", call)]
 
     def title(self, plan: Plan) -> list[Node]:
-        return [ast.raw("typst", f"#plan-title({_lit('KẾ HOẠCH')}, {_lit(plan['title'])})")]
+        return [ast.raw("typst", f"#plan-title({_lit(doc_title(plan))}, {_lit(plan['title'])})")]
 
     def signature(self, plan: Plan) -> list[Node]:
         lines, signer = signature_lines(plan)

@@ -106,7 +106,8 @@ def date_text(plan: Plan) -> str:
 def reference_line(plan: Plan) -> str:
     """The '(Kèm theo Kế hoạch số … ngày … của …)' line of an appendix."""
     issuer = issuer_long_name(plan["issuer"]["name"])
-    return f"(Kèm theo Kế hoạch số {number_text(plan)} ngày {date_text(plan)} của {issuer})"
+    kind = plan.get("document_type", "Kế hoạch")
+    return f"(Kèm theo {kind} số {number_text(plan)} ngày {date_text(plan)} của {issuer})"
 
 
 def legal_basis_line(basis: dict[str, Any], last: bool) -> str:
