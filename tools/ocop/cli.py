@@ -18,6 +18,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 # Modules that add subcommands: each has add_parser(subparsers) setting `func` on its parser.
 COMMAND_MODULES = [
     "ocop.commands",
+    "ocop.synth",
     "ocop.scoring_cli",
     "ocop.documents.cli",
     "ocop.site.cli",

@@ -96,67 +96,95 @@ _add("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]) 
 _add("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789")
 _add("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", "-+0123456789.")
 
-_ALLOWED_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
-}
+STR, INT, FLOAT, BOOL, NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
+SEQ, MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_TRUE = frozenset(("true", "True", "TRUE"))
 
 
-class _StrictConstructor(yaml.constructor.SafeConstructor):
-    yaml_constructors: ClassVar[dict] = {
-        tag: fn for tag, fn in yaml.constructor.SafeConstructor.yaml_constructors.items() if tag in _ALLOWED_TAGS
-    }
+class StrictLoader(yaml.cyaml.CParser, _StrictResolver):  # type: ignore[misc]
+    """libyaml parses and composes (in C); `_Builder` turns nodes into plain data (in Python)."""
 
-    def construct_document(self, node: yaml.Node) -> Any:
-        self._seen_nodes: set[int] = set()
-        self._depth = 0
-        return super().construct_document(node)
+    _table = _StrictResolver.yaml_implicit_resolvers
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if id(node) in self._seen_nodes:
-            raise LoadError("YAML-ALIAS", "Dùng bí danh YAML (*…) để lặp lại một giá trị.",
-                            node.start_mark.line + 1, node.start_mark.column + 1)
-        self._seen_nodes.add(id(node))
-        if node.tag not in _ALLOWED_TAGS:
-            raise LoadError("YAML-TAG", f"Thẻ YAML «{node.tag}» không được phép.",
-                            node.start_mark.line + 1, node.start_mark.column + 1)
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise LoadError("YAML-DEPTH", f"Hồ sơ lồng nhau quá {MAX_DEPTH} cấp.",
-                                node.start_mark.line + 1, node.start_mark.column + 1)
-            return super().construct_object(node, deep=True)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        mapping: dict = {}
-        first_seen: dict[Any, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise LoadError("YAML-KEY", f"Tên trường «{key_node.value}» phải là chữ.",
-                                key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                "Đặt tên trường trong ngoặc kép hoặc dùng tên trong lược đồ.")
-            if key in first_seen:
-                first = first_seen[key].start_mark.line + 1
-                raise LoadError("YAML-DUPLICATE-KEY", f"Trường «{key}» bị lặp (đã có ở dòng {first}).",
-                                key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                f"Giữ một dòng «{key}: …» và xóa dòng còn lại.")
-            first_seen[key] = key_node
-            mapping[key] = self.construct_object(value_node, deep=True)
-        return mapping
-
-
-for _tag in ("tag:yaml.org,2002:map",):
-    _StrictConstructor.add_constructor(_tag, _StrictConstructor.construct_yaml_map)
-
-
-class StrictLoader(yaml.cyaml.CParser, _StrictConstructor, _StrictResolver):  # type: ignore[misc]
     def __init__(self, stream: str | bytes) -> None:
         yaml.cyaml.CParser.__init__(self, stream)
-        _StrictConstructor.__init__(self)
         _StrictResolver.__init__(self)
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        """The resolver's answer without its path-resolver machinery (called once per node, from C)."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self._table.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return STR
+        return SEQ if kind is yaml.SequenceNode else MAP
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Plain data from a composed node tree: refuses aliases, duplicate keys, non-core tags, control
+    characters and excessive depth; NFC-normalises text and remembers where it had to."""
+
+    def __init__(self, scalar_keys: bool = False) -> None:
+        self.scalar_keys = scalar_keys  # package data may key tables by star (3, 4, 5); records may not
+        self.seen: set[int] = set()
+        self.nfd: list[tuple[yaml.Node, str]] = []
+
+    def build(self, node: yaml.Node, depth: int = 0, key: str = "") -> Any:
+        if id(node) in self.seen:
+            raise LoadError("YAML-ALIAS", "Dùng bí danh YAML (*…) để lặp lại một giá trị.", *_mark(node))
+        self.seen.add(id(node))
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, tag, key)
+        if depth >= MAX_DEPTH:
+            raise LoadError("YAML-DEPTH", f"Hồ sơ lồng nhau quá {MAX_DEPTH} cấp.", *_mark(node))
+        if tag == MAP and isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if tag == SEQ and isinstance(node, yaml.SequenceNode):
+            return [self.build(item, depth + 1, key) for item in node.value]
+        raise LoadError("YAML-TAG", f"Thẻ YAML «{tag}» không được phép.", *_mark(node))
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict:
+        out: dict[str, Any] = {}
+        first: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if self.scalar_keys and key_node.tag == INT and isinstance(key_node, yaml.ScalarNode):
+                key: Any = int(key_node.value)
+            elif key_node.tag != STR or not isinstance(key_node, yaml.ScalarNode):
+                raise LoadError("YAML-KEY", f"Tên trường «{getattr(key_node, 'value', '?')}» phải là chữ.",
+                                *_mark(key_node), "Đặt tên trường trong ngoặc kép hoặc dùng tên trong lược đồ.")
+            else:
+                key = self._scalar(key_node, STR, "")
+            if key in first:
+                raise LoadError("YAML-DUPLICATE-KEY", f"Trường «{key}» bị lặp (đã có ở dòng {_mark(first[key])[0]}).",
+                                *_mark(key_node), f"Giữ một dòng «{key}: …» và xóa dòng còn lại.")
+            first[key] = key_node
+            out[key] = self.build(value_node, depth + 1, key)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, tag: str, key: str) -> Any:
+        value = node.value
+        if tag == STR:
+            if node.style == '"' and CONTROL_CHARS.search(value):  # only escapes can smuggle them in
+                raise LoadError("TEXT-CONTROL", f"Trường «{key or value!r}» chứa ký tự điều khiển.", *_mark(node))
+            if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+                self.nfd.append((node, key))
+                return unicodedata.normalize("NFC", value)
+            return value
+        if tag == INT:
+            return int(value)
+        if tag == FLOAT:
+            return float(value)
+        if tag == BOOL:
+            return value in _TRUE
+        if tag == NULL:
+            return None
+        raise LoadError("YAML-TAG", f"Thẻ YAML «{tag}» không được phép.", *_mark(node))
 
 
 @dataclass
@@ -235,12 +263,14 @@ def _parse(raw: bytes, doc: Document) -> Any:
         doc.findings.append(make("YAML-BOM", doc.path, 1, 1, "Tệp bắt đầu bằng BOM (UTF-8 with BOM)."))
     if not text.strip():
         raise LoadError("YAML-EMPTY", "Tệp rỗng.", 1, 1)
+    builder = _Builder()
     try:
         loader = StrictLoader(text)
         try:
-            data = loader.get_single_data()
+            root = loader.get_single_node()
         finally:
             loader.dispose()
+        data = builder.build(root) if root is not None else None
     except LoadError as err:
         if err.rule_id == "YAML-ALIAS":
             err.line, err.column = _first_alias(text) or (err.line, err.column)
@@ -260,7 +290,13 @@ def _parse(raw: bytes, doc: Document) -> Any:
     if not isinstance(data, dict):
         kind = "danh sách" if isinstance(data, list) else "một giá trị đơn"
         raise LoadError("RECORD-NOT-MAPPING", f"Nội dung tệp là {kind}, không phải các cặp «trường: giá trị».", 1, 1)
-    return _clean_text(data, doc)
+    if builder.nfd:
+        doc._root = root  # positions are at hand: keep them for the schema check of this file
+        node, _ = builder.nfd[0]
+        names = ", ".join(dict.fromkeys(key or "(giá trị)" for _, key in builder.nfd[:5]))
+        doc.findings.append(make("TEXT-NFC", doc.path, *_mark(node),
+                                 f"Văn bản dạng tổ hợp (NFD) ở trường: {names}; đã chuẩn hóa về NFC."))
+    return data
 
 
 def _syntax_error(err: yaml.MarkedYAMLError, text: str) -> LoadError:
@@ -315,41 +351,6 @@ def _vi_problem(problem: str) -> str:
     return problem
 
 
-def _clean_text(data: Any, doc: Document) -> Any:
-    """NFC-normalise every string; report the first NFD field and any control character."""
-    nfd_paths: list[tuple] = []
-
-    def walk(value: Any, path: tuple) -> Any:
-        if isinstance(value, str):
-            if CONTROL_CHARS.search(value):
-                line, column = doc.locate(path)
-                raise LoadError("TEXT-CONTROL", f"Trường «{_dotted(path)}» chứa ký tự điều khiển.", line, column)
-            if not value.isascii() and not unicodedata.is_normalized("NFC", value):
-                nfd_paths.append(path)
-                return unicodedata.normalize("NFC", value)
-            return value
-        if isinstance(value, dict):
-            out = {}
-            for key, item in value.items():
-                if CONTROL_CHARS.search(key):
-                    line, column = doc.locate(path)
-                    raise LoadError("TEXT-CONTROL", f"Tên trường {key!r} chứa ký tự điều khiển.", line, column)
-                clean_key = key if key.isascii() else unicodedata.normalize("NFC", key)
-                out[clean_key] = walk(item, (*path, key))
-            return out
-        if isinstance(value, list):
-            return [walk(item, (*path, i)) for i, item in enumerate(value)]
-        return value
-
-    cleaned = walk(data, ())
-    if nfd_paths:
-        line, column = doc.locate(nfd_paths[0])
-        names = ", ".join(_dotted(p) for p in nfd_paths[:5])
-        doc.findings.append(make("TEXT-NFC", doc.path, line, column,
-                                 f"Văn bản dạng tổ hợp (NFD) ở trường: {names}; đã chuẩn hóa về NFC."))
-    return cleaned
-
-
 def _dotted(path: tuple | list) -> str:
     out = ""
     for part in path:
@@ -358,3 +359,13 @@ def _dotted(path: tuple | list) -> str:
 
 
 dotted = _dotted
+
+
+def parse_yaml(text: str) -> Any:
+    """Strictly parse trusted YAML text (package data such as criteria sets); raises LoadError."""
+    loader = StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return _Builder(scalar_keys=True).build(root) if root is not None else None

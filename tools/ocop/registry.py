@@ -143,24 +143,24 @@ class Registry:
 def discover(root: Path) -> tuple[list[str], list[str]]:
     """Repository-relative paths of every file under registry/ and plans/, and of symlinks there.
 
-    Symlinks are reported, never followed: a link could point outside the repository.
+    Symlinks are reported, never followed: a link could point outside the repository. Plain string
+    paths, not pathlib: at national scale pathlib's overhead was most of the discovery time.
     """
     files: list[str] = []
     links: list[str] = []
     for top in ("registry", "plans"):
-        base = root / top
-        if not base.is_dir():
+        if not (root / top).is_dir():
             continue
-        stack = [base]
+        stack = [top]
         while stack:
-            folder = stack.pop()
-            with os.scandir(folder) as entries:
+            rel_folder = stack.pop()
+            with os.scandir(os.path.join(root, rel_folder)) as entries:
                 for entry in entries:
-                    rel = Path(entry.path).relative_to(root).as_posix()
+                    rel = f"{rel_folder}/{entry.name}"
                     if entry.is_symlink():
                         links.append(rel)
                     elif entry.is_dir():
-                        stack.append(Path(entry.path))
+                        stack.append(rel)
                     elif entry.is_file():
                         files.append(rel)
     files.sort()

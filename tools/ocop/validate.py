@@ -19,7 +19,7 @@ from pathlib import Path
 from . import checks
 from .checks import schema as schema_check
 from .findings import Finding, has_errors, make, rule
-from .load import Document, load_document
+from .load import MAX_FILE_BYTES, Document, load_document
 from .registry import PROVINCES_FILE, Record, Registry, classify, discover
 
 LAYOUT_PATH = rule("LAYOUT-PATH", "error", "Tệp đặt sai chỗ",
@@ -63,38 +63,54 @@ def _per_file_batch(args: tuple[str, list[tuple[str, bytes]]]) -> list[tuple[str
 
 
 def _fingerprint(root: Path) -> str:
-    """Changes when schemas or checking code change, so the cache never serves a stale verdict."""
+    """Changes when schemas, rule data or checking code change, so the cache never serves a stale verdict."""
     h = hashlib.blake2b(CACHE_VERSION.encode(), digest_size=16)
     package = Path(__file__).resolve().parent
-    sources = [*sorted(schema_check.schema_dir(root).glob("*.json")),
-               package / "load.py", package / "checks" / "schema.py", package / "findings.py"]
+    sources = [*sorted(schema_check.schema_dir(root).glob("*.json")), *sorted(package.rglob("*.py")),
+               *sorted(p for p in (package / "data").rglob("*") if p.is_file())]
     for path in sources:
-        h.update(path.name.encode())
+        h.update(path.as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 
 
+def _stat_key(root: str, rel: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(os.path.join(root, rel), follow_symlinks=False)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 class FileCache:
+    """Per-file results keyed by path, trusted while (size, mtime, inode) is unchanged (as git's index does),
+    else by content hash; plus the last whole-run findings, keyed by every input of the run."""
+
     def __init__(self, root: Path, enabled: bool) -> None:
         self.path = root / "build" / "cache" / "validate.marshal"
         self.enabled = enabled
         self.fingerprint = _fingerprint(root) if enabled else ""
-        self.entries: dict[str, tuple[bytes, object, list[dict]]] = {}
+        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, data, findings)
+        self.run: tuple[bytes, list[dict]] | None = None
         self.dirty = False
         if enabled and self.path.exists():
             try:
                 stored = marshal.loads(self.path.read_bytes())
                 if stored.get("fingerprint") == self.fingerprint:
-                    self.entries = stored["entries"]
+                    self.entries, self.run = stored["entries"], stored.get("run")
             except (ValueError, EOFError, TypeError, KeyError):
                 self.entries = {}
 
-    def get(self, relpath: str, digest: bytes) -> tuple[object, list[dict]] | None:
-        entry = self.entries.get(relpath)
-        return (entry[1], entry[2]) if entry and entry[0] == digest else None
+    def by_stat(self, rel: str, stat_key: tuple | None) -> tuple[bytes, object, list[dict]] | None:
+        entry = self.entries.get(rel)
+        return (entry[1], entry[2], entry[3]) if entry and stat_key and entry[0] == stat_key else None
 
-    def put(self, relpath: str, digest: bytes, data: object, findings: list[dict]) -> None:
-        self.entries[relpath] = (digest, data, findings)
+    def by_digest(self, rel: str, digest: bytes) -> tuple[object, list[dict]] | None:
+        entry = self.entries.get(rel)
+        return (entry[2], entry[3]) if entry and entry[1] == digest else None
+
+    def put(self, rel: str, stat_key: tuple | None, digest: bytes, data: object, findings: list[dict]) -> None:
+        self.entries[rel] = (stat_key, digest, data, findings)
         self.dirty = True
 
     def save(self, keep: Iterable[str]) -> None:
@@ -104,53 +120,79 @@ class FileCache:
         entries = {k: v for k, v in self.entries.items() if k in keep}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(marshal.dumps({"fingerprint": self.fingerprint, "entries": entries}))
+        tmp.write_bytes(marshal.dumps({"fingerprint": self.fingerprint, "entries": entries, "run": self.run}))
         os.replace(tmp, self.path)
+
+
+@dataclass
+class Loaded:
+    registry: Registry
+    findings: list[Finding]
+    files_read: int
+    inputs_key: bytes  # identifies every input file's content: the key of the whole-run cache
+    cache: FileCache
 
 
 def load_registry(root: Path, use_cache: bool = True, jobs: int | None = None) -> tuple[Registry, list[Finding], int]:
     """Read every file once; return the index, per-file findings and the number of files read."""
+    loaded = load(root, use_cache, jobs)
+    loaded.cache.save(loaded.registry_files)  # type: ignore[attr-defined]
+    return loaded.registry, loaded.findings, loaded.files_read
+
+
+def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
     root = root.resolve()
+    root_str = str(root)
     files, links = discover(root)
     findings = [make("LAYOUT-SYMLINK", rel, 1, 1, f"«{rel}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
                 for rel in links]
     cache = FileCache(root, use_cache)
     results: dict[str, tuple[object, list[dict]]] = {}
-    todo: list[tuple[str, bytes | None]] = []
+    inputs = hashlib.blake2b(digest_size=16)
+    todo: list[tuple[str, bytes | None, tuple | None, bytes]] = []
     gc_was_enabled = gc.isenabled()
     gc.disable()  # thousands of long-lived parsed documents make the cyclic GC dominate load time
     try:
         for rel in files:
+            stat_key = _stat_key(root_str, rel)
             if not rel.endswith(".yaml"):
+                inputs.update(f"{rel}\0{stat_key and stat_key[0]}\n".encode())  # media: existence and size
                 continue
-            raw = _read_bounded(root / rel)
-            digest = hashlib.blake2b(raw or b"", digest_size=16).digest() if raw is not None else b""
-            hit = cache.get(rel, digest) if raw is not None else None
+            hit = cache.by_stat(rel, stat_key)
             if hit is not None:
-                results[rel] = hit
+                digest, data, file_findings = hit
+                results[rel] = (data, file_findings)
             else:
-                todo.append((rel, raw))
-        for rel, data, file_findings in _run_per_file(root, todo, jobs):
+                raw = _read_bounded(os.path.join(root_str, rel))
+                digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
+                hit2 = cache.by_digest(rel, digest) if raw is not None else None
+                if hit2 is not None:
+                    results[rel] = hit2
+                    cache.put(rel, stat_key, digest, *hit2)
+                else:
+                    todo.append((rel, raw, stat_key, digest))
+            inputs.update(rel.encode() + b"\0" + digest + b"\n")
+        for rel, data, file_findings in _run_per_file(root, [(t[0], t[1]) for t in todo], jobs):
             results[rel] = (data, file_findings)
-        digests = {rel: hashlib.blake2b(raw or b"", digest_size=16).digest() for rel, raw in todo if raw is not None}
-        for rel, digest in digests.items():
-            cache.put(rel, digest, *results[rel])
-        cache.save(results.keys())
+        for rel, raw, stat_key, digest in todo:
+            if raw is not None:
+                cache.put(rel, stat_key, digest, *results[rel])
         registry = _build_index(root, files, results, findings)
     finally:
         if gc_was_enabled:
             gc.enable()
-    return registry, findings, len(results)
+    loaded = Loaded(registry, findings, len(results), inputs.digest(), cache)
+    loaded.registry_files = list(results)  # type: ignore[attr-defined]
+    return loaded
 
 
-def _read_bounded(path: Path) -> bytes | None:
+def _read_bounded(path: str) -> bytes | None:
     """The file's bytes, or None when it is over the size limit (the loader then reports FILE-SIZE)."""
-    from .load import MAX_FILE_BYTES
-
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+                return None
+            return fh.read()
     except OSError:
         return None
 
@@ -221,16 +263,41 @@ def validate(
     use_cache: bool = True,
 ) -> Outcome:
     root = root.resolve()
-    registry, findings, count = load_registry(root, use_cache)
-    ctx = checks.Context(root=root, base_ref=base_ref or changed_since)
+    loaded = load(root, use_cache)
+    ctx = checks.Context(root=root, base_ref=base_ref)
     if today:
         ctx.today = today
-    findings.extend(checks.run_cross_record(registry, ctx))
+    run_key = _run_key(root, loaded.inputs_key, ctx)
+    cached = loaded.cache.run
+    if run_key is not None and cached is not None and cached[0] == run_key:
+        findings = [Finding.from_dict(f) for f in cached[1]]
+    else:
+        findings = loaded.findings + checks.run_cross_record(loaded.registry, ctx)
+        if run_key is not None:
+            loaded.cache.run = (run_key, [f.to_dict() for f in findings])
+            loaded.cache.dirty = True
+    loaded.cache.save(loaded.registry_files)  # type: ignore[attr-defined]
     selected = _selection(root, paths, changed_since)
     if selected is not None:
         findings = [f for f in findings if _touches(f, selected)]
     findings.sort(key=Finding.sort_key)
-    return Outcome(registry, findings, count, selected)
+    return Outcome(loaded.registry, findings, loaded.files_read, selected)
+
+
+EXTRA_INPUTS = (".github/CODEOWNERS", ".github/ISSUE_TEMPLATE")
+
+
+def _run_key(root: Path, inputs_key: bytes, ctx: checks.Context) -> bytes | None:
+    """Everything the cross-record rules read besides the records; None when a git base is involved."""
+    if ctx.base_ref:
+        return None
+    h = hashlib.blake2b(inputs_key + ctx.today.encode(), digest_size=16)
+    for rel in EXTRA_INPUTS:
+        path = root / rel
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                h.update(file.as_posix().encode() + file.read_bytes())
+    return h.digest()
 
 
 def _selection(root: Path, paths: list[str] | None, changed_since: str | None) -> set[str] | None:

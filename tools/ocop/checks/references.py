@@ -110,14 +110,13 @@ def _certificate(registry: Registry, cert: Record) -> Iterator[Finding]:
 def _listed_in_decision(cert: Record, decision: Record) -> Iterator[Finding]:
     entries = [e for e in decision.get("entries") or [] if isinstance(e, dict)]
     index = next((i for i, e in enumerate(entries) if e.get("certificate") == cert.id), None)
-    line, column = cert.locate("decision")
     if decision.get("type") != "recognition":
-        yield make("DECISION-ENTRY", cert.path, line, column,
+        yield make("DECISION-ENTRY", cert.path, *cert.locate("decision"),
                    f"Quyết định «{decision.id}» không phải quyết định công nhận.",
                    related=[Related(decision.path, *decision.locate("type"), "loại quyết định")])
         return
     if index is None:
-        yield make("DECISION-ENTRY", cert.path, line, column,
+        yield make("DECISION-ENTRY", cert.path, *cert.locate("decision"),
                    f"Quyết định «{decision.id}» không liệt kê chứng nhận «{cert.id}».",
                    "Thêm mục cho chứng nhận này vào entries của quyết định.",
                    related=[Related(decision.path, *decision.locate("entries"), "danh sách sản phẩm của quyết định")])
