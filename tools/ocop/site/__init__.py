@@ -1,0 +1,1 @@
+"""The public website: the Registry → generated pages (build/docs) → MkDocs + Material → Pagefind."""
