@@ -64,7 +64,7 @@ def build_site(root: Path, today: dt.date | None = None, site_url: str | None = 
         REPORTERS["text"](outcome.findings, outcome.files_checked, log)
         log.write("ocop build: sổ đăng ký còn lỗi, không dựng trang web.\n")
         return BuildResult(False, out / "site", timings)
-    docs_note = step("documents", lambda: build_documents(root, log)) if documents else ""
+    docs_note = step("documents", lambda: build_documents(root, outcome.registry, today, log)) if documents else ""
     site_model = step("model", lambda: model.build(outcome.registry, today, site_url))
     step("generate", lambda: generator.generate(site_model, out / "docs"))
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, site_model.sample))
@@ -105,19 +105,20 @@ def run_pagefind(site: Path) -> None:
         raise BuildError(f"Pagefind thất bại: {done.stderr.strip() or done.stdout.strip()}")
 
 
-def build_documents(root: Path, log: TextIO) -> str:
+def build_documents(root: Path, registry: object, today: dt.date, log: TextIO) -> str:
     """Render plan documents (build/plans/) first so the plan pages can link them, when the package offers it."""
     try:
         documents = importlib.import_module("ocop.documents")
     except ImportError:
         return ""
-    func = getattr(documents, "build_all", None) or getattr(documents, "build", None)
+    func = getattr(documents, "build_all", None)
     if not callable(func):
         return ""
-    params = inspect.signature(func).parameters
+    offered = inspect.signature(func).parameters
+    kwargs = {k: v for k, v in (("registry", registry), ("as_of", today.isoformat())) if k in offered}
     try:
-        result = func(root) if params else func()
+        written = func(root, **kwargs)
     except Exception as err:  # the site must still build when a document renderer is missing a tool
         log.write(f"ocop build: không tạo được văn bản kế hoạch ({type(err).__name__}: {err})\n")
         return "lỗi"
-    return str(result or "")
+    return f"{len(written or [])} tệp"

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ..checks import schema as schema_check
 from ..registry import KINDS
 from .model import SiteModel, address_line, text
 
@@ -71,7 +72,7 @@ def write_all(model: SiteModel, out: Path) -> None:
                     writer.writerow([cell(r, how) for how in columns.values()])
     schemas = out / "luoc-do"
     schemas.mkdir(exist_ok=True)
-    for path in sorted((registry.root / "schemas").glob("*.schema.json")):
+    for path in sorted(schema_check.schema_dir(registry.root).glob("*.schema.json")):
         shutil.copyfile(path, schemas / path.name)
 
 

@@ -72,7 +72,8 @@ class Generator:
         depth = rel_dir.count("/") + 1 if rel_dir else 0
         html = self.env.get_template(template).render(root="../" * depth, **self.base, **ctx)
         html = re.sub(r"\n\s*\n", "\n", html).strip()  # a blank line would end the raw HTML block
-        front = "---\ntitle: " + json.dumps(title, ensure_ascii=False) + "\n---\n\n"
+        # no table of contents: hub pages carry wide tables and charts
+        front = "---\ntitle: " + json.dumps(title, ensure_ascii=False) + "\nhide: [toc]\n---\n\n"
         self.write((rel_dir + "/" if rel_dir else "") + "index.md", front + '<div class="ocop">\n' + html + "\n</div>\n")
 
 
@@ -121,7 +122,7 @@ def photos(product: ProductView) -> list[str]:
 
 
 def qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, border=2, title="Mã QR của trang này")
+    return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, title="Mã QR của trang này")
 
 
 def products_pages(gen: Generator) -> None:
@@ -330,7 +331,7 @@ def plan_title(plan: Record) -> str:
 def plan_downloads(gen: Generator, plan: Record) -> list[tuple[str, str]]:
     """Word/PDF renderings written by the documents step (build/plans/<id>.docx|.pdf), copied next to the page."""
     found = []
-    for suffix, label in ((".docx", "Word (.docx)"), (".pdf", "PDF")):
+    for suffix, label in ((".docx", "Word (.docx)"), (".pdf", "PDF"), ("-tien-do.docx", "báo cáo tiến độ (.docx)")):
         src = gen.model.registry.root / "build" / "plans" / f"{plan.id}{suffix}"
         if src.is_file():
             dest = gen.docs / "ke-hoach" / plan.id / f"{plan.id}{suffix}"
@@ -346,9 +347,9 @@ def plan_progress(model: SiteModel, plan: Record) -> list[Any]:
         from ..documents import progress
     except ImportError:
         return []
-    if not hasattr(model, "_progress_data"):
-        model._progress_data = progress.from_registry(model.registry)  # type: ignore[attr-defined]
-    return progress.plan_progress(plan.data, model._progress_data, model.today.isoformat())  # type: ignore[attr-defined]
+    if model.progress_data is None:
+        model.progress_data = progress.from_registry(model.registry)
+    return progress.plan_progress(plan.data, model.progress_data, model.today.isoformat())
 
 
 def rules_page(gen: Generator) -> None:

@@ -88,6 +88,7 @@ class SiteModel:
     province_names: dict[str, str] = field(default_factory=dict)  # slug → name
     province_by_code: dict[str, str] = field(default_factory=dict)  # 2025 code → slug
     sample: bool = False
+    progress_data: Any = None  # documents.progress input, built once for all plan pages
 
     def url(self, path: str) -> str:
         """Canonical absolute URL of a site path (what the QR code carries)."""

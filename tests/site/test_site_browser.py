@@ -1,0 +1,87 @@
+"""The built sample site in headless Chromium: charts, catalogue filters, search, states, QR, XSS, offline."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_renders_with_charts(sample_site, page, shot):
+    _, server = sample_site
+    page.goto(server.url)
+    assert page.locator("h1").first.inner_text() == "Sổ đăng ký mở sản phẩm OCOP"
+    assert page.locator("figure.chart svg").count() == 4
+    assert page.locator("figure.chart rect").count() >= 3
+    assert page.locator(".sample-banner").first.is_visible()
+    shot(page, "home")
+    assert page.guard.errors == []
+
+
+def test_catalogue_filters_narrow_results(sample_site, page, shot):
+    _, server = sample_site
+    page.goto(server.url + "danh-muc/")
+    page.wait_for_selector("#cat-body tr")
+    total = page.locator("#cat-body tr").count()
+    assert total >= 3
+    page.select_option("#f-province", label="Tỉnh Đắk Lắk")
+    narrowed = page.locator("#cat-body tr").count()
+    assert 1 <= narrowed < total
+    assert all("Đắk Lắk" in t for t in page.locator("#cat-body tr td:nth-child(3)").all_inner_texts())
+    page.select_option("#f-province", value="")
+    page.fill("#f-q", "vai thieu")
+    assert all("vải thiều" in t.lower() for t in page.locator("#cat-body tr td:first-child").all_inner_texts())
+    page.fill("#f-q", "")
+    page.select_option("#f-star", value="4")
+    assert all(t.strip() == "★★★★" for t in page.locator("#cat-body tr td:nth-child(4)").all_inner_texts())
+    page.select_option("#f-star", value="")
+    shot(page, "catalogue")
+    assert page.guard.errors == []
+
+
+@pytest.mark.parametrize("query, expected", [("ca phe", "cà phê"), ("dac san", "cà phê")])
+def test_search_is_accent_insensitive(sample_site, page, shot, query, expected):
+    _, server = sample_site
+    page.goto(server.url + "tim-kiem/")
+    page.fill("#search-q", query)
+    page.wait_for_selector("#search-results li a", timeout=10_000)
+    titles = [t.lower() for t in page.locator("#search-results li a").all_inner_texts()]
+    assert any(expected in t for t in titles), titles
+    if query == "ca phe":
+        shot(page, "search")
+    assert page.guard.errors == []
+
+
+def test_product_page_state_and_qr(sample_site, page, shot):
+    _, server = sample_site
+    url = server.url + "san-pham/sp-dak-lak-9001/"
+    page.goto(url)
+    assert page.locator("h1").inner_text() == "Cà phê Robusta rang mộc Ea Kao"
+    assert page.locator(".verdict .state").first.inner_text() == "Hiệu lực"  # 2025-09-15 + 36 months, seen 2026-11-23
+    assert "9901/QĐ-UBND" in page.locator("dl.facts").inner_text()
+    qr = shot(page, "product").with_name("product-qr.png")
+    page.locator(".stamp .qr svg").screenshot(path=str(qr))
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(qr)], capture_output=True, text=True, check=True)
+    assert decoded.stdout.strip() == url
+    page.goto(server.url + "xac-minh/cn-dak-lak-2025-9001/")
+    assert page.locator(".verdict-big .state").inner_text() == "Hiệu lực"
+
+
+def test_xss_fixture_runs_no_script(xss_site, page):
+    _, server = xss_site
+    for path in ("", "danh-muc/", "san-pham/sp-hai-phong-0001/", "chu-the/ct-hai-phong-0001/",
+                 "quyet-dinh/qd-hai-phong-2024-001/", "xac-minh/cn-hai-phong-2024-0001/", "tinh/hai-phong/"):
+        page.goto(server.url + path)
+        page.wait_for_load_state("networkidle")
+    page.goto(server.url + "san-pham/sp-hai-phong-0001/")
+    assert page.locator("h1").inner_text() == "<script>alert(1)</script> Cà phê <img src=x onerror=alert(2)>"
+    assert page.locator("a[href^='javascript:']").count() == 0
+    assert page.locator("main script, main img[src='x'], main iframe").count() == 0
+    assert "<b>đặc sản</b>" in page.locator("main").inner_text()
+    page.goto(server.url + "danh-muc/")
+    page.wait_for_selector("#cat-body tr")
+    assert "<script>" in page.locator("#cat-body").inner_text()
+    assert page.guard.dialogs == []
+    assert page.guard.errors == []
