@@ -10,27 +10,21 @@ Entry points for the rest of the tool:
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-import time
 from pathlib import Path
 from typing import Any
 
+from .bench import bench
 from .docx import render_docx
 from .pdf import render_pdf
-from .plan import Plan, all_plans, load_plan
+from .plan import Plan, load_plan, plans_of
 
 RENDERERS = {"docx": render_docx, "pdf": render_pdf}
+
 __all__ = ["RENDERERS", "bench", "build_all", "load_plan", "render", "render_docx", "render_pdf"]
 
 
 def render(plan: Plan, out_dir: Path, formats: tuple[str, ...] = ("docx", "pdf")) -> list[Path]:
     return [RENDERERS[fmt](plan, out_dir / f"{plan['id']}.{fmt}") for fmt in formats]
-
-
-def _plans(root: Path, registry: Any = None) -> list[Plan]:
-    if registry is not None:
-        return [r.data for r in sorted(registry.all("plan"), key=lambda r: r.id)]
-    return [load_plan(path) for path in all_plans(root)]
 
 
 def build_all(root: Path, out_dir: Path | None = None, registry: Any = None, as_of: str | None = None) -> list[Path]:
@@ -41,7 +35,7 @@ def build_all(root: Path, out_dir: Path | None = None, registry: Any = None, as_
     as_of = as_of or dt.date.today().isoformat()
     data = progress.from_registry(registry) if registry is not None else progress.Data.of([], [], [])
     written = []
-    for plan in _plans(root, registry):
+    for plan in plans_of(root, registry):
         written += render(plan, out_dir)
         rows = progress.plan_progress(plan, data, as_of)
         md = out_dir / f"{plan['id']}-tien-do.md"
@@ -50,19 +44,23 @@ def build_all(root: Path, out_dir: Path | None = None, registry: Any = None, as_
     return written
 
 
-def bench(root: Path | None = None, out_dir: Path | None = None, rounds: int = 1) -> dict[str, float]:
-    """Mean seconds per plan for DOCX and PDF over all plans (the issue's targets: <= 1 s, <= 2 s)."""
+def screenshots(root: Path | None = None, plan_id: str = "kh-lam-dong-2024-dak-nong-du-thao",
+                out_dir: Path | None = None) -> list[Path]:
+    """PNG of page 1 and of the first appendix page of one plan's PDF (needs poppler's pdftoppm)."""
+    import subprocess
+
     root = root or Path.cwd()
-    out_dir = out_dir or root / "build" / "plans"
-    plans = _plans(root)
-    times: dict[str, list[float]] = {"docx": [], "pdf": []}
-    for _ in range(rounds):
-        for plan in plans:
-            for fmt, renderer in RENDERERS.items():
-                start = time.perf_counter()
-                renderer(plan, out_dir / f"{plan['id']}.{fmt}")
-                times[fmt].append(time.perf_counter() - start)
-    means = {fmt: statistics.mean(values) for fmt, values in times.items() if values}
-    for fmt, mean in means.items():
-        print(f"bench: plan_{fmt} {mean:.3f} s")
-    return means
+    out_dir = out_dir or root / "build" / "screenshots"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plan = load_plan(root / "plans" / f"{plan_id}.yaml")
+    pdf = render_pdf(plan, root / "build" / "plans" / f"{plan_id}.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    appendix = next((i + 1 for i, page in enumerate(pages) if "PHỤ LỤC" in page), len(pages) - 1)
+    written = []
+    for name, page in (("page1", 1), ("appendix", appendix)):
+        prefix = out_dir / f"{plan_id}-{name}"
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(page), "-l", str(page),
+                        str(pdf), str(prefix)], check=True, capture_output=True)
+        written.append(prefix.with_suffix(".png"))
+    return written

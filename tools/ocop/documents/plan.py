@@ -1,40 +1,33 @@
 """Plan records: loading and the wording rules of NĐ 30/2020 (dates, numbers, numbering).
 
-Until the lead's `ocop.load` exists this module reads a plan YAML itself with the same rules the
-registry uses (C loader, dates kept as strings, NFC text); callers that hold a Registry pass
-`record.data` straight to the renderers instead.
+Single plans are read with the registry's strict loader (`ocop.load`); callers that hold a
+loaded Registry pass `record.data` straight to the renderers instead.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 Plan = dict[str, Any]
 BLANK = "\u00a0" * 8  # room left for the number or day of a draft; no-break so it survives layout
 
 
-class _StrictLoader(yaml.CSafeLoader):
-    """C-speed loader that keeps dates and yes/no words as strings (see notes/tech.md)."""
+def load_plan(path: Path, root: Path | None = None) -> Plan:
+    """Read one plan with the registry's strict loader (dates stay strings, NFC and tag checks)."""
+    from ..load import load_document
 
-
-_StrictLoader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-    for key, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_plan(path: Path) -> Plan:
-    text = path.read_text(encoding="utf-8")
-    if unicodedata.normalize("NFC", text) != text:
-        raise ValueError(f"{path}: văn bản chưa chuẩn hóa NFC")
-    data = yaml.load(text, Loader=_StrictLoader)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: bản ghi Kế hoạch phải là một ánh xạ YAML")
-    return data
+    root = root or path.resolve().parents[1]
+    try:
+        relpath = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        relpath = path.name
+    doc = load_document(path, relpath)
+    errors = [f for f in doc.findings if f.severity == "error"]
+    if errors or not isinstance(doc.data, dict):
+        detail = "; ".join(f"{f.line}:{f.column} {f.message}" for f in errors) or "không phải một ánh xạ YAML"
+        raise ValueError(f"{relpath}: {detail}")
+    return doc.data
 
 
 def find_plan(ref: str, root: Path) -> Path:
@@ -50,6 +43,13 @@ def find_plan(ref: str, root: Path) -> Path:
 
 def all_plans(root: Path) -> list[Path]:
     return sorted((root / "plans").glob("*.yaml"))
+
+
+def plans_of(root: Path, registry: Any = None) -> list[Plan]:
+    """Every plan record: from a loaded Registry when given, else read from plans/."""
+    if registry is not None:
+        return [r.data for r in sorted(registry.all("plan"), key=lambda r: r.id)]
+    return [load_plan(path, root) for path in all_plans(root)]
 
 
 # --- NĐ 30/2020 wording -------------------------------------------------------------------
