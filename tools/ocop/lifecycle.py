@@ -189,8 +189,9 @@ def _records_at(registry: Registry, paths: set[str]) -> Iterator[Record]:
 
 
 def finding_for(s: Status) -> Finding:
-    keypath = ("valid_to",) if "valid_to" in s.cert.data else ("decision",)
-    line, column = s.cert.locate(*keypath)
+    # Point at the date that decides the end: valid_to, else valid_from, else the decision (its date).
+    key = next((k for k in ("valid_to", "valid_from") if k in s.cert.data), "decision")
+    line, column = s.cert.locate(key)
     end = s.valid_to.isoformat() if s.valid_to else "?"
     if s.state == "expired":
         return make("LIFECYCLE-EXPIRED", s.cert.path, line, column,
