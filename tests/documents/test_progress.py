@@ -134,6 +134,8 @@ def test_seed_plans_report(plans: dict, data: Data) -> None:
         assert payload["plan"] == plan["id"]
         assert report.as_markdown(plan, rows, "2024-12-31").startswith("### Tiến độ")
         assert "tính đến ngày 31/12/2024" in report.as_text(plan, rows, "2024-12-31")
+    assert report.plan_ref(plans["kh-ha-noi-2021-146"]) == "Kế hoạch số 146/KH-UBND ngày 14/6/2021"
+    assert report.plan_ref(plans["kh-ninh-binh-2024-tam-diep-du-thao"]) == "dự thảo Kế hoạch …/KH-UBND tháng 5/2024"
     hd = plans["kh-hai-phong-2023-hai-duong-1366"]
     by_id = {r.target: r for r in plan_progress(hd, data, "2024-12-31")}
     assert by_id["phase-3-star"].actual == 2 and by_id["phase-3-star"].state == "behind"

@@ -19,8 +19,16 @@ def _actual(p: Progress) -> str:
     return _num(p.actual) + ("%" if p.unit == "%" and p.actual is not None else "")
 
 
+def plan_ref(plan: Plan) -> str:
+    """'Kế hoạch số 146/KH-UBND ngày 14/6/2021', or the draft's symbol and month."""
+    if plan.get("number") and plan.get("date"):
+        return f"Kế hoạch số {number_text(plan)} ngày {short_date(plan['date'])}"
+    draft = plan.get("draft_month") or {}
+    return f"dự thảo Kế hoạch …/{plan['symbol']} tháng {draft.get('month', '…')}/{draft.get('year', '…')}"
+
+
 def heading(plan: Plan, as_of: str) -> str:
-    return (f"Tiến độ thực hiện Kế hoạch số {number_text(plan).strip()} "
+    return (f"Tiến độ thực hiện {plan_ref(plan)} "
             f"({plan['issuer']['name']}, {plan['period']['label']}) tính đến ngày {short_date(as_of)}")
 
 
@@ -57,11 +65,10 @@ def report_document(plan: Plan, rows: list[Progress], as_of: str) -> dict[str, A
     behind = sum(p.state == "behind" for p in rows)
     items = [f"{p.text} Kế hoạch: {p.goal}; thực hiện: {_actual(p)} ({p.state_label.lower()})." for p in rows]
     issuer = issuer_long_name(plan["issuer"]["name"])
-    plan_ref = f"Kế hoạch số {number_text(plan).strip()} ngày {short_date(plan['date']) if plan.get('date') else '…'}"
     return {
         "id": f"bc-{plan['id']}", "document_type": "Báo cáo", "header": plan["header"], "issuer": plan["issuer"],
         "symbol": symbol, "place": plan["place"], "draft_month": {"month": int(month), "year": int(year)},
-        "title": f"Tiến độ thực hiện {plan_ref} của {issuer} (tính đến ngày {short_date(as_of)})",
+        "title": f"Tiến độ thực hiện {plan_ref(plan)} của {issuer} (tính đến ngày {short_date(as_of)})",
         "sections": [
             {"title": "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
              "body": [f"Số liệu lấy từ Sổ đăng ký OCOP, tính theo ngày quyết định công nhận trong thời kỳ của "
