@@ -116,3 +116,8 @@ def test_locate_finds_nested_values_and_keys(tmp_path: Path) -> None:
     assert doc.locate(("address", "ward", "code"), at_key=True) == (4, 5)
     assert doc.locate(("list", 1)) == (7, 5)
     assert doc.locate(("address", "missing")) == (3, 3)  # nearest existing parent
+
+
+def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
+    doc = load_document(tmp_path / "missing.yaml", "missing.yaml")
+    assert rules(doc) == ["FILE-READ"] and doc.data is None

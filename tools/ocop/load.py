@@ -26,6 +26,10 @@ FILE_SIZE = rule("FILE-SIZE", "error", "Tệp quá lớn",
                  f"Một hồ sơ không được lớn hơn {MAX_FILE_BYTES // 1024} KB.",
                  example="Một tệp sản phẩm 10 MB.", fix="Tách nội dung dài (ảnh, tài liệu) ra tệp riêng.",
                  family="yaml")
+READ = rule("FILE-READ", "error", "Không đọc được tệp",
+            "Tệp không mở được (bị xóa trong lúc kiểm tra, thiếu quyền đọc, hoặc là thư mục).",
+            example="chmod 000 registry/ha-noi/products/sp-ha-noi-0001.yaml",
+            fix="Kiểm tra quyền đọc của tệp.", family="yaml")
 ENCODING = rule("YAML-ENCODING", "error", "Tệp không phải UTF-8",
                 "Hồ sơ phải được lưu với mã hóa UTF-8.",
                 example="Tệp lưu bằng Windows-1258 hoặc Latin-1.",
@@ -246,6 +250,8 @@ def load_document(abspath: Path, relpath: str, raw: bytes | None = None) -> Docu
         elif len(raw) > MAX_FILE_BYTES:
             raise LoadError("FILE-SIZE", f"Tệp lớn {len(raw) // 1024} KB, vượt giới hạn {MAX_FILE_BYTES // 1024} KB.", 1, 1)
         doc.data = _parse(raw, doc)
+    except OSError as err:
+        doc.findings.append(make("FILE-READ", relpath, 1, 1, f"Không đọc được tệp: {err.strerror}."))
     except LoadError as err:
         doc.data = None
         doc.findings.append(make(err.rule_id, relpath, err.line, err.column, err.message, err.hint))

@@ -31,6 +31,9 @@ SYMLINK = rule("LAYOUT-SYMLINK", "error", "Liên kết tượng trưng trong kho
                example="registry/ha-noi/products/x.yaml -> /etc/passwd",
                fix="Thay liên kết bằng tệp thật.", family="layout")
 CACHE_VERSION = "1"
+# The modules a verdict depends on (with checks/ and data/): editing the site must not void the cache.
+VERDICT_MODULES = ("load.py", "findings.py", "registry.py", "validate.py", "units.py", "scoring.py", "lifecycle.py",
+                   "authority.py", "codeowners.py")
 PARALLEL_THRESHOLD = 3000
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
@@ -57,16 +60,23 @@ def per_file(root: Path, relpath: str, raw: bytes | None) -> tuple[object, list[
     return doc.data, [f.to_dict() for f in findings]
 
 
-def _per_file_batch(args: tuple[str, list[tuple[str, bytes]]]) -> list[tuple[str, object, list[dict]]]:
-    root = Path(args[0])
-    return [(rel, *per_file(root, rel, raw)) for rel, raw in args[1]]
+def _per_file_batch(args: tuple[str, list[str]]) -> bytes:
+    """Worker: read, hash, load and schema-check a batch; marshal is much cheaper than pickle here."""
+    root, rels = Path(args[0]), args[1]
+    out = []
+    for rel in rels:
+        raw = _read_bounded(os.path.join(args[0], rel))
+        digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
+        out.append((rel, digest, *per_file(root, rel, raw)))
+    return marshal.dumps(out)
 
 
 def _fingerprint(root: Path) -> str:
     """Changes when schemas, rule data or checking code change, so the cache never serves a stale verdict."""
     h = hashlib.blake2b(CACHE_VERSION.encode(), digest_size=16)
     package = Path(__file__).resolve().parent
-    sources = [*sorted(schema_check.schema_dir(root).glob("*.json")), *sorted(package.rglob("*.py")),
+    verdict_code = [package / name for name in VERDICT_MODULES] + sorted((package / "checks").glob("*.py"))
+    sources = [*sorted(schema_check.schema_dir(root).glob("*.json")), *(p for p in verdict_code if p.is_file()),
                *sorted(p for p in (package / "data").rglob("*") if p.is_file())]
     for path in sources:
         h.update(path.as_posix().encode())
@@ -131,12 +141,13 @@ class Loaded:
     files_read: int
     inputs_key: bytes  # identifies every input file's content: the key of the whole-run cache
     cache: FileCache
+    record_files: list[str]
 
 
 def load_registry(root: Path, use_cache: bool = True, jobs: int | None = None) -> tuple[Registry, list[Finding], int]:
     """Read every file once; return the index, per-file findings and the number of files read."""
     loaded = load(root, use_cache, jobs)
-    loaded.cache.save(loaded.registry_files)  # type: ignore[attr-defined]
+    loaded.cache.save(loaded.record_files)
     return loaded.registry, loaded.findings, loaded.files_read
 
 
@@ -148,42 +159,34 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
                 for rel in links]
     cache = FileCache(root, use_cache)
     results: dict[str, tuple[object, list[dict]]] = {}
-    inputs = hashlib.blake2b(digest_size=16)
-    todo: list[tuple[str, bytes | None, tuple | None, bytes]] = []
+    digests: dict[str, bytes] = {}
+    stat_keys: dict[str, tuple | None] = {}
     gc_was_enabled = gc.isenabled()
     gc.disable()  # thousands of long-lived parsed documents make the cyclic GC dominate load time
     try:
         for rel in files:
             stat_key = _stat_key(root_str, rel)
             if not rel.endswith(".yaml"):
-                inputs.update(f"{rel}\0{stat_key and stat_key[0]}\n".encode())  # media: existence and size
+                digests[rel] = str(stat_key and stat_key[0]).encode()  # media: existence and size matter
                 continue
             hit = cache.by_stat(rel, stat_key)
-            if hit is not None:
-                digest, data, file_findings = hit
-                results[rel] = (data, file_findings)
+            if hit is None:
+                stat_keys[rel] = stat_key
             else:
-                raw = _read_bounded(os.path.join(root_str, rel))
-                digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
-                hit2 = cache.by_digest(rel, digest) if raw is not None else None
-                if hit2 is not None:
-                    results[rel] = hit2
-                    cache.put(rel, stat_key, digest, *hit2)
-                else:
-                    todo.append((rel, raw, stat_key, digest))
-            inputs.update(rel.encode() + b"\0" + digest + b"\n")
-        for rel, data, file_findings in _run_per_file(root, [(t[0], t[1]) for t in todo], jobs):
-            results[rel] = (data, file_findings)
-        for rel, raw, stat_key, digest in todo:
-            if raw is not None:
-                cache.put(rel, stat_key, digest, *results[rel])
+                digests[rel], *result = hit
+                results[rel] = tuple(result)  # type: ignore[assignment]
+        for rel, digest, data, file_findings in _run_per_file(root, list(stat_keys), jobs, cache):
+            results[rel], digests[rel] = (data, file_findings), digest
+            if digest != b"big":
+                cache.put(rel, stat_keys[rel], digest, data, file_findings)
         registry = _build_index(root, files, results, findings)
     finally:
         if gc_was_enabled:
             gc.enable()
-    loaded = Loaded(registry, findings, len(results), inputs.digest(), cache)
-    loaded.registry_files = list(results)  # type: ignore[attr-defined]
-    return loaded
+    inputs = hashlib.blake2b(digest_size=16)
+    for rel in sorted(digests):
+        inputs.update(rel.encode() + b"\0" + digests[rel] + b"\n")
+    return Loaded(registry, findings, len(results), inputs.digest(), cache, list(results))
 
 
 def _read_bounded(path: str) -> bytes | None:
@@ -197,17 +200,22 @@ def _read_bounded(path: str) -> bytes | None:
         return None
 
 
-def _run_per_file(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None):
-    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
-    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        for rel, raw in todo:
-            yield (rel, *per_file(root, rel, raw))
+def _run_per_file(root: Path, rels: list[str], jobs: int | None, cache: FileCache):
+    """Yield (rel, digest, data, findings) for files whose stat changed; a content hit skips parsing."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(rels) < PARALLEL_THRESHOLD:
+        for rel in rels:
+            raw = _read_bounded(os.path.join(root, rel))
+            digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
+            hit = cache.by_digest(rel, digest) if raw is not None else None
+            data, findings = hit if hit is not None else per_file(root, rel, raw)
+            yield rel, digest, data, findings
         return
-    size = max(200, len(todo) // (workers * 8))
-    batches = [(str(root), todo[i:i + size]) for i in range(0, len(todo), size)]
+    size = max(100, len(rels) // (workers * 6))
+    batches = [(str(root), rels[i:i + size]) for i in range(0, len(rels), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for batch in pool.map(_per_file_batch, batches):
-            yield from batch
+        for blob in pool.map(_per_file_batch, batches):
+            yield from marshal.loads(blob)
 
 
 def _build_index(root: Path, files: list[str], results: dict, findings: list[Finding]) -> Registry:
@@ -276,7 +284,7 @@ def validate(
         if run_key is not None:
             loaded.cache.run = (run_key, [f.to_dict() for f in findings])
             loaded.cache.dirty = True
-    loaded.cache.save(loaded.registry_files)  # type: ignore[attr-defined]
+    loaded.cache.save(loaded.record_files)
     selected = _selection(root, paths, changed_since)
     if selected is not None:
         findings = [f for f in findings if _touches(f, selected)]
