@@ -1,4 +1,4 @@
-"""Shared helpers: run the CLI in-process on a tree, build fixture trees from overlays."""
+"""Shared test helpers (a plain module, not a conftest: several conftest.py files exist below tests/)."""
 
 from __future__ import annotations
 

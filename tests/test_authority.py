@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, validate_json
+from ocop_testing import FIXTURES, validate_json
 from ocop.checks import authority
 
 RULES = FIXTURES / "rules" / "valid"

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, REPO, tree_digest
+from ocop_testing import FIXTURES, REPO, tree_digest
 
 OCOP = [sys.executable, "-m", "ocop.cli"]
 

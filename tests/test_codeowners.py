@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, run_cli, validate_json
+from ocop_testing import FIXTURES, REPO, run_cli, validate_json
 from ocop import codeowners
 from ocop.validate import load_registry
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from ocop_testing import FIXTURES, run_cli
 from ocop import expiry_sync
 from ocop.validate import load_registry
 

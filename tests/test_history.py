@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli, validate_json
+from ocop_testing import FIXTURES, run_cli, validate_json
 
 RULES = FIXTURES / "rules" / "valid"
 CERT = "registry/hai-phong/certificates/2024/cn-hai-phong-2024-0002.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from ocop_testing import FIXTURES, run_cli
 from ocop import lifecycle
 from ocop.validate import load_registry
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import REPO
+from ocop_testing import REPO
 from ocop.rulesdoc import all_rules, render
 
 

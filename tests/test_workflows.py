@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO
+from ocop_testing import REPO
 
 LINTER = REPO / "tools" / "actionlint"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, build_case_tree, tree_digest, validate_json
+from ocop_testing import FIXTURES, build_case_tree, tree_digest, validate_json
 
 CASE_ROOTS = sorted(p for p in FIXTURES.glob("*/cases") if (p.parent / "valid").is_dir())
 CASES = [case for root in CASE_ROOTS for case in sorted(root.iterdir()) if (case / "expect.yaml").is_file()]

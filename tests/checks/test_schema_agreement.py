@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO
+from ocop_testing import FIXTURES, REPO
 from ocop.checks import schema as schema_check
 from ocop.load import load_document
 from ocop.registry import classify
