@@ -18,6 +18,7 @@ validate: $(STAMP)
 	$(OCOP) validate
 
 build: $(STAMP)
+	$(OCOP) validate
 	$(OCOP) build
 
 test: $(STAMP)
