@@ -114,6 +114,12 @@ class StrictLoader(yaml.cyaml.CParser, _StrictResolver):  # type: ignore[misc]
         yaml.cyaml.CParser.__init__(self, stream)
         _StrictResolver.__init__(self)
 
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        """No path resolvers are used: skip the per-node bookkeeping libyaml would call into."""
+
+    def ascend_resolver(self) -> None:
+        """See descend_resolver."""
+
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         """The resolver's answer without its path-resolver machinery (called once per node, from C)."""
         if kind is yaml.ScalarNode:

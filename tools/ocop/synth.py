@@ -176,7 +176,8 @@ def _products(w: Writer, rng: random.Random, provs: list[Province], producer_ids
 def _issuer(rng: random.Random, p: Province, star: int, date: str) -> tuple[str, str]:
     """(issuer block, folder slug): who could grant this star on this date (QĐ 148 and 1489)."""
     if star == 5:
-        return ("issuer: {level: central, name: \"Bộ Nông nghiệp và Môi trường\"}\n", "trung-uong")
+        ministry = "Bộ Nông nghiệp và Môi trường" if date >= "2025-03-01" else "Bộ Nông nghiệp và Phát triển nông thôn"
+        return (f"issuer: {{level: central, name: {q(ministry)}}}\n", "trung-uong")
     if date > REFORM_END:
         return (f"issuer:\n  level: province\n  name: {q('UBND ' + lower_first(p.name))}\n"
                 f"  unit: {unit(units.lookup('province', p.code, '2025'))}\n", p.slug)
@@ -189,7 +190,8 @@ def _issuer(rng: random.Random, p: Province, star: int, date: str) -> tuple[str,
 
 def _certificates(w: Writer, rng: random.Random, provs: list[Province],
                   rows: list[tuple[Province, str, str]], n: int) -> dict[str, int]:
-    start, span = dt.date(2023, 3, 1), (dt.date(2026, 10, 31) - dt.date(2023, 3, 1)).days
+    # from April 2023: every evaluation (two weeks before its decision) falls under criteria set 148/2023
+    start, span = dt.date(2023, 4, 1), (dt.date(2026, 10, 31) - dt.date(2023, 4, 1)).days
     batches: dict[tuple, list] = defaultdict(list)
     for i in range(n):
         p, sid, group = rows[i % len(rows)] if i < len(rows) else rng.choice(rows)

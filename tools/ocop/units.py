@@ -131,6 +131,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Mn").lower().strip()
 
 
+@functools.cache
 def same_name(given: str, official: str) -> bool:
     """Names match ignoring case, accents and the unit-type prefix ("Tỉnh", "Thành phố", …)."""
     strip = lambda s: fold(_PREFIXES.sub("", s.strip()))  # noqa: E731
