@@ -1,0 +1,73 @@
+"""Markup in text fields: HTML tags, script, event handlers and script-bearing Markdown links.
+
+The public site escapes every record value (Jinja2 autoescape; hub pages are raw HTML blocks Markdown
+never re-reads), so such text cannot run in a visitor's browser. It is still almost always a paste from
+a web page or an attempt to inject, and it shows up literally on the site: the officer is told.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..findings import Finding, make, rule
+from ..registry import Record, Registry
+from . import Context
+
+rule("TEXT-MARKUP", "warning", "Văn bản chứa mã HTML hoặc liên kết nguy hiểm",
+     "Trường văn bản có thẻ HTML (<script>, <img onerror=…>, <iframe>…), liên kết Markdown tới javascript: "
+     "hoặc data:. Trang web hiển thị nguyên văn (không chạy), nhưng gần như chắc chắn là nhập nhầm.",
+     example="description: <script>alert(1)</script>",
+     fix="Xóa thẻ HTML và liên kết; chỉ ghi văn bản thường (địa chỉ web ghi ở trường url).", family="markup")
+
+# Each pattern names what it found, for the message. Order: the most alarming first.
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("thẻ <script>", re.compile(r"<\s*/?\s*script\b", re.I)),
+    ("thuộc tính sự kiện (on…=)", re.compile(r"<[a-z!][^>]*?\bon[a-z]+\s*=", re.I | re.S)),
+    ("liên kết javascript:/data:/vbscript:",
+     re.compile(r"(?:\]\(\s*<?|\b(?:href|src|action)\s*=\s*[\"']?\s*)(?:javascript|data|vbscript)\s*:", re.I)),
+    ("địa chỉ javascript:", re.compile(r"\bjavascript\s*:", re.I)),
+    ("thẻ HTML", re.compile(r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>|<!--|<!\[CDATA\[", re.I)),
+)
+# Cheap prefilter: text with none of these characters cannot match any pattern.
+_TRIGGER = re.compile(r"[<:]")
+
+
+def find_markup(text: str) -> str | None:
+    """What kind of markup the text carries, or None."""
+    if not _TRIGGER.search(text):
+        return None
+    for label, pattern in PATTERNS:
+        if pattern.search(text):
+            return label
+    return None
+
+
+def _strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*path, i))
+
+
+def _check_record(record: Record) -> Iterator[Finding]:
+    for path, text in _strings(record.data):
+        label = find_markup(text)
+        if label is None:
+            continue
+        line, column = record.locate(*path)
+        name = ".".join(str(p) for p in path)
+        yield make("TEXT-MARKUP", record.path, line, column,
+                   f"Trường «{name}» chứa {label}; trang web sẽ hiện nguyên văn, không chạy mã này.")
+
+
+def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
+    del ctx
+    for by_id in registry.records.values():
+        for record in by_id.values():
+            yield from _check_record(record)
