@@ -140,3 +140,61 @@ def same_name(given: str, official: str) -> bool:
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(_PREFIXES.sub("", name))).strip("-")
+
+
+def _key(ref: dict) -> tuple[str, str, str]:
+    return (str(ref.get("level", "")), str(ref.get("code", "")), str(ref.get("version", "")))
+
+
+def within(ref: dict, area: dict) -> bool:
+    """Is the unit `ref` inside `area`, whichever code list each uses?
+
+    A 2025 ward is inside a legacy (2004) province or district when one of the old wards it was formed
+    from was; a legacy unit is inside a 2025 province when it rolled up into it.
+    """
+    return _within(_key(ref), _key(area))
+
+
+@functools.cache
+def _within(ref: tuple[str, str, str], area: tuple[str, str, str]) -> bool:
+    unit, region = lookup(*ref), lookup(*area)
+    if unit is None or region is None:
+        return False
+    if ref == area:
+        return True
+    if unit.version == region.version:
+        return _same_list_within(unit, region)
+    if region.version == "2025":
+        return region.level == "province" and rolls_up_to(_ref(unit)) == region.code
+    if unit.level == "ward":  # a 2025 ward inside a 2004 unit: through the wards it was formed from
+        return any(_same_list_within(old, region) for old in _legacy_wards(unit.code))
+    return False
+
+
+def _ref(unit: Unit) -> dict:
+    return {"level": unit.level, "code": unit.code, "version": unit.version}
+
+
+def _same_list_within(unit: Unit, region: Unit) -> bool:
+    if region.level == "province":
+        return unit.province_code == region.code
+    if region.level == "district" and unit.level == "ward" and unit.version == "2004":
+        return _legacy_district_of_ward(unit.code) == region.code
+    return unit.code == region.code and unit.level == region.level
+
+
+@functools.cache
+def _legacy_district_of_ward(code: str) -> str | None:
+    try:
+        return _code(int(legacy.Ward.from_code(LegacyWardCode(int(code))).district_code), "district")
+    except (ValueError, KeyError):
+        return None
+
+
+@functools.cache
+def _legacy_wards(code_2025: str) -> tuple[Unit, ...]:
+    entry = ward_conversion.NEW_TO_OLD.get(int(code_2025))
+    if entry is None:
+        return ()
+    found = (lookup("ward", _code(old.code, "ward"), "2004") for old in entry.old_wards)
+    return tuple(u for u in found if u is not None)

@@ -18,6 +18,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .. import units
+
 Rec = dict[str, Any]
 VALIDITY_MONTHS = 36
 STATES = {"achieved": "Đạt", "on_track": "Đúng tiến độ", "behind": "Chậm tiến độ", "no_data": "Chưa đo được"}
@@ -97,17 +99,14 @@ def period_of(target: Rec, as_of: str) -> tuple[str, str]:
 
 # --- counting -----------------------------------------------------------------------------
 
-def _unit_key(unit: Rec) -> tuple[str, str, str]:
-    return unit.get("level", ""), str(unit.get("code", "")), str(unit.get("version", ""))
-
-
 def in_scope(product: Rec | None, scope: Rec) -> bool:
+    """The product's most precise address unit lies inside one of the scope's units, across code lists:
+    a 2025 ward formed from old Hải Dương wards counts for a Hải Dương (30/2004) plan."""
     if not product:
         return False
-    wanted = {_unit_key(u) for u in scope["units"]}
     address = product.get("address") or {}
-    return any(isinstance(address.get(k), dict) and _unit_key(address[k]) in wanted
-               for k in ("province", "district", "ward"))
+    unit = next((address[k] for k in ("ward", "district", "province") if isinstance(address.get(k), dict)), None)
+    return unit is not None and any(units.within(unit, area) for area in scope["units"])
 
 
 def cert_date(cert: Rec, data: Data) -> str:
