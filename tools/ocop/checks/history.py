@@ -2,13 +2,12 @@
 not edit or delete an issued decision or certificate, nor move any record to another province.
 
 Revoking, re-recognising and upgrading are done by adding records. Git is read locally (no network):
-`git ls-tree` lists the base tree with blob hashes, so only files whose content changed are read,
-in one `git cat-file --batch` call.
+`git ls-tree` lists the base tree, `git diff REF` names the files that differ from it (committed,
+staged or not), and only those base versions are read, in one `git cat-file --batch` call.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 from collections.abc import Iterator
@@ -92,8 +91,10 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
     return out
 
 
-def blob_sha(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+def changed_paths(root: Path, ref: str) -> set[str]:
+    """Paths under registry/ whose working-tree content differs from the base (deletions included)."""
+    out = git(root, "diff", "--name-only", "--no-renames", "-z", ref, "--", "registry/")
+    return {p.decode("utf-8") for p in out.split(b"\0") if p}
 
 
 def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
@@ -102,6 +103,7 @@ def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
     try:
         git(ctx.root, "rev-parse", "--verify", "--quiet", ctx.base_ref + "^{commit}")
         base = base_files(ctx.root, ctx.base_ref)
+        differs = changed_paths(ctx.root, ctx.base_ref)
     except (subprocess.CalledProcessError, FileNotFoundError, UnicodeDecodeError):
         yield make("HISTORY-BASE", ".", 1, 1, f"Không đọc được phiên bản «{ctx.base_ref}» trong kho git.",
                    "Kiểm tra tên nhánh/commit; trong CI, checkout với fetch-depth: 0.")
@@ -115,20 +117,11 @@ def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
             continue
         if record.location.province_folder != old.province:
             yield _moved(old, record)
-        if old.kind in PROTECTED and record.kind == old.kind and not _same_blob(record, old):
+        if old.kind in PROTECTED and record.kind == old.kind and (record.path != old.path or old.path in differs):
             changed.append((old, record))
     contents = read_blobs(ctx.root, [old.blob for old, _ in changed])
     for old, record in changed:
         yield from _edited(registry, old, record, contents.get(old.blob, b""))
-
-
-def _same_blob(record: Record, old: BaseFile) -> bool:
-    if record.path != old.path:
-        return False
-    try:
-        return blob_sha(record.doc.abspath.read_bytes()) == old.blob
-    except OSError:
-        return False
 
 
 def _deleted(old: BaseFile) -> Finding:
