@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ocop_testing import FIXTURES, run_cli
 from ocop import expiry_sync
 from ocop.validate import load_registry
+from ocop_testing import FIXTURES, run_cli
 
 RULES = FIXTURES / "rules" / "valid"
 TITLE_HP = "Chứng nhận OCOP hết hạn / sắp hết hạn — Thành phố Hải Phòng"
@@ -146,3 +146,14 @@ def test_dry_run_changes_nothing(capsys, fake_gh) -> None:
     code, out, _ = run_cli(capsys, "--root", str(RULES), "expiry-sync", "--today", "2026-11-23", "--dry-run")
     assert code == 0 and "tạo issue mới (hai-phong)" in out
     assert [c["args"][:2] for c in calls()] == [["issue", "list"]]
+
+
+def test_missing_or_failing_gh_is_a_clear_error(capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    code, _, err = run_cli(capsys, "--root", str(RULES), "expiry-sync", "--today", "2026-11-23")
+    assert code == 2 and "không tìm thấy lệnh gh" in err
+    script = tmp_path / "gh"
+    script.write_text("#!/bin/sh\necho 'HTTP 401: Bad credentials' >&2\nexit 4\n", "utf-8")
+    script.chmod(0o755)
+    code, _, err = run_cli(capsys, "--root", str(RULES), "expiry-sync", "--today", "2026-11-23")
+    assert code == 2 and "Bad credentials" in err

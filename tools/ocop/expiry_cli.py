@@ -137,10 +137,19 @@ RENDERERS = {"json": render_json, "text": render_text, "markdown": render_markdo
 
 
 def run_expiry_sync(args: argparse.Namespace) -> int:
+    import subprocess
+
     from . import expiry_sync
 
     registry = load(args.root)
-    actions = expiry_sync.sync(registry, args.today or dt.date.today(), dry_run=args.dry_run)
+    try:
+        actions = expiry_sync.sync(registry, args.today or dt.date.today(), dry_run=args.dry_run)
+    except FileNotFoundError:
+        sys.stderr.write("ocop expiry-sync: không tìm thấy lệnh gh (GitHub CLI). Cài gh và đặt GH_TOKEN.\n")
+        return EXIT_USAGE
+    except subprocess.CalledProcessError as err:
+        sys.stderr.write(f"ocop expiry-sync: gh báo lỗi (mã {err.returncode}): {(err.stderr or '').strip()}\n")
+        return EXIT_USAGE
     for action in actions:
         sys.stdout.write(action + "\n")
     return EXIT_OK
