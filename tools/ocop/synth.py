@@ -77,17 +77,6 @@ def provinces() -> list[Province]:
     return out
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 class Writer:
     def __init__(self, out: Path) -> None:
         self.out = out

@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .. import units
+from ..lifecycle import VALIDITY_MONTHS, add_months
 
 Rec = dict[str, Any]
-VALIDITY_MONTHS = 36
 STATES = {"achieved": "Đạt", "on_track": "Đúng tiến độ", "behind": "Chậm tiến độ", "no_data": "Chưa đo được"}
 MEASURED = {"products_recognised", "products_by_star", "products_total", "products_evaluated",
             "products_proposed_5_star", "products_submitted_national", "share_of_products_online",
@@ -78,17 +78,6 @@ def _date(iso: str) -> dt.date:
     return dt.date.fromisoformat(iso)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def period_of(target: Rec, as_of: str) -> tuple[str, str]:
     start, end = target["period"]["from"], target["period"]["to"]
     if target.get("recurrence") != "annual":
@@ -134,7 +123,7 @@ def _valid_on(cert: Rec, day: str, data: Data) -> bool:
     start = cert.get("valid_from") or cert_date(cert, data)
     if not start or start > day:
         return False
-    end = cert.get("valid_to") or _add_months(_date(start), VALIDITY_MONTHS).isoformat()
+    end = cert.get("valid_to") or add_months(_date(start), VALIDITY_MONTHS).isoformat()
     revoked = data.revoked.get(cert["id"])
     return day <= end and not (revoked and revoked <= day)
 
