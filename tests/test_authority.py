@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop_testing import FIXTURES, validate_json
 from ocop.checks import authority
+from ocop_testing import FIXTURES, validate_json
 
 RULES = FIXTURES / "rules" / "valid"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ocop_testing import FIXTURES, REPO, run_cli, validate_json
 from ocop import codeowners
 from ocop.validate import load_registry
+from ocop_testing import FIXTURES, REPO, run_cli, validate_json
 
 
 def test_committed_codeowners_is_current() -> None:

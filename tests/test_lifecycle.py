@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ocop_testing import FIXTURES, run_cli
 from ocop import lifecycle
 from ocop.validate import load_registry
+from ocop_testing import FIXTURES, run_cli
 
 RULES = FIXTURES / "rules" / "valid"
 TODAY = dt.date(2026, 11, 23)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop_testing import FIXTURES, REPO, run_cli, validate_json
 from ocop import scoring
+from ocop_testing import FIXTURES, REPO, run_cli, validate_json
 
 RULES = FIXTURES / "rules" / "valid"
 CSV = REPO.parent / "shared" / "reference" / "score-sheet-1048-set01-fresh-produce.csv"
