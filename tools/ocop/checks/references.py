@@ -31,6 +31,10 @@ rule("CERT-PROVINCE", "error", "Chứng nhận khác tỉnh với sản phẩm",
 rule("SUPERSEDES", "error", "Thay thế chứng nhận không hợp lệ",
      "Chứng nhận chỉ thay thế một chứng nhận trước đó của cùng sản phẩm.",
      example="supersedes: cn-… của sản phẩm khác", fix="Sửa mã chứng nhận được thay thế.", family="references")
+rule("CERT-EVALUATION", "error", "Phiếu đánh giá của sản phẩm khác",
+     "Chứng nhận chỉ dẫn phiếu đánh giá của chính sản phẩm được công nhận.",
+     example="cn-… cho sp-ha-noi-0001 có evaluation: dg-… chấm sp-ha-noi-0002",
+     fix="Sửa mã phiếu đánh giá cho đúng sản phẩm.", family="references")
 rule("REF-PHOTO", "error", "Ảnh không có trong kho",
      "Đường dẫn ảnh phải trỏ tới tệp ảnh có trong kho (thường là registry/<tỉnh>/media/).",
      example="photos: [registry/ha-noi/media/khong-co.jpg]",
@@ -85,6 +89,7 @@ def _certificate(registry: Registry, cert: Record) -> Iterator[Finding]:
     yield from _ref(registry, cert, "decision", ("decision",))
     if isinstance(cert.get("evaluation"), str):
         yield from _ref(registry, cert, "evaluation", ("evaluation",))
+        yield from _evaluation_product(registry, cert)
     if isinstance(cert.get("supersedes"), str):
         yield from _ref(registry, cert, "certificate", ("supersedes",))
         yield from _supersedes(registry, cert)
@@ -105,6 +110,14 @@ def _certificate(registry: Registry, cert: Record) -> Iterator[Finding]:
         yield make("LAYOUT-YEAR", cert.path, line, column,
                    f"Chứng nhận có hiệu lực từ năm {date[:4]} nhưng nằm trong thư mục «{folder}».",
                    f"Chuyển tệp vào thư mục «{date[:4]}».")
+
+
+def _evaluation_product(registry: Registry, cert: Record) -> Iterator[Finding]:
+    evaluation = registry.get("evaluation", cert.get("evaluation"))
+    if evaluation is not None and evaluation.get("product") != cert.get("product"):
+        yield make("CERT-EVALUATION", cert.path, *cert.locate("evaluation"),
+                   f"Phiếu đánh giá «{evaluation.id}» chấm sản phẩm «{evaluation.get('product')}», không phải «{cert.get('product')}».",
+                   related=[Related(evaluation.path, *evaluation.locate("product"), "sản phẩm của phiếu đánh giá")])
 
 
 def _listed_in_decision(cert: Record, decision: Record) -> Iterator[Finding]:
