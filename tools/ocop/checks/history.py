@@ -41,13 +41,18 @@ rule("HISTORY-BASE", "error", "Không đọc được phiên bản gốc để s
      fix="Kiểm tra tên nhánh/commit; trong CI, checkout với fetch-depth: 0.", family=F)
 
 PROTECTED = {
-    "decision": ("number", "date", "issuer", "signer", "entries"),
+    "decision": ("type", "number", "date", "issuer", "signer", "criteria_set", "entries"),
     "certificate": ("star", "score", "valid_from", "valid_to", "product", "decision"),
+    # a council's score sheet is evidence behind a certificate: it is corrected by a new evaluation
+    "evaluation": ("product", "date", "council", "criteria_set", "product_set", "members", "failed_mandatory", "total"),
 }
 FIELD_VI = {"number": "số", "date": "ngày ban hành", "issuer": "cơ quan ban hành", "signer": "người ký",
             "entries": "danh sách sản phẩm", "star": "hạng sao", "score": "điểm", "valid_from": "hiệu lực từ",
-            "valid_to": "hiệu lực đến", "product": "sản phẩm", "decision": "quyết định"}
-KIND_VI = {"decision": "quyết định", "certificate": "chứng nhận"}
+            "valid_to": "hiệu lực đến", "product": "sản phẩm", "decision": "quyết định", "type": "loại quyết định",
+            "criteria_set": "bộ tiêu chí", "council": "hội đồng", "product_set": "bộ sản phẩm",
+            "members": "phiếu chấm của thành viên", "failed_mandatory": "tiêu chí bắt buộc không đạt",
+            "total": "tổng điểm"}
+KIND_VI = {"decision": "quyết định", "certificate": "chứng nhận", "evaluation": "phiếu đánh giá"}
 
 
 @dataclass(frozen=True)
