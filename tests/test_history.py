@@ -111,3 +111,18 @@ def test_expiry_changed_since_limits_to_touched_provinces(capsys: pytest.Capture
     edit(repo, PRODUCT, "description:", "note: Cập nhật mô tả.\ndescription:")
     code, out, _ = run_cli(capsys, *args)
     assert [r["certificate"] for r in json.loads(out)] == ["cn-hai-phong-2023-0001", "cn-hai-phong-2023-0002"]
+
+
+def test_editing_an_issued_evaluation_is_an_error(capsys: pytest.CaptureFixture, repo: Path) -> None:
+    evaluation = next(p for p in sorted((repo / "registry").rglob("evaluations/*/*.yaml")))
+    rel = evaluation.relative_to(repo).as_posix()
+    text = evaluation.read_text("utf-8")
+    assert "total:" in text
+    evaluation.write_text(text.replace("total:", "note: sửa lại\ntotal:", 1), "utf-8")
+    code, findings = history(capsys, repo)
+    assert (code, findings) == (0, [])  # a note is not a protected field
+    date_line = next(line for line in text.splitlines() if line.startswith("date:"))
+    evaluation.write_text(text.replace(date_line, 'date: "2020-01-01"', 1), "utf-8")
+    code, findings = history(capsys, repo)
+    assert code == 1
+    assert [(f["rule"], f["file"]) for f in findings] == [("HISTORY-EDIT", rel)]
