@@ -277,6 +277,7 @@ def _parse(raw: bytes, doc: Document) -> Any:
         raise LoadError("YAML-EMPTY", "Tệp rỗng.", 1, 1)
     builder = _Builder()
     try:
+        _check_depth(text)
         loader = StrictLoader(text)
         try:
             root = loader.get_single_node()
@@ -309,6 +310,36 @@ def _parse(raw: bytes, doc: Document) -> Any:
         doc.findings.append(make("TEXT-NFC", doc.path, *_mark(node),
                                  f"Văn bản dạng tổ hợp (NFD) ở trường: {names}; đã chuẩn hóa về NFC."))
     return data
+
+
+# libyaml's parser is iterative but PyYAML's C composer recurses once per level: ~20 000 nested `[`
+# (a 40 KB file) overflow the C stack and kill the process. Texts that could be that deep are first
+# walked as events, which needs no recursion, and stopped at MAX_DEPTH.
+DEPTH_SCAN_BOUND = 1000
+
+
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound of the nesting depth: flow brackets plus the deepest block line."""
+    block = max((len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count("? ")
+                 for line in text.split("\n")), default=0)
+    return text.count("[") + text.count("{") + block + 2
+
+
+def _check_depth(text: str) -> None:
+    if _nesting_bound(text) <= DEPTH_SCAN_BOUND:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=StrictLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise LoadError("YAML-DEPTH", f"Hồ sơ lồng nhau quá {MAX_DEPTH} cấp.",
+                                    event.start_mark.line + 1, event.start_mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing again reports the syntax error, before it gets deep
 
 
 def _syntax_error(err: yaml.MarkedYAMLError, text: str) -> LoadError:
