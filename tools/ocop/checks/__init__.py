@@ -25,6 +25,7 @@ FAMILY_MODULES = [
     "history",
     "markup",
     "sync",
+    "forms",
 ]
 
 

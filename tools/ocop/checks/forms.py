@@ -1,0 +1,43 @@
+"""Generated files stay in sync with their source: the GitHub issue forms with the JSON Schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Finding, make, rule
+from ..registry import Registry
+from . import Context
+
+COMMAND = "ocop forms --write"
+
+rule("SYNC-FORMS", "error", "Biểu mẫu đăng ký trên GitHub chưa cập nhật theo lược đồ",
+     "Các biểu mẫu .github/ISSUE_TEMPLATE/dang-ky-*.yml được sinh từ lược đồ JSON (nhãn, mô tả, danh sách chọn) "
+     "và phải khớp với lược đồ hiện hành.",
+     example="Thêm một nhóm sản phẩm vào schemas/product.schema.json mà không sinh lại biểu mẫu",
+     fix=f"Chạy «{COMMAND}» và đưa các tệp trong .github/ISSUE_TEMPLATE vào cùng thay đổi.", family="sync")
+
+
+def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
+    # Only a tree hosted on GitHub (with .github/) has forms to keep in sync; fixtures and exports do not.
+    if not (ctx.root / ".github").is_dir() or not registry.provinces:
+        return
+    from ..authoring import forms
+
+    for rel, text in forms.expected(ctx.root, registry).items():
+        path = ctx.root / rel
+        actual = path.read_text("utf-8") if path.is_file() else None
+        if actual == text:
+            continue
+        line = _first_difference(actual or "", text)
+        message = (f"Thiếu biểu mẫu {rel}." if actual is None
+                   else f"Dòng {line} của {rel} khác với nội dung sinh từ lược đồ.")
+        yield make("SYNC-FORMS", rel, line, 1, message,
+                   f"Chạy «{COMMAND}» rồi đưa {rel} vào cùng thay đổi (không sửa tay).")
+
+
+def _first_difference(actual: str, expected: str) -> int:
+    a, b = actual.splitlines(), expected.splitlines()
+    for i, (x, y) in enumerate(zip(a, b, strict=False), start=1):
+        if x != y:
+            return i
+    return min(len(a), len(b)) + 1
