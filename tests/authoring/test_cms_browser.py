@@ -1,0 +1,183 @@
+"""The web editor for real: Decap CMS (the npm files copied by `cms.install`) against `decap-server` on
+127.0.0.1 in git mode (editorial workflow: each entry is a branch), driven in headless Debian Chromium.
+The product the browser creates must pass `ocop validate`. Screenshots feed the guide.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ocop.authoring import cms
+from ocop_testing import REPO, validate_json
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHOTS = REPO / "build" / "screenshots" / "dang-ky"
+SERVER = cms.PACKAGE / "node_modules" / "decap-server" / "dist" / "index.js"
+TODAY = "2026-11-23"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_tools() -> None:
+    """Debian chromium (never a browser download) and the pinned npm packages of tools/cms."""
+    if not Path(CHROMIUM).exists():
+        if os.geteuid() != 0:
+            pytest.skip("chromium missing and not root")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update"], check=True, capture_output=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "chromium"], check=True, capture_output=True, env=env)
+    if not SERVER.is_file() or not (cms.DIST / "decap-cms.js").is_file():
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=cms.PACKAGE, check=True,
+                       timeout=600)
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(admin URL, repository): a git copy of the registry served by decap-server, the admin page by http.server."""
+    ensure_tools()
+    base = tmp_path_factory.mktemp("cms")
+    repo, site = base / "repo", base / "site"
+    for folder in ("registry", "schemas"):
+        shutil.copytree(REPO / folder, repo / folder)
+    git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True)  # noqa: E731
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "init")
+    api_port, web_port = free_port(), free_port()
+    cms.install(site, root=repo, local_backend=f"http://127.0.0.1:{api_port}/api/v1")
+    env = {**os.environ, "PORT": str(api_port), "BIND_HOST": "127.0.0.1", "MODE": "git",
+           "GIT_REPO_DIRECTORY": str(repo), "LOG_LEVEL": "warn"}
+    server = subprocess.Popen(["node", str(SERVER)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", web_port), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        wait_for(f"http://127.0.0.1:{api_port}/api/v1", server)
+        yield f"http://127.0.0.1:{web_port}/admin/", repo
+    finally:
+        httpd.shutdown()
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def wait_for(url: str, proc: subprocess.Popen) -> None:
+    for _ in range(100):
+        if proc.poll() is not None:
+            raise RuntimeError(f"decap-server exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            request = urllib.request.Request(url, data=b'{"action":"info","params":{}}',
+                                             headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(request, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("decap-server did not start")
+
+
+@pytest.fixture
+def page() -> Iterator:
+    ensure_tools()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        outside: list[str] = []
+
+        def route(r) -> None:
+            url = r.request.url
+            if url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+                r.continue_()
+            else:
+                outside.append(url)
+                r.abort()
+
+        context.route("**/*", route)
+        yield context.new_page()
+        browser.close()
+        assert outside == [], f"the editor reached outside 127.0.0.1: {outside}"
+
+
+def shot(page, name: str, full: bool = False) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
+
+
+def choose(page, field: str, text: str) -> None:
+    """Pick an option of a select/relation widget (react-select) by typing and pressing Enter."""
+    box = page.locator(f"[id^='{field}-field-']").first
+    box.click()
+    box.fill(text)
+    page.locator("[class*='-option']").filter(has_text=text).first.wait_for(timeout=10000)
+    box.press("Enter")
+
+
+def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, capsys) -> None:
+    url, repo = editor
+    page.goto(url)
+    page.get_by_role("button", name="Đăng nhập").wait_for(timeout=30000)
+    shot(page, "cms-dang-nhap")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Sản phẩm — Thành phố Hà Nội").first.wait_for(timeout=30000)
+    page.goto(url + "#/collections/products-ha-noi")
+    page.get_by_text("Bình gốm men lam").first.wait_for(timeout=30000)
+    shot(page, "cms-danh-sach")
+    page.goto(url + "#/collections/products-ha-noi/new")
+    page.locator("[id^='name-field-']").fill("Trà sen Tây Hồ")
+    choose(page, "producer", "Gốm sứ Lam Phong")
+    choose(page, "criteria_set", "148/2023")
+    choose(page, "group", "Đồ uống")
+    page.locator("[id^='description-field-']").fill("Trà xanh ướp hương sen Bách Diệp hồ Tây, hộp 100 g.")
+    page.locator("[id^='street-field-']").fill("Ngõ 52 Đặng Thai Mai")
+    choose(page, "code", "Phường Tây Hồ")
+    shot(page, "cms-nhap-san-pham", full=True)
+    page.locator("[id^='name-field-']").click()  # close the last dropdown before saving
+    page.get_by_role("button", name="Lưu").first.click()
+    page.get_by_text("Thay đổi đã được lưu", exact=False).first.wait_for(timeout=30000)
+    branch = wait_for_branch(repo)
+    shot(page, "cms-da-luu")
+    text = subprocess.run(["git", "show", f"{branch}:registry/ha-noi/products/sp-ha-noi-0011.yaml"], cwd=repo,
+                          capture_output=True, text=True, check=True).stdout
+    (SHOTS / "cms-san-pham.yaml").write_text(text, "utf-8")  # what the editor wrote (for the guide)
+    data = yaml.safe_load(text)
+    assert data["name"] == "Trà sen Tây Hồ" and data["producer"] == "ct-ha-noi-0001"
+    assert data["address"]["ward"] == {"level": "ward", "code": "00103", "version": "2025"}
+    subprocess.run(["git", "checkout", "-q", branch], cwd=repo, check=True)
+    code, findings = validate_json(capsys, repo, "--today", TODAY)
+    assert code == 0, [f for f in findings if f["severity"] == "error"]
+
+
+def wait_for_branch(repo: Path) -> str:
+    """The editorial workflow saves a draft as a branch cms/<collection>/<slug> (a pull request on GitHub)."""
+    for _ in range(200):
+        out = subprocess.run(["git", "branch", "--list", "cms/*", "--format=%(refname:short)"], cwd=repo,
+                             capture_output=True, text=True, check=True).stdout.split()
+        if out:
+            return out[0]
+        time.sleep(0.1)
+    raise AssertionError("no cms/ branch: the entry was not saved")
