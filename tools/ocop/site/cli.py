@@ -14,6 +14,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     site = sub.add_parser("site", help="trang web công khai", description="Các lệnh của trang web công khai.")
     site_sub = site.add_subparsers(dest="site_command", metavar="LỆNH")
     add_build_arguments(site_sub.add_parser("build", help="dựng trang web", description="Kiểm tra sổ đăng ký rồi dựng trang web."))
+    gen = site_sub.add_parser("generate", help="chỉ sinh build/docs (đầy đủ, cho mkdocs build hoặc trình dựng tương thích)",
+                              description="Kiểm tra sổ đăng ký rồi sinh toàn bộ trang nguồn vào build/docs, không dựng.")
+    gen.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="ngày tính trạng thái giấy chứng nhận")
+    gen.add_argument("--site-url", metavar="URL", help="địa chỉ gốc của trang (mặc định: site_url trong mkdocs.yml)")
+    gen.add_argument("--out", type=Path, metavar="THƯ_MỤC", help="thư mục kết quả (mặc định: build/, trang nguồn ở build/docs)")
+    gen.set_defaults(func=run_generate)
 
 
 def add_build_arguments(p: argparse.ArgumentParser) -> None:
@@ -46,3 +52,9 @@ def run_build(args: argparse.Namespace) -> int:
     total = sum(result.timings.values())
     sys.stderr.write(f"ocop build: xong trong {total:.1f} s → {result.site}\n")
     return 0
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from .build import generate_docs
+
+    return 0 if generate_docs(args.root, args.today, args.site_url, args.out) else 1

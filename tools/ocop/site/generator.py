@@ -10,11 +10,15 @@ which Markdown leaves untouched.
 from __future__ import annotations
 
 import json
+import marshal
+import multiprocessing
+import os
 import re
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 NEWEST = 12
+QR_CACHE_VERSION = "1"  # bump when qr_svg's output changes
 
 
 def http_url(value: Any) -> str | None:
@@ -52,6 +57,9 @@ class Generator:
     model: SiteModel
     docs: Path
     env: jinja2.Environment
+    records: Path  # where record pages go: docs itself, or a staging folder the build moves into the site
+    qr_cache: dict[str, str] = field(default_factory=dict)  # canonical URL → SVG, kept across builds
+    qr_fresh: dict[str, str] = field(default_factory=dict)  # encoded in this run
 
     @property
     def base(self) -> dict[str, Any]:
@@ -62,10 +70,19 @@ class Generator:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
 
+    def qr(self, url: str) -> str:
+        svg = self.qr_cache.get(url)
+        if svg is None:
+            svg = self.qr_cache[url] = self.qr_fresh[url] = qr_svg(url)
+        return svg
+
     def record_page(self, folder: str, record_id: str, template: jinja2.Template, **ctx: Any) -> None:
         rel = f"{folder}/{record_id}/"
-        html = template.render(root="../../", canonical=self.model.url(rel), **self.base, **ctx)
-        self.write(rel + "index.html", html)
+        root = "../" * (folder.count("/") + 2)
+        html = template.render(root=root, canonical=self.model.url(rel), **self.base, **ctx)
+        leaf = self.records / folder / record_id
+        leaf.mkdir()  # one syscall: the folder above exists, the id is unique (file creation dominates at 20k)
+        (leaf / "index.html").write_text(html, encoding="utf-8")
 
     def hub(self, rel_dir: str, title: str, template: str, **ctx: Any) -> None:
         """A Markdown page whose body is one raw HTML block (so Markdown never re-reads record text)."""
@@ -77,18 +94,33 @@ class Generator:
         self.write((rel_dir + "/" if rel_dir else "") + "index.md", front + '<div class="ocop">\n' + html + "\n</div>\n")
 
 
-def generate(model: SiteModel, docs: Path) -> None:
-    """Write the whole docs folder (removed first: pages of deleted records must not linger)."""
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
-    gen = Generator(model, docs, environment())
+# Folders of plain HTML pages (records, and the long per-province lists: Markdown's raw-HTML parser
+# would take tens of seconds on them at national scale). "tinh" and "het-han" also hold a hub page.
+RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh/cu", "het-han")
+
+
+def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | None = None,
+             jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None) -> None:
+    """Write the whole docs folder (removed first: pages of deleted records must not linger).
+
+    Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
+    `records` when the caller moves them into the built site itself (`ocop build` does: see build.py).
+    `after_records` runs once the record pages exist (the build starts Pagefind on them there, so
+    indexing overlaps with the hub pages and MkDocs).
+    """
+    for folder in {docs, records or docs}:
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+    gen = Generator(model, docs, environment(), records or docs, load_qr_cache(qr_cache))
+    for name in RECORD_FOLDERS:
+        (gen.records / name).mkdir(exist_ok=True)
     shutil.copytree(ASSETS, docs / "assets" / "ocop")
     copy_media(model, docs)
-    products_pages(gen)
-    producer_pages(gen)
-    decision_pages(gen)
-    verify_pages(gen)
+    record_pages(gen, jobs or min(os.cpu_count() or 1, 4))
+    save_qr_cache(gen, qr_cache)
+    if after_records:
+        after_records()
     home(gen)
     catalogue(gen)
     gen.hub("tim-kiem", "Tìm kiếm", "search.html")
@@ -103,6 +135,35 @@ def generate(model: SiteModel, docs: Path) -> None:
 
 
 # ---- record pages -------------------------------------------------------------------------------
+
+_FORKED: Generator | None = None  # the generator a forked worker inherits (no pickling of the model)
+
+
+def record_pages(gen: Generator, jobs: int) -> None:
+    """Every record page; in `jobs` forked processes when there are many (QR encoding is ~2.5 ms each)."""
+    global _FORKED
+    if jobs <= 1 or len(gen.model.products) < 500 or "fork" not in multiprocessing.get_all_start_methods():
+        _render_share(gen, 0, 1)
+        return
+    _FORKED = gen
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for fresh in pool.map(_forked_share, range(jobs), [jobs] * jobs):
+                gen.qr_fresh.update(fresh)
+    finally:
+        _FORKED = None
+
+
+def _forked_share(part: int, parts: int) -> dict[str, str]:
+    assert _FORKED is not None
+    _render_share(_FORKED, part, parts)
+    return _FORKED.qr_fresh  # the parent keeps what the worker encoded, for the next build
+
+
+def _render_share(gen: Generator, part: int, parts: int) -> None:
+    for func in (products_pages, producer_pages, decision_pages, verify_pages):
+        func(gen, part, parts)
+
 
 def copy_media(model: SiteModel, docs: Path) -> None:
     root = model.registry.root.resolve()
@@ -121,24 +182,71 @@ def photos(product: ProductView) -> list[str]:
             and re.match(r"^[A-Za-z0-9._/-]+$", p)]
 
 
-def qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, title="Mã QR của trang này")
+def load_qr_cache(path: Path | None) -> dict[str, str]:
+    """QR codes of earlier builds (encoding is the costliest part of a product page): URL → SVG."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (ValueError, EOFError, TypeError):
+        return {}
+    return data if isinstance(data, dict) and data.pop("version", None) == QR_CACHE_VERSION else {}
 
 
-def products_pages(gen: Generator) -> None:
+def save_qr_cache(gen: Generator, path: Path | None) -> None:
+    if path is None or not gen.qr_fresh:
+        return
+    wanted = {gen.model.url(f"san-pham/{pid}/") for pid in gen.model.products}
+    merged = {url: svg for url, svg in {**gen.qr_cache, **gen.qr_fresh}.items() if url in wanted}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(marshal.dumps({"version": QR_CACHE_VERSION, **merged}))
+    os.replace(tmp, path)
+
+
+def qr_svg(url: str, border: int = 2) -> str:
+    """The page's QR code as inline SVG: segno encodes; we draw one path of horizontal runs ourselves.
+
+    A fixed mask (any of the 8 is a valid QR code) skips segno's mask scoring, which alone cost ~10 ms
+    per code; segno's own SVG writer cost ~2 ms more. Both matter at 20,000 products.
+    """
+    matrix = segno.make(url, error="m", mask=4, micro=False).matrix
+    size = len(matrix) + 2 * border
+    runs = []
+    for y, row in enumerate(matrix):
+        x, width = 0, len(row)
+        while x < width:
+            if row[x]:
+                start = x
+                while x < width and row[x]:
+                    x += 1
+                runs.append(f"M{start + border} {y + border}.5h{x - start}")
+            else:
+                x += 1
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
+            f'aria-label="Mã QR của trang này"><rect width="{size}" height="{size}" fill="#fff"/>'
+            f'<path stroke="#000" d="{"".join(runs)}"/></svg>')
+
+
+def share(items: list, part: int, parts: int) -> list:
+    return items[part::parts]
+
+
+def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("product.html")
-    for p in gen.model.products.values():
+    for p in share(list(gen.model.products.values()), part, parts):
         r = p.record.data
         channels = [{"type_label": labels.label(labels.CHANNEL_TYPES, c.get("type")), "name": text(c.get("name")),
                      "url": c.get("url")} for c in (r.get("sales_channels") or []) if isinstance(c, dict)]
         ip = [{"label": labels.label(labels.IP_TYPES, i.get("type")), "name": text(i.get("name")),
                "number": text(i.get("number"))} for i in (r.get("intellectual_property") or []) if isinstance(i, dict)]
         canonical = gen.model.url(f"san-pham/{p.id}/")
-        folded = units.fold(" ".join([p.name, text(r.get("description")), p.province_name,
-                                      text((p.producer.data if p.producer else {}).get("name"))]))
+        producer_name = text((p.producer.data if p.producer else {}).get("name"))
+        folded = units.fold(" ".join([p.name, producer_name, p.province_name, text(r.get("description"))]))
         gen.record_page("san-pham", p.id, template, p=p, photos=photos(p), channels=channels, ip=ip,
                         address=address_line(r.get("address")), group_label=labels.label(labels.GROUPS, p.group),
-                        scores=score_views(gen, p), qr=qr_svg(canonical), folded=folded)
+                        scores=score_views(gen, p), qr=gen.qr(canonical), folded=folded,
+                        producer_name=producer_name)
 
 
 def score_views(gen: Generator, p: ProductView) -> list[dict[str, Any]]:
@@ -163,10 +271,10 @@ def part_averages(members: Any) -> list[tuple[str, float]]:
     return [(labels.PARTS.get(k, k), round(sum(v) / len(v), 2)) for k, v in sorted(sums.items())]
 
 
-def producer_pages(gen: Generator) -> None:
+def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("producer.html")
     registry = gen.model.registry
-    for rec in registry.all("producer"):
+    for rec in share(registry.all("producer"), part, parts):
         if not SAFE_ID.match(rec.id):
             continue
         products = [gen.model.products[p.id] for p in registry.products_of_producer.get(rec.id, [])
@@ -181,10 +289,10 @@ def producer_pages(gen: Generator) -> None:
                         province_name=gen.model.province_names.get(slug, slug))
 
 
-def decision_pages(gen: Generator) -> None:
+def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("decision.html")
     model = gen.model
-    for rec in model.registry.all("decision"):
+    for rec in share(model.registry.all("decision"), part, parts):
         if not SAFE_ID.match(rec.id):
             continue
         revocation = rec.get("type") == "revocation"
@@ -202,9 +310,9 @@ def decision_pages(gen: Generator) -> None:
                         type_label=labels.label(labels.DECISION_TYPES, rec.get("type")))
 
 
-def verify_pages(gen: Generator) -> None:
+def verify_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("verify.html")
-    for c in gen.model.certs.values():
+    for c in share(list(gen.model.certs.values()), part, parts):
         grounds = labels.label(labels.GROUNDS, c.revocation[1].get("grounds")) if c.revocation else ""
         gen.record_page("xac-minh", c.id, template, c=c, product=gen.model.products.get(text(c.record.get("product"))),
                         grounds=grounds)
@@ -257,6 +365,7 @@ def province_pages(gen: Generator) -> None:
     model = gen.model
     by_province = model.products_of_province()
     legacy = legacy_groups(model)
+    page = gen.env.get_template("province.html")
     rows = []
     for p in model.registry.provinces:
         slug = text(p.get("slug"))
@@ -265,12 +374,13 @@ def province_pages(gen: Generator) -> None:
         products = sorted(by_province.get(slug, []), key=lambda x: units.fold(x.name))
         olds = [(key, items) for key, items in legacy.items() if key[2] == slug]
         rows.append((slug, text(p.get("name")), len(products)))
-        gen.hub(f"tinh/{slug}", text(p.get("name")), "province.html", name=text(p.get("name")), slug=slug,
-                products=products, olds=olds, counts=Counter(x.state for x in products), states=labels.STATES)
+        gen.record_page("tinh", slug, page, name=text(p.get("name")), slug=slug, products=products, olds=olds,
+                        counts=Counter(x.state for x in products), states=labels.STATES)
+    page = gen.env.get_template("legacy.html")
     for (code, name, successor), items in legacy.items():
-        gen.hub(f"tinh/cu/{code}", f"{name} (trước 01/7/2025)", "legacy.html", name=name, code=code,
-                successor=successor, successor_name=model.province_names.get(successor, successor),
-                products=sorted(items, key=lambda x: units.fold(x.name)))
+        gen.record_page("tinh/cu", code, page, name=name, code=code, successor=successor,
+                        successor_name=model.province_names.get(successor, successor),
+                        products=sorted(items, key=lambda x: units.fold(x.name)))
     gen.hub("tinh", "Tỉnh, thành phố", "provinces.html", rows=rows,
             legacy=[(code, name, successor, len(items)) for (code, name, successor), items in legacy.items()])
 
@@ -285,26 +395,32 @@ def legacy_groups(model: SiteModel) -> dict[tuple[str, str, str], list[ProductVi
 
 
 def expiry(gen: Generator) -> None:
+    """A hub with counts per province, and one plain page per province with the certificates themselves."""
     model, today = gen.model, gen.model.today
     current = [p.current for p in model.products.values() if p.current and p.current.end]
+    active = ("valid", "expiring")
     buckets = {
         "expired": [c for c in current if c.state == "expired" and (today - c.end).days <= 365],
-        "d30": [c for c in current if c.state in ("valid", "expiring") and 0 <= (c.end - today).days <= 30],
-        "d90": [c for c in current if c.state in ("valid", "expiring") and 30 < (c.end - today).days <= 90],
+        "d30": [c for c in current if c.state in active and 0 <= (c.end - today).days <= 30],
+        "d90": [c for c in current if c.state in active and 30 < (c.end - today).days <= 90],
     }
-    grouped = {k: group_by_province(model, sorted(v, key=lambda c: (c.end, c.id))) for k, v in buckets.items()}
-    gen.hub("het-han", "Giấy chứng nhận hết hạn và sắp hết hạn", "expiry.html", grouped=grouped,
+    per_province: dict[str, dict[str, list]] = defaultdict(lambda: {k: [] for k in buckets})
+    for key, certs in buckets.items():
+        for c in sorted(certs, key=lambda c: (c.end, c.id)):
+            product = model.products.get(text(c.record.get("product")))
+            slug = text(product.record.get("province")) if product else text(c.record.get("province"))
+            per_province[slug][key].append((c, product))
+    page = gen.env.get_template("expiry_province.html")
+    rows = []
+    for slug in sorted(per_province, key=lambda s: units.fold(model.province_names.get(s, s))):
+        if not SAFE_ID.match(slug):
+            continue
+        name = model.province_names.get(slug, slug)
+        rows.append((slug, name, {k: len(v) for k, v in per_province[slug].items()}))
+        gen.record_page("het-han", slug, page, name=name, lists=per_province[slug])
+    gen.hub("het-han", "Giấy chứng nhận hết hạn và sắp hết hạn", "expiry.html", rows=rows,
             totals={k: len(v) for k, v in buckets.items()},
             expired_all=sum(1 for c in current if c.state == "expired"))
-
-
-def group_by_province(model: SiteModel, certs: Iterable[Any]) -> list[tuple[str, list[tuple[Any, ProductView | None]]]]:
-    out: dict[str, list] = defaultdict(list)
-    for c in certs:
-        product = model.products.get(text(c.record.get("product")))
-        slug = text(product.record.get("province")) if product else text(c.record.get("province"))
-        out[model.province_names.get(slug, slug)].append((c, product))
-    return sorted(out.items(), key=lambda kv: units.fold(kv[0]))
 
 
 def plan_pages(gen: Generator) -> None:

@@ -1,0 +1,102 @@
+"""The generator without a browser: escaping, states for fixed dates, open data, refusal on errors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ocop.cli import main
+from ocop.site import generator, model
+from ocop.validate import load_registry
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def generate(root: Path, out: Path, today: dt.date) -> Path:
+    registry = load_registry(root, use_cache=False)[0]
+    generator.generate(model.build(registry, today, "https://ocop.example/"), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def xss_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(FIXTURES / "xss", tmp_path_factory.mktemp("xss") / "docs", dt.date(2026, 11, 23))
+
+
+def test_record_text_is_escaped_everywhere(xss_docs: Path):
+    # quy-tac is the rule catalogue: its own examples of rejected markup sit in code fences
+    pages = [p for p in xss_docs.rglob("*") if p.suffix in (".html", ".md") and "quy-tac" not in p.parts]
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, page
+        assert "<img src=x" not in text, page
+        assert "<iframe" not in text, page
+        assert 'href="javascript:' not in text.lower(), page
+        assert "<svg onload" not in text, page
+    product = (xss_docs / "san-pham/sp-hai-phong-0001/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Cà phê &lt;img src=x onerror=alert(2)&gt;" in product
+    assert "&lt;/div&gt;&lt;script&gt;alert(8)" in (xss_docs / "quyet-dinh/qd-hai-phong-2024-001/index.html").read_text("utf-8")
+
+
+def test_catalogue_index_keeps_names_as_data(xss_docs: Path):
+    index = json.loads((xss_docs / "danh-muc/index.json").read_text(encoding="utf-8"))
+    assert index["fields"][:2] == ["id", "name"]
+    names = [item[1] for item in index["items"]]
+    assert "<script>alert(1)</script> Cà phê <img src=x onerror=alert(2)>" in names
+
+
+def test_only_http_links_become_links():
+    assert generator.http_url("https://example.com/a") == "https://example.com/a"
+    for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "//evil", "/relative",
+                'https://x" onmouseover="y', None, 3):
+        assert generator.http_url(bad) is None
+
+
+@pytest.mark.parametrize("today, label", [
+    (dt.date(2026, 11, 23), "Hiệu lực"),
+    (dt.date(2028, 8, 25), "Sắp hết hạn"),  # valid to 15/09/2028: 21 days left
+    (dt.date(2028, 9, 20), "Hết hạn"),
+])
+def test_product_state_for_fixed_dates(tmp_path: Path, today: dt.date, label: str):
+    docs = generate(FIXTURES / "coffee", tmp_path / "docs", today)
+    page = (docs / "san-pham/sp-dak-lak-9001/index.html").read_text(encoding="utf-8")
+    verdict = page.split('<div class="verdict', 1)[1].split("</div>", 1)[0]
+    assert f">{label}</span>" in verdict
+    verify = (docs / "xac-minh/cn-dak-lak-2025-9001/index.html").read_text(encoding="utf-8")
+    assert f">{label}</span>" in verify
+
+
+def test_open_data_files(xss_docs: Path):
+    data = xss_docs / "du-lieu"
+    products = json.loads((data / "products.json").read_text(encoding="utf-8"))
+    assert products[0]["id"] == "sp-hai-phong-0001"
+    with (data / "certificates.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["id"] == "cn-hai-phong-2024-0001" and rows[0]["hang_sao"] == "3"
+    assert (data / "luoc-do" / "product.schema.json").is_file()
+    assert "### FILE-SIZE" in (xss_docs / "quy-tac/index.md").read_text(encoding="utf-8")
+
+
+def test_csv_cells_cannot_start_a_formula():
+    from ocop.site.export import cell
+
+    assert cell({"name": "=HYPERLINK(\"x\")"}, "name") == "'=HYPERLINK(\"x\")"
+    assert cell({"name": "Trà"}, "name") == "Trà"
+
+
+def test_build_refuses_a_registry_with_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    root = tmp_path / "broken"
+    shutil.copytree(FIXTURES / "coffee", root)
+    product = root / "registry/dak-lak/products/sp-dak-lak-9001.yaml"
+    product.write_text(product.read_text(encoding="utf-8").replace("name: Cà phê", "ten: Cà phê"), encoding="utf-8")
+    code = main(["--root", str(root), "build", "--no-search", "--no-documents", "--out", str(tmp_path / "out")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "sp-dak-lak-9001.yaml" in err and "không dựng trang web" in err
+    assert not (tmp_path / "out" / "site").exists()
