@@ -20,6 +20,7 @@ from ocop_testing import REPO, run_cli, validate_json
 
 EVENTS = Path(__file__).resolve().parent / "events"
 TODAY = "2026-11-23"
+TRANSCRIPTS = REPO / "build" / "screenshots" / "dang-ky"  # the bot's replies, shown in the guide
 HOSTILE = ("$(rm -rf /)", "`touch /tmp/pwned`", "${GH_TOKEN}", "<script>", "onerror", "DROP TABLE", "@everyone")
 
 RECORDER = """#!{python}
@@ -63,6 +64,11 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return work
 
 
+def save(name: str, text: str) -> None:
+    TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+    (TRANSCRIPTS / name).write_text(text, "utf-8")
+
+
 def calls(repo: Path) -> list[dict]:
     log = repo.parent / "calls.jsonl"
     return [json.loads(line) for line in log.read_text("utf-8").splitlines()] if log.exists() else []
@@ -90,6 +96,7 @@ def test_valid_issue_opens_a_pull_request_and_comments_the_link(capsys, repo: Pa
     assert gh[2][:3] == ["issue", "comment", "12"]
     comment = next(c for c in made if c["args"][:2] == ["issue", "comment"])["body"]
     assert "https://github.com/ocop-vn/ocop-registry/pull/99" in comment
+    save("issue-tra-loi-dat.md", comment)
     pushed = subprocess.run(["git", "--git-dir", str(repo.parent / "origin.git"), "show",
                              "dang-ky/issue-12:registry/ha-noi/products/sp-ha-noi-0011.yaml"],
                             capture_output=True, text=True, check=True).stdout
@@ -126,6 +133,7 @@ def test_invalid_issue_gets_the_findings_in_vietnamese_and_no_branch(capsys, rep
     assert [c["args"][:3] for c in made if c["tool"] == "gh"] == [["issue", "comment", "13"]]
     assert not [c for c in made if c["tool"] == "git"]
     body = made[0]["body"]
+    save("issue-tra-loi-loi.md", body)
     assert "Hồ sơ chưa đạt kiểm tra" in body and "[REF-MISSING]" in body and "[SCHEMA]" in body
     assert not list((repo / "registry/ha-noi/products").glob("sp-ha-noi-0011.yaml"))
 

@@ -11,9 +11,10 @@ import yaml
 
 from ocop.authoring import records
 from ocop.validate import load_registry
-from ocop_testing import run_cli, validate_json
+from ocop_testing import REPO, run_cli, validate_json
 
 TODAY = "2026-11-23"
+TRANSCRIPTS = REPO / "build" / "screenshots" / "dang-ky"  # read by the guide (docs-src/huong-dan-dang-ky)
 PRODUCT = ["--set", "name=Trà sen Tây Hồ", "--set", "producer=ct-ha-noi-0001",
            "--set", "classification.criteria_set=148/2023", "--set", "classification.group=do_uong",
            "--set", "description=Trà xanh ướp hương sen Bách Diệp, hộp 100 g.",
@@ -95,6 +96,8 @@ def test_interactive_producer_reasks_bad_answers(capsys, tree: Path, monkeypatch
     code, out = new(capsys, tree, "producer", "--province", "thai-nguyen", stdin=PRODUCER_ANSWERS,
                     monkeypatch=monkeypatch)
     assert code == 0, out
+    TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+    (TRANSCRIPTS / "ocop-new-chu-the.txt").write_text(out, "utf-8")
     assert "«9» không có trong danh sách" in out
     assert "«Số đăng ký hộ kinh doanh / tổ hợp tác» (registration_number) có giá trị «0123» không đúng dạng." in out
     assert "Có phải: Xã Tân Cương" in out

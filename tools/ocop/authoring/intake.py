@@ -45,12 +45,14 @@ def read_event(path: Path) -> tuple[str, Issue] | None:
     return str(event.get("action") or ""), Issue(issue["number"], labels, body[:MAX_BODY])
 
 
-def record_from_form(root: Path, registry: Registry, form: forms.Form, body: str) -> tuple[str, dict]:
-    """(province, data) from the rendered form body; values are typed by the schema, units looked up."""
+def record_from_form(root: Path, registry: Registry, form: forms.Form, body: str) -> tuple[str, dict, list[str]]:
+    """(province, data, notes) from the rendered form body; values typed by the schema, wards looked up.
+
+    A ward name that is not found stays text (the validator then refuses it) and gets a plain note."""
     schemas = SchemaSet(root)
     fields = forms.fields(schemas, form, registry)
     values = forms.parse_body(body, [f.label for f in fields])
-    province, data = "", {}
+    province, data, notes = "", {}, []
     for f in fields:
         raw = forms.option_value(f, values.get(f.label, "").strip())
         if not raw:
@@ -62,8 +64,11 @@ def record_from_form(root: Path, registry: Registry, form: forms.Form, body: str
         value = typed(schemas, form.kind, path, raw) if f.options == () else raw
         if path[-1] == "ward":
             value = unit_from_text(registry, province, tuple(path), raw)
+            if isinstance(value, str):
+                notes.append(f"«{f.label}»: không có xã/phường «{short(raw)}» trong tỉnh đã chọn (bộ mã 2025, sau "
+                             "01/7/2025). Ghi đúng tên hiện hành, ví dụ «Phường Tây Hồ», hoặc mã 5 chữ số.")
         put(data, path, value)
-    return province, data
+    return province, data, notes
 
 
 def run(root: Path, event_path: Path, dry_run: bool = False, today: str | None = None) -> int:
@@ -77,13 +82,14 @@ def run(root: Path, event_path: Path, dry_run: bool = False, today: str | None =
         sys.stdout.write(f"ocop intake: bỏ qua issue #{issue.number} (không phải biểu mẫu đăng ký).\n")
         return 0
     registry = load_registry(root)[0]
-    province, data = record_from_form(root, registry, form, issue.body)
+    province, data, notes = record_from_form(root, registry, form, issue.body)
     if province not in registry.province_slugs():
-        return reply(issue, f"Chưa chọn tỉnh/thành phố hợp lệ (nhận được «{short(province)}»).", [], dry_run)
+        return reply(root, issue, f"Chưa chọn tỉnh/thành phố hợp lệ (nhận được «{short(province)}»).", [], [],
+                     dry_run)
     record = records.complete(registry, root, form.kind, data, province)
     rels, findings = records.write_and_validate(root, registry, [(form.kind, record)], SchemaSet(root), today)
     if has_errors(findings):
-        return reply(issue, "Hồ sơ chưa đạt kiểm tra nên chưa tạo yêu cầu hợp nhất.", findings, dry_run)
+        return reply(root, issue, "Hồ sơ chưa đạt kiểm tra nên chưa tạo yêu cầu hợp nhất.", notes, findings, dry_run)
     return propose(root, issue, form, record, rels, findings, dry_run)
 
 
@@ -120,10 +126,10 @@ def propose(root: Path, issue: Issue, form: forms.Form, record: dict, rels: list
     return 0
 
 
-def reply(issue: Issue, headline: str, findings: list[Finding], dry_run: bool) -> int:
-    text = (f"**{headline}**\n\nHãy sửa issue này (nút «Edit» của nội dung issue); máy sẽ kiểm tra lại.\n"
-            + findings_block(findings)
-            + "\nÝ nghĩa từng mã lỗi: xem trang «Quy tắc kiểm tra» của Sổ đăng ký.\n")
+def reply(root: Path, issue: Issue, headline: str, notes: list[str], findings: list[Finding], dry_run: bool) -> int:
+    listed = "".join(f"- {fenced_inline(n)}\n" for n in notes)
+    text = (f"**{headline}**\n\nHãy sửa issue này (nút «Edit» của nội dung issue); máy sẽ kiểm tra lại.\n\n"
+            + listed + findings_block(findings) + rule_links(root, findings))
     if dry_run:
         sys.stdout.write(text)
         return 0
@@ -145,6 +151,22 @@ def findings_block(findings: list[Finding]) -> str:
     text = "\n".join(lines)
     fence = "`" * max(3, longest_run(text, "`") + 1)
     return f"\n{fence}text\n{text}\n{fence}\n"
+
+
+def rule_links(root: Path, findings: list[Finding]) -> str:
+    """Each rule ID of the findings, linked to its section on the site's rules page."""
+    from ..site.build import config_file, site_url_of
+
+    base = site_url_of(config_file(root)).rstrip("/") + "/quy-tac/"
+    ids = sorted({f.rule for f in findings})
+    links = ", ".join(f"[{rid}]({base}#{rid.lower()})" for rid in ids)
+    return f"\nÝ nghĩa và cách sửa từng mã lỗi: {links or f'[Quy tắc kiểm tra]({base})'}.\n"
+
+
+def fenced_inline(text: str) -> str:
+    """A note quoting the officer's text, as inline code (no markup, no mentions)."""
+    ticks = "`" * (longest_run(text, "`") + 1)
+    return f"{ticks} {text} {ticks}"
 
 
 def longest_run(text: str, char: str) -> int:

@@ -43,7 +43,10 @@ class Console:
         if not line:
             self.out.write("\n")
             raise Aborted
-        return line.rstrip("\r\n").strip()
+        answer = line.rstrip("\r\n").strip()
+        if not self.inp.isatty():  # piped answers are not echoed by a terminal: show them, the log reads as a dialogue
+            self.out.write(answer + "\n")
+        return answer
 
 
 @dataclass
@@ -92,8 +95,9 @@ class Session:
             keys = [k for k, _ in problems if k in props and k not in target and k not in MANAGED]
             if not keys:
                 return
-            for _key, message in problems:
-                self.io.say(f"  ✗ {message}")
+            for key, message in problems:  # the core names a conditional field by key only: add its title
+                title = props[key].title if key in props else key
+                self.io.say("  ✗ " + message.replace(f"«{key}» ({key})", f"«{title}» ({key})"))
             self.ask_into(props[keys[0]], target, force=True)
 
     def ask_into(self, prop: Prop, target: dict, force: bool = False) -> None:
