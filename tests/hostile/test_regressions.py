@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from ocop.load import load_document
+from ocop_testing import FIXTURES, validate_json
 
 
 @pytest.mark.parametrize("depth", [50, 30_000, 400_000])
@@ -21,3 +24,28 @@ def test_deep_block_sequences_on_one_line() -> None:
     raw = ("id: x\nname: " + "- " * 30_000 + "x\n").encode()
     doc = load_document(Path("/nonexistent.yaml"), "x.yaml", raw)
     assert [f.rule for f in doc.findings] in (["YAML-DEPTH"], ["YAML-SYNTAX"])
+
+
+@pytest.mark.parametrize("raw", [b"id: x\nname: [", b"id: x\nname: {a: 1", b'id: x\nname: "abc'])
+def test_end_of_stream_error_stays_inside_a_file_without_final_newline(raw: bytes) -> None:
+    """libyaml reported line 3 for a 2-line file (the fuzzer's `truncate`)."""
+    doc = load_document(Path("/nonexistent.yaml"), "x.yaml", raw)
+    assert [f.rule for f in doc.findings] == ["YAML-SYNTAX"]
+    assert doc.findings[0].line <= 2
+
+
+@pytest.mark.parametrize("value", ["4.75", "3", "true", "chữ", "{a: 1}"])
+@pytest.mark.parametrize("key", ["entries", "photos", "members", "failed_mandatory"])
+def test_list_fields_of_another_type_do_not_crash_cross_record_checks(
+        capsys: pytest.CaptureFixture, tmp_path: Path, key: str, value: str) -> None:
+    """`decision.get("entries") or []` iterated a float: TypeError in references, scoring, lifecycle, index."""
+    root = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "rules" / "valid", root)
+    for rel in ("registry/hai-phong/decisions/2024/qd-hai-phong-2024-002.yaml",
+                "registry/hai-phong/evaluations/2024/dg-hai-phong-2024-0002.yaml",
+                "registry/hai-phong/products/sp-hai-phong-0001.yaml"):
+        path = root / rel
+        path.write_text(path.read_text("utf-8") + f"\n{key}: {value}\n" if f"\n{key}:" not in path.read_text("utf-8")
+                        else re.sub(rf"\n{key}:[^\n]*(\n  [^\n]*)*", f"\n{key}: {value}", path.read_text("utf-8")), "utf-8")
+    code, findings = validate_json(capsys, root, "--today", "2026-11-23")
+    assert code == 1 and any(f["rule"] == "SCHEMA" for f in findings)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .findings import Finding, make, rule
-from .registry import Record, Registry
+from .registry import Record, Registry, as_list
 
 VALIDITY_MONTHS = 36
 NOTICE_DAYS = 30
@@ -104,7 +104,7 @@ def revocations(registry: Registry) -> dict[str, list[tuple[dt.date, Record]]]:
         date = parse_date(decision.get("date"))
         if decision.get("type") != "revocation" or date is None:
             continue
-        for entry in decision.get("entries") or []:
+        for entry in as_list(decision.get("entries")):
             if isinstance(entry, dict) and isinstance(entry.get("certificate"), str):
                 out.setdefault(entry["certificate"], []).append((date, decision))
     for items in out.values():

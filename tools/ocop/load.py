@@ -344,7 +344,7 @@ def _check_depth(text: str) -> None:
 
 def _syntax_error(err: yaml.MarkedYAMLError, text: str) -> LoadError:
     mark = err.problem_mark or err.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = _clamp((mark.line + 1, mark.column + 1) if mark else (1, 1), text)
     problem = err.problem or ""
     if "\\t" in problem or "'\\t'" in problem or _tab_indented(text, line):
         return LoadError("YAML-TAB", "Dòng này thụt lề bằng ký tự Tab.", line, column)
@@ -359,6 +359,14 @@ def _syntax_error(err: yaml.MarkedYAMLError, text: str) -> LoadError:
         return LoadError("TEXT-CONTROL", "Tệp chứa ký tự điều khiển không được phép.", line, column)
     return LoadError("YAML-SYNTAX", f"Lỗi cú pháp YAML: {_vi_problem(problem)}", line, column,
                      "Kiểm tra thụt lề của dòng này và dòng trên; đặt giá trị có «:», «#», «[» trong ngoặc kép.")
+
+
+def _clamp(position: tuple[int, int], text: str) -> tuple[int, int]:
+    """libyaml puts end-of-stream errors one line past a text without a final newline; keep them in the file."""
+    lines = text.split("\n")
+    if position[0] <= len(lines):
+        return position
+    return len(lines), len(lines[-1]) + 1
 
 
 def _first_alias(text: str) -> tuple[int, int] | None:

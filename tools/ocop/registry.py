@@ -25,6 +25,12 @@ MEDIA_FOLDER = "media"
 PROVINCES_FILE = "registry/provinces.yaml"
 
 
+def as_list(value: Any) -> list:
+    """A list field's value, or [] when the record has something else there (the schema reports that):
+    cross-record checks and indexes see records of any shape and must not iterate a number."""
+    return value if isinstance(value, list) else []
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a file sits, as parsed from its path: what the layout says the record must be."""
@@ -133,7 +139,7 @@ class Registry:
         for decision in self.all("decision"):
             if decision.get("type") != "revocation":
                 continue
-            for entry in decision.get("entries") or []:
+            for entry in as_list(decision.get("entries")):
                 if isinstance(entry, dict) and isinstance(entry.get("certificate"), str):
                     self.revoked_by[entry["certificate"]] = (decision, entry)
         for certs in self.certificates_of_product.values():

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .load import parse_yaml
+from .registry import as_list
 
 DATA = Path(__file__).resolve().parent / "data" / "criteria"
 CENT = Decimal("0.01")
@@ -198,7 +199,7 @@ def score(evaluation: dict) -> Score | None:
     if cset is None:
         return None
     pset = cset.product_sets.get(str(evaluation.get("product_set")))
-    members = [m for m in evaluation.get("members") or [] if isinstance(m, dict)]
+    members = [m for m in as_list(evaluation.get("members")) if isinstance(m, dict)]
     problems: list[Problem] = []
     if pset is None:
         problems.append(Problem("SCORE-PRODUCT-SET", ("product_set",),
@@ -300,7 +301,7 @@ def _failed_mandatory(cset: CriteriaSet, pset: ProductSet | None, evaluation: di
         criterion = sheet.criteria[c.id] if sheet else None
         if criterion and criterion.mandatory_for_star and c.points < criterion.pass_threshold():
             failed[c.id] = criterion.mandatory_for_star
-    declared = evaluation.get("failed_mandatory") or []
+    declared = as_list(evaluation.get("failed_mandatory"))
     for j, cid in enumerate(declared):
         star = _declared_star(cset, sheet, cid)
         if star is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..findings import Finding, make, rule
 from ..load import parse_yaml
-from ..registry import Record, Registry
+from ..registry import Record, Registry, as_list
 from . import Context
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "authority.yaml"
@@ -100,7 +100,7 @@ def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
 
 
 def _levels(decision: Record, date: str, level: str) -> Iterator[Finding]:
-    for i, entry in enumerate(decision.get("entries") or []):
+    for i, entry in enumerate(as_list(decision.get("entries"))):
         star = entry.get("star") if isinstance(entry, dict) else None
         if not isinstance(star, int):
             continue

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .. import lifecycle
 from ..findings import Finding, Related, make, rule
-from ..registry import Record, Registry
+from ..registry import Record, Registry, as_list
 from . import Context
 
 F = "lifecycle"
@@ -99,7 +99,7 @@ def _revocations(registry: Registry) -> Iterator[Finding]:
 
 
 def _entry_position(decision: Record, cert_id: str) -> tuple[int, int]:
-    for i, entry in enumerate(decision.get("entries") or []):
+    for i, entry in enumerate(as_list(decision.get("entries"))):
         if isinstance(entry, dict) and entry.get("certificate") == cert_id:
             return decision.locate("entries", i, "certificate")
     return decision.locate("entries")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding, Related, make, rule
-from ..registry import Record, Registry
+from ..registry import Record, Registry, as_list
 from . import Context
 from .layout import year_of
 
@@ -75,7 +75,7 @@ def _ref(registry: Registry, record: Record, kind: str, keypath: tuple) -> Itera
 
 
 def _photos(registry: Registry, product: Record) -> Iterator[Finding]:
-    for i, photo in enumerate(product.get("photos") or []):
+    for i, photo in enumerate(as_list(product.get("photos"))):
         if not isinstance(photo, str):
             continue
         target = (registry.root / photo).resolve()
@@ -121,7 +121,7 @@ def _evaluation_product(registry: Registry, cert: Record) -> Iterator[Finding]:
 
 
 def _listed_in_decision(cert: Record, decision: Record) -> Iterator[Finding]:
-    entries = [e for e in decision.get("entries") or [] if isinstance(e, dict)]
+    entries = [e for e in as_list(decision.get("entries")) if isinstance(e, dict)]
     index = next((i for i, e in enumerate(entries) if e.get("certificate") == cert.id), None)
     if decision.get("type") != "recognition":
         yield make("DECISION-ENTRY", cert.path, *cert.locate("decision"),
@@ -144,7 +144,7 @@ def _listed_in_decision(cert: Record, decision: Record) -> Iterator[Finding]:
 
 
 def _decision_entries(registry: Registry, decision: Record) -> Iterator[Finding]:
-    for i, entry in enumerate(decision.get("entries") or []):
+    for i, entry in enumerate(as_list(decision.get("entries"))):
         if not isinstance(entry, dict):
             continue
         yield from _ref(registry, decision, "product", ("entries", i, "product"))

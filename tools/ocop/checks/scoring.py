@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .. import scoring
 from ..findings import Finding, Related, make, rule
-from ..registry import Record, Registry
+from ..registry import Record, Registry, as_list
 from . import Context
 
 F = "scoring"
@@ -100,7 +100,7 @@ def _declared(evaluation: Record, result: scoring.Score) -> Iterator[Finding]:
     if _is_number(total) and scoring.dec(total) != result.total:
         line, column = evaluation.locate("total")
         yield make("SCORE-TOTAL", evaluation.path, line, column,
-                   f"Tổng điểm ghi {total}, tính lại từ phiếu của {len(evaluation.get('members') or [])} thành viên là "
+                   f"Tổng điểm ghi {total}, tính lại từ phiếu của {len(as_list(evaluation.get('members')))} thành viên là "
                    f"{_fmt(result.total)}.",
                    f"Sửa thành total: {_fmt(result.total)} (hoặc sửa điểm thành viên cho đúng biên bản).")
     star = evaluation.get("star")
@@ -157,7 +157,7 @@ def _decision_set(registry: Registry, decision: Record) -> Iterator[Finding]:
 def _transition(registry: Registry, decision: Record, cset: scoring.CriteriaSet) -> bool:
     """A decision just after a change of criteria set may recognise evaluations made under the old one."""
     evaluations = []
-    for entry in decision.get("entries") or []:
+    for entry in as_list(decision.get("entries")):
         cert = registry.get("certificate", entry.get("certificate")) if isinstance(entry, dict) else None
         evaluation = registry.get("evaluation", cert.get("evaluation")) if cert else None
         if evaluation is None:
