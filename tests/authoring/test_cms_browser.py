@@ -160,7 +160,8 @@ def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, caps
     page.get_by_role("button", name="Lưu").first.click()
     page.get_by_text("Thay đổi đã được lưu", exact=False).first.wait_for(timeout=30000)
     branch = wait_for_branch(repo)
-    shot(page, "cms-da-luu")
+    page.get_by_text("Trạng: Bản nháp").first.wait_for(timeout=30000)
+    shot(page, "cms-da-luu")  # a draft (branch / pull request) with its status and the publish button
     text = subprocess.run(["git", "show", f"{branch}:registry/ha-noi/products/sp-ha-noi-0011.yaml"], cwd=repo,
                           capture_output=True, text=True, check=True).stdout
     (SHOTS / "cms-san-pham.yaml").write_text(text, "utf-8")  # what the editor wrote (for the guide)
