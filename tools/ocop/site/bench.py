@@ -29,16 +29,17 @@ def synth_tree(out: Path, products: int) -> Path:
     return out
 
 
-def timed_build(root: Path, out: Path) -> tuple[float, Path]:
+def timed_build(root: Path, out: Path) -> tuple[float, Path, dict[str, float]]:
     start = time.perf_counter()
     log = io.StringIO()
     # a synthetic tree with a few invalid records still measures the site: build anyway, say so
-    result = build_site(root, TODAY, "http://127.0.0.1:8000/", out, documents=False, log=log, refuse_errors=False)
+    result = build_site(root, TODAY, "http://127.0.0.1:8000/", out, documents=False, log=log, refuse_errors=False,
+                        use_cache=False)
     elapsed = time.perf_counter() - start
     summary = [line for line in log.getvalue().splitlines() if line.startswith("KHÔNG ĐẠT")]
     if summary:
         print(f"bench: note: {root.name}: {summary[0]}", file=sys.stderr)
-    return elapsed, result.site
+    return elapsed, result.site, result.timings
 
 
 def tree_size(folder: Path) -> int:
@@ -47,6 +48,8 @@ def tree_size(folder: Path) -> int:
 
 def search_bytes(site: Path, query: str = QUERY) -> int:
     """Bytes the search page fetches from /pagefind/ to show the first results of one query, in Chromium."""
+    if not Path(CHROMIUM).exists():
+        return estimated_search_bytes(site)
     from playwright.sync_api import sync_playwright
 
     from .serve import Server
@@ -76,6 +79,15 @@ def search_bytes(site: Path, query: str = QUERY) -> int:
     return sum(fetched.values())
 
 
+def estimated_search_bytes(site: Path, shown: int = 10) -> int:
+    """Without a browser: loader, WASM, entry, filters, the largest index chunk and `shown` average fragments."""
+    bundle = site / "pagefind"
+    fixed = sum(p.stat().st_size for p in bundle.iterdir() if p.is_file())
+    chunks = [p.stat().st_size for p in (bundle / "index").glob("*")] or [0]
+    fragments = [p.stat().st_size for p in (bundle / "fragment").glob("*")] or [0]
+    return fixed + max(chunks) + shown * sum(fragments) // len(fragments)
+
+
 def report(name: str, value: float, unit: str) -> None:
     print(f"bench: {name} {value:.1f} {unit}", flush=True)
 
@@ -86,9 +98,11 @@ def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[st
         base = Path(out) if out else Path(tmp)
         for label, n in (sizes or SIZES).items():
             root = synth_tree(base / f"tree-{label}", n)
-            seconds, site = timed_build(root, base / f"build-{label}")
+            seconds, site, steps = timed_build(root, base / f"build-{label}")
             figures[f"site_build_{label}"] = seconds
             report(f"site_build_{label}", seconds, "s")
+            for step, value in steps.items():  # where the time goes (validate is the core's, cold cache)
+                report(f"site_step_{step.split()[0]}_{label}", value, "s")
             if label == "20k" or label == list(sizes or SIZES)[-1]:
                 figures[f"site_size_{label}"] = tree_size(site) / 1e6
                 report(f"site_size_{label}", figures[f"site_size_{label}"], "MB")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 ROW = 22
-LABEL_W = 230
+LABEL_W = 290
 BAR_W = 360
 VALUE_W = 60
 
@@ -19,7 +19,7 @@ def bars(data: list[tuple[str, int]], title: str) -> Markup:
     for i, (label, value) in enumerate(data):
         y = 4 + i * ROW
         w = round(BAR_W * value / top, 1)
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= 40 else label[:39] + "…"
         rows.append(
             f'<g><title>{escape(label)}: {value}</title>'
             f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{escape(short)}</text>'

@@ -250,25 +250,26 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
 
 
 def score_views(gen: Generator, p: ProductView) -> list[dict[str, Any]]:
+    """Each evaluation with the council's score recomputed by ocop.scoring (parts and criteria)."""
+    from .. import scoring
+
     out = []
     for ev in sorted(gen.model.registry.evaluations_of_product.get(p.id, []), key=lambda e: text(e.get("date"))):
         d = ev.data
-        out.append({"id": ev.id, "date": d.get("date"), "total": d.get("total"), "star": d.get("star"),
-                    "council": text((d.get("council") or {}).get("name")) if isinstance(d.get("council"), dict) else "",
-                    "parts": part_averages(d.get("members")), "failed": [text(x) for x in d.get("failed_mandatory") or []]})
+        try:
+            score = scoring.score(d)
+        except Exception:  # a malformed sheet still shows its declared total
+            score = None
+        council = d.get("council")
+        out.append({
+            "id": ev.id, "date": d.get("date"), "star": d.get("star"),
+            "total": float(score.total) if score else d.get("total"),
+            "council": text(council.get("name")) if isinstance(council, dict) else "",
+            "parts": [(labels.PARTS.get(k, k), float(v)) for k, v in score.parts.items()] if score else [],
+            "criteria": [(c.part, c.name, float(c.points), float(c.max)) for c in score.criteria] if score else [],
+            "failed": [text(x) for x in (score.failed_mandatory if score else d.get("failed_mandatory") or [])],
+        })
     return out
-
-
-def part_averages(members: Any) -> list[tuple[str, float]]:
-    """Council average per part A/B/C, from members who scored by part."""
-    sums: dict[str, list[float]] = defaultdict(list)
-    for m in members or []:
-        parts = m.get("parts") if isinstance(m, dict) else None
-        if isinstance(parts, dict):
-            for key, value in parts.items():
-                if isinstance(value, int | float):
-                    sums[key].append(float(value))
-    return [(labels.PARTS.get(k, k), round(sum(v) / len(v), 2)) for k, v in sorted(sums.items())]
 
 
 def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
