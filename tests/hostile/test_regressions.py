@@ -49,3 +49,16 @@ def test_list_fields_of_another_type_do_not_crash_cross_record_checks(
                         else re.sub(rf"\n{key}:[^\n]*(\n  [^\n]*)*", f"\n{key}: {value}", path.read_text("utf-8")), "utf-8")
     code, findings = validate_json(capsys, root, "--today", "2026-11-23")
     assert code == 1 and any(f["rule"] == "SCHEMA" for f in findings)
+
+
+@pytest.mark.parametrize("field", ["level", "code", "version"])
+@pytest.mark.parametrize("value", ["['a', 1]", "~", "{x: 1}"])
+def test_unit_reference_parts_of_another_type(capsys: pytest.CaptureFixture, tmp_path: Path, field: str, value: str) -> None:
+    """units.resolve hashed a list (functools.cache): TypeError: unhashable type: 'list' in unitrefs."""
+    root = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "rules" / "valid", root)
+    path = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    old = {"level": "level: ward", "code": 'code: "10831"', "version": 'version: "2004"'}[field]
+    path.write_text(path.read_text("utf-8").replace(old, f"{field}: {value}", 1), "utf-8")
+    code, findings = validate_json(capsys, root, "--today", "2026-11-23")
+    assert code == 1 and any(f["rule"] == "SCHEMA" for f in findings)

@@ -68,7 +68,10 @@ def lookup(level: str, code: str, version: str) -> Unit | None:
 
 
 def resolve(ref: dict) -> Unit | None:
-    return lookup(ref.get("level", ""), ref.get("code", ""), ref.get("version", ""))
+    parts = (ref.get("level", ""), ref.get("code", ""), ref.get("version", ""))
+    if not all(isinstance(p, str) for p in parts):  # a list or null there (a SCHEMA error) is not hashable/int-able
+        return None
+    return lookup(*parts)
 
 
 @functools.cache
