@@ -30,8 +30,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("địa chỉ javascript:", re.compile(r"\bjavascript\s*:", re.I)),
     ("thẻ HTML", re.compile(r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>|<!--|<!\[CDATA\[", re.I)),
 )
-# Cheap prefilter: text with none of these characters cannot match any pattern.
-_TRIGGER = re.compile(r"[<:]")
+# Cheap prefilter: text without any of these cannot match a pattern (every tag has «<», every link a scheme).
+_TRIGGER = re.compile(r"<|script\s*:|data\s*:", re.I)
 
 
 def find_markup(text: str) -> str | None:
@@ -44,18 +44,23 @@ def find_markup(text: str) -> str | None:
     return None
 
 
-def _strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, (*path, i))
+def _strings(value: Any) -> Iterator[tuple[tuple, str]]:
+    """(keypath, text) of every string that could hold markup; iterative, it runs over every record."""
+    stack: list[tuple[tuple, Any]] = [((), value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if _TRIGGER.search(item):
+                yield path, item
+        elif isinstance(item, dict):
+            stack.extend(((*path, k), v) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(item))
 
 
 def _check_record(record: Record) -> Iterator[Finding]:
+    if not _TRIGGER.search(repr(record.data)):  # one C-speed pass rules out almost every record
+        return
     for path, text in _strings(record.data):
         label = find_markup(text)
         if label is None:
