@@ -18,10 +18,12 @@ rule("SYNC-FORMS", "error", "Biểu mẫu đăng ký trên GitHub chưa cập nh
 
 
 def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
-    # Only a tree hosted on GitHub (with .github/) has forms to keep in sync; fixtures and exports do not.
-    if not (ctx.root / ".github").is_dir() or not registry.provinces:
-        return
     from ..authoring import forms
+
+    # Only a repository that uses the issue forms (has .github/ISSUE_TEMPLATE/) keeps them in sync;
+    # fixtures, exports and trees with only a CODEOWNERS file do not.
+    if not (ctx.root / forms.FOLDER).is_dir() or not registry.provinces:
+        return
 
     for rel, text in forms.expected(ctx.root, registry).items():
         path = ctx.root / rel
