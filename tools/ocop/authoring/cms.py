@@ -58,7 +58,8 @@ def config(root: Path, registry: Registry | None = None, local_backend: bool | s
     registry = registry or load_registry(root)[0]
     schemas = SchemaSet(root)
     provinces = [p for p in registry.provinces if isinstance(p, dict) and p.get("slug") and p.get("code")]
-    collections = [collection(schemas, registry, root, kind, p) for kind in KINDS for p in provinces]
+    taken = records.taken_ids(registry, root)  # once: the suggested next id of every collection reads it
+    collections = [collection(schemas, registry, root, kind, p, taken) for kind in KINDS for p in provinces]
     out: dict[str, Any] = {
         "backend": {"name": "github", "repo": repo, "branch": "main",
                     "commit_messages": {"create": "Thêm {{collection}} «{{slug}}» (trình soạn thảo web)",
@@ -74,10 +75,11 @@ def config(root: Path, registry: Registry | None = None, local_backend: bool | s
     return out
 
 
-def collection(schemas: SchemaSet, registry: Registry, root: Path, kind: str, province: dict) -> dict[str, Any]:
+def collection(schemas: SchemaSet, registry: Registry, root: Path, kind: str, province: dict,
+               taken: set[str]) -> dict[str, Any]:
     slug, name = str(province["slug"]), str(province["name"])
     folder, kind_label = KINDS[kind]
-    next_free = records.next_id(registry, root, kind, slug)
+    next_free = records.next_id(registry, root, kind, slug, taken=taken)
     context = {"province": slug, "next_id": next_free, "code": str(province["code"])}
     fields = [{"name": "id", "label": "Mã hồ sơ", "widget": "string", "default": next_free,
                "hint": f"Mã tiếp theo còn trống khi dựng trang: {next_free}. Trùng tên tệp; không đổi sau khi tạo.",
@@ -167,8 +169,9 @@ def js_compatible(pattern: str) -> bool:
 def config_yaml(root: Path, local_backend: bool | str = False, registry: Registry | None = None) -> str:
     header = ("# Sinh tự động từ schemas/*.schema.json và registry/provinces.yaml bởi `ocop build` / `ocop cms`.\n"
               "# Không sửa tay: sửa lược đồ rồi dựng lại trang.\n")
-    return header + yaml.safe_dump(config(root, registry, local_backend), allow_unicode=True, sort_keys=False,
-                                   width=120)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the ward lists make this ~1 MB
+    return header + yaml.dump(config(root, registry, local_backend), Dumper=dumper, allow_unicode=True,
+                              sort_keys=False, width=120)
 
 
 def install(site_dir: Path, root: Path | None = None, local_backend: bool | str = False,

@@ -83,11 +83,13 @@ def taken_ids(registry: Registry, root: Path) -> set[str]:
     return ids
 
 
-def next_id(registry: Registry, root: Path, kind: str, province: str, year: str | None = None) -> str:
+def next_id(registry: Registry, root: Path, kind: str, province: str, year: str | None = None,
+            taken: set[str] | None = None) -> str:
     """The next free id of the kind in the province (and year): one above the highest in use."""
     prefix = f"{PREFIX[kind]}-{province}-" + (f"{year}-" if kind in YEARLY_KINDS else "")
     pattern = re.compile(re.escape(prefix) + r"(\d+)$")
-    numbers = [int(m.group(1)) for i in taken_ids(registry, root) if (m := pattern.match(i))]
+    numbers = [int(m.group(1)) for i in (taken if taken is not None else taken_ids(registry, root))
+               if (m := pattern.match(i))]
     return f"{prefix}{max(numbers, default=0) + 1:0{DIGITS[kind]}d}"
 
 
