@@ -62,3 +62,17 @@ def test_unit_reference_parts_of_another_type(capsys: pytest.CaptureFixture, tmp
     path.write_text(path.read_text("utf-8").replace(old, f"{field}: {value}", 1), "utf-8")
     code, findings = validate_json(capsys, root, "--today", "2026-11-23")
     assert code == 1 and any(f["rule"] == "SCHEMA" for f in findings)
+
+
+@pytest.mark.parametrize("value", ["{}", "[a]", "{a: 1}"])
+def test_reference_of_another_type_is_not_an_index_key(capsys: pytest.CaptureFixture, tmp_path: Path, value: str) -> None:
+    """Registry.index keyed certificates by their `product`: a mapping there raised unhashable type: 'dict'."""
+    root = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "rules" / "valid", root)
+    for rel, key in (("registry/hai-phong/certificates/2024/cn-hai-phong-2024-0002.yaml", "product"),
+                     ("registry/hai-phong/products/sp-hai-phong-0001.yaml", "producer"),
+                     ("registry/hai-phong/evaluations/2024/dg-hai-phong-2024-0002.yaml", "product")):
+        path = root / rel
+        path.write_text(re.sub(rf"^{key}: .*$", f"{key}: {value}", path.read_text("utf-8"), count=1, flags=re.M), "utf-8")
+    code, findings = validate_json(capsys, root, "--today", "2026-11-23")
+    assert code == 1 and any(f["rule"] == "SCHEMA" for f in findings)

@@ -31,6 +31,11 @@ def as_list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
+def _ref(value: Any) -> str | None:
+    """An id reference usable as an index key: a mapping or list there (a SCHEMA error) is not hashable."""
+    return value if isinstance(value, str) else None
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a file sits, as parsed from its path: what the layout says the record must be."""
@@ -128,14 +133,14 @@ class Registry:
     def index(self) -> None:
         """Build the reverse links (certificate history, supersession, revocation) once."""
         for cert in self.all("certificate"):
-            self.certificates_of_product[cert.get("product")].append(cert)
+            self.certificates_of_product[_ref(cert.get("product"))].append(cert)
             prev = cert.get("supersedes")
             if isinstance(prev, str):
                 self.superseded_by[prev] = cert
         for product in self.all("product"):
-            self.products_of_producer[product.get("producer")].append(product)
+            self.products_of_producer[_ref(product.get("producer"))].append(product)
         for evaluation in self.all("evaluation"):
-            self.evaluations_of_product[evaluation.get("product")].append(evaluation)
+            self.evaluations_of_product[_ref(evaluation.get("product"))].append(evaluation)
         for decision in self.all("decision"):
             if decision.get("type") != "revocation":
                 continue
