@@ -162,3 +162,27 @@ def test_certificate_defaults_follow_the_decision_and_36_months(tree: Path) -> N
 def test_every_kind_starts_asking_in_vietnamese(capsys, tree: Path, monkeypatch, kind: str) -> None:
     code, out = new(capsys, tree, kind, "--province", "ha-noi", stdin="", monkeypatch=monkeypatch)
     assert code == 2 and "Tạo hồ sơ" in out and "chưa ghi tệp nào" in out
+
+
+def test_evaluation_and_plan_from_flags_and_json(capsys, tree: Path, tmp_path: Path) -> None:
+    code, out = new(capsys, tree, "evaluation", "--province", "ha-noi", "--set", "product=sp-ha-noi-0004",
+                    "--set", "date=2026-05-10", "--set", "council.level=district",
+                    "--set", "council.name=Hội đồng OCOP huyện Ba Vì", "--set", "product_set=148-thuc-pham",
+                    "--set", 'members=[{"name": "Thành viên 1", "parts": {"A": 26.5, "B": 17.5, "C": 22}}]')
+    assert code == 0, out
+    evaluation = yaml.safe_load((tree / "registry/ha-noi/evaluations/2026/dg-ha-noi-2026-0001.yaml").read_text("utf-8"))
+    assert evaluation["criteria_set"] == "148/2023"  # the set in force on the evaluation date
+    plan = {"status": "draft", "draft_month": {"month": 3, "year": 2026},
+            "header": {"issuing": ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"]},
+            "issuer": {"level": "province", "name": "UBND thành phố Hà Nội", "unit": "01"},
+            "symbol": "KH-UBND", "place": "Hà Nội", "period": {"from": "2026-01-01", "to": "2026-12-31", "label": "năm 2026"},
+            "title": "Thực hiện Chương trình OCOP năm 2026", "sections": [{"title": "MỤC ĐÍCH, YÊU CẦU"}],
+            "recipients": [{"name": "Bộ Nông nghiệp và Môi trường", "note": "để b/c"}],
+            "signature": {"authority": ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"]}}
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps(plan, ensure_ascii=False), "utf-8")
+    code, out = new(capsys, tree, "plan", "--province", "ha-noi", "--from", str(source))
+    assert code == 0, out
+    assert (tree / "plans/kh-ha-noi-2026-du-thao.yaml").read_text("utf-8").startswith(
+        "# yaml-language-server: $schema=../schemas/plan.schema.json\n")
+    assert_tree_valid(capsys, tree)
