@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OCOP := $(VENV)/bin/ocop
 STAMP := $(VENV)/.installed
+CMS := tools/cms/node_modules/.installed
 
 .PHONY: build test validate bench fuzz install lint clean
 
@@ -12,16 +13,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The web editor (Decap CMS) is copied into the site from its npm package: no CDN at view time.
+$(CMS): tools/cms/package.json
+	cd tools/cms && npm install --no-audit --no-fund --silent
+	@touch $(CMS)
+
+install: $(STAMP) $(CMS)
 
 validate: $(STAMP)
 	$(OCOP) validate
 
-build: $(STAMP)
+build: $(STAMP) $(CMS)
 	$(OCOP) validate
 	$(OCOP) build
 
-test: $(STAMP)
+test: $(STAMP) $(CMS)
 	$(PY) -m ruff check tools tests
 	$(PY) -m pytest -q
 
