@@ -76,3 +76,14 @@ def test_reference_of_another_type_is_not_an_index_key(capsys: pytest.CaptureFix
         path.write_text(re.sub(rf"^{key}: .*$", f"{key}: {value}", path.read_text("utf-8"), count=1, flags=re.M), "utf-8")
     code, findings = validate_json(capsys, root, "--today", "2026-11-23")
     assert code == 1 and any(f["rule"] == "SCHEMA" for f in findings)
+
+
+@pytest.mark.parametrize("value", ["chữ", "[1, 2]", "3"])
+def test_member_parts_of_another_type(capsys: pytest.CaptureFixture, tmp_path: Path, value: str) -> None:
+    """scoring._member_parts called .get on `parts: chữ`: AttributeError in the scoring check."""
+    root = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "rules" / "valid", root)
+    path = root / "registry/hai-phong/evaluations/2024/dg-hai-phong-2024-0002.yaml"
+    path.write_text(path.read_text("utf-8").replace("parts: {A: 30, B: 20, C: 26}", f"parts: {value}"), "utf-8")
+    code, findings = validate_json(capsys, root, "--today", "2026-11-23")
+    assert code == 1 and any(f["rule"] == "SCHEMA" for f in findings)

@@ -212,7 +212,8 @@ def score(evaluation: dict) -> Score | None:
         if isinstance(member.get("choices"), dict):
             points = _member_choices(cset, pset, member["choices"], i, problems, per_criterion)
         else:
-            points = _member_parts(cset, member.get("parts") or {}, i, problems)
+            parts = member.get("parts")
+            points = _member_parts(cset, parts if isinstance(parts, dict) else {}, i, problems)
         for part, value in points.items():
             part_sums[part] += value
         totals.append(sum(points.values(), Decimal(0)))
