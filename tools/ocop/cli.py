@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "ocop.documents.cli",
     "ocop.site.cli",
     "ocop.authoring.cli",
+    "ocop.fmt",
 ]
 
 
