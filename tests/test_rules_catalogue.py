@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ocop_testing import REPO
 from ocop.rulesdoc import all_rules, render
+from ocop_testing import REPO
 
 
 def test_every_rule_has_title_summary_and_example() -> None:

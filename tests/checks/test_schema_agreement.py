@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ocop_testing import FIXTURES, REPO
 from ocop.checks import schema as schema_check
 from ocop.load import load_document
 from ocop.registry import classify
+from ocop_testing import FIXTURES, REPO
 
 SCHEMAS = schema_check.SCHEMA_DIR
 
