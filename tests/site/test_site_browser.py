@@ -85,3 +85,18 @@ def test_xss_fixture_runs_no_script(xss_site, page):
     assert "<script>" in page.locator("#cat-body").inner_text()
     assert page.guard.dialogs == []
     assert page.guard.errors == []
+
+
+def test_contributor_pages_lead_to_the_git_free_guide_and_the_editor(sample_site, page):
+    site, server = sample_site
+    page.goto(server.url + "dong-gop/")
+    page.get_by_role("link", name="Đăng ký không cần Git").first.click()
+    page.wait_for_url("**/huong-dan-dang-ky/")
+    images = page.locator("article img")
+    assert images.count() >= 1
+    assert all(page.evaluate("img => img.complete && img.naturalWidth > 0", img.element_handle())
+               for img in images.all())
+    # the editor ships inside the site with a config generated from the schemas (nothing fetched at view time)
+    assert (site / "admin" / "decap-cms.js").is_file()
+    assert "collections:" in (site / "admin" / "config.yml").read_text("utf-8")
+    assert page.guard.errors == []

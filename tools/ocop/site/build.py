@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from ..authoring import cms, guide
 from ..findings import has_errors
 from ..report import REPORTERS
 from ..validate import validate
@@ -74,13 +75,23 @@ def build_site(root: Path, today: dt.date | None = None, site_url: str | None = 
     indexer = PagefindRun(records, out / "pagefind-bundle") if pagefind else None
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal"))
+    guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, site_model.sample))
+    step("admin", lambda: install_editor(out / "site", root, outcome.registry, log))
     if indexer:  # before the move: Pagefind reads the pages from records/
         step("pagefind (wait)", lambda: indexer.finish(out / "site" / "pagefind"))
     merge_into(records, out / "site")  # renames instead of MkDocs copying ~70k files
     if trash:
         trash.wait()
     return BuildResult(True, out / "site", timings, docs_note)
+
+
+def install_editor(site: Path, root: Path, registry: object, log: TextIO) -> None:
+    """The web editor (Decap CMS) under /admin/; a build without its npm package still publishes the site."""
+    try:
+        cms.install(site, root=root, registry=registry)
+    except cms.CmsMissing as missing:
+        log.write(f"ocop build: bỏ qua trình soạn thảo web /admin/: {missing}\n")
 
 
 def merge_into(src: Path, dest: Path) -> None:
@@ -119,6 +130,7 @@ def generate_docs(root: Path, today: dt.date | None = None, site_url: str | None
         return False
     site_model = model.build(outcome.registry, today or dt.date.today(), site_url or site_url_of(config_file(root)))
     generator.generate(site_model, out / "docs")
+    guide.install(out / "docs")
     log.write(f"ocop site generate: {out / 'docs'}\n")
     return True
 
