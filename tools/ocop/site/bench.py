@@ -111,5 +111,10 @@ def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[st
     return figures
 
 
+def bench(out: Path) -> None:
+    """Entry point used by `make bench` (ocop.bench): trees and sites under out/site."""
+    run(Path(out) / "site")
+
+
 if __name__ == "__main__":
     run(Path(sys.argv[1]) if len(sys.argv) > 1 else None)

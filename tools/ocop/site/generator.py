@@ -9,6 +9,7 @@ which Markdown leaves untouched.
 
 from __future__ import annotations
 
+import gc
 import json
 import marshal
 import multiprocessing
@@ -142,16 +143,24 @@ _FORKED: Generator | None = None  # the generator a forked worker inherits (no p
 def record_pages(gen: Generator, jobs: int) -> None:
     """Every record page; in `jobs` forked processes when there are many (QR encoding is ~2.5 ms each)."""
     global _FORKED
-    if jobs <= 1 or len(gen.model.products) < 500 or "fork" not in multiprocessing.get_all_start_methods():
-        _render_share(gen, 0, 1)
-        return
-    _FORKED = gen
+    # The model is large and long-lived: the cyclic GC would walk it again and again (and, in a forked
+    # worker, touch every page of it, copying the parent's memory). Rendering makes no cycles.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
     try:
+        if jobs <= 1 or len(gen.model.products) < 500 or "fork" not in multiprocessing.get_all_start_methods():
+            _render_share(gen, 0, 1)
+            return
+        _FORKED = gen
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             for fresh in pool.map(_forked_share, range(jobs), [jobs] * jobs):
                 gen.qr_fresh.update(fresh)
     finally:
         _FORKED = None
+        gc.unfreeze()
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _forked_share(part: int, parts: int) -> dict[str, str]:
