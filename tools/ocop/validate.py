@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib.metadata
 import marshal
 import os
 import subprocess
@@ -20,7 +21,7 @@ from . import checks
 from .checks import schema as schema_check
 from .findings import Finding, has_errors, make, rule
 from .load import MAX_FILE_BYTES, Document, load_document
-from .registry import PROVINCES_FILE, Record, Registry, classify, discover
+from .registry import PROVINCES_FILE, Location, Record, Registry, classify, discover
 
 LAYOUT_PATH = rule("LAYOUT-PATH", "error", "Tệp đặt sai chỗ",
                    "Mỗi hồ sơ nằm trong registry/<tỉnh>/<loại>/[năm/]<mã>.yaml hoặc plans/<mã>.yaml.",
@@ -30,7 +31,7 @@ SYMLINK = rule("LAYOUT-SYMLINK", "error", "Liên kết tượng trưng trong kho
                "Sổ đăng ký không đọc liên kết tượng trưng (symlink): chúng có thể trỏ ra ngoài kho.",
                example="registry/ha-noi/products/x.yaml -> /etc/passwd",
                fix="Thay liên kết bằng tệp thật.", family="layout")
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 # The modules a verdict depends on (with checks/ and data/): editing the site must not void the cache.
 VERDICT_MODULES = ("load.py", "findings.py", "registry.py", "validate.py", "units.py", "scoring.py", "lifecycle.py",
                    "authority.py", "codeowners.py")
@@ -50,30 +51,48 @@ class Outcome:
         return has_errors(self.findings)
 
 
-def per_file(root: Path, relpath: str, raw: bytes | None) -> tuple[object, list[dict]]:
-    """Load one file and check it against its schema. Returns (data, findings as dicts)."""
+def per_file(root: Path, relpath: str, raw: bytes | None, provinces: checks.Provinces) -> tuple[object, list[dict]]:
+    """Load one file, check it against its schema and run the checks that need only this record."""
     location = classify(relpath)
     doc = load_document(root / relpath, relpath, raw)
     findings = list(doc.findings)
     if isinstance(doc.data, dict) and location.kind:
         findings.extend(schema_check.check_document(doc, location.kind, schema_check.schema_dir(root)))
+        findings.extend(checks.run_per_record(_record(location, doc), provinces))
     return doc.data, [f.to_dict() for f in findings]
 
 
-def _per_file_batch(args: tuple[str, list[str]]) -> bytes:
-    """Worker: read, hash, load and schema-check a batch; marshal is much cheaper than pickle here."""
-    root, rels = Path(args[0]), args[1]
+def _record(location: Location, doc: Document) -> Record:
+    data = doc.data
+    record_id = data.get("id") if isinstance(data.get("id"), str) else location.stem
+    return Record(location.kind, record_id, data, doc, location)
+
+
+def _per_file_batch(args: tuple[str, list[str], checks.Provinces]) -> bytes:
+    """Worker: read, hash, load and check a batch; marshal is much cheaper than pickle here."""
+    root, rels, provinces = Path(args[0]), args[1], args[2]
     out = []
     for rel in rels:
         raw = _read_bounded(os.path.join(args[0], rel))
         digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
-        out.append((rel, digest, *per_file(root, rel, raw)))
+        out.append((rel, digest, *per_file(root, rel, raw, provinces)))
     return marshal.dumps(out)
 
 
-def _fingerprint(root: Path) -> str:
-    """Changes when schemas, rule data or checking code change, so the cache never serves a stale verdict."""
-    h = hashlib.blake2b(CACHE_VERSION.encode(), digest_size=16)
+def provinces_of(root: Path) -> tuple[checks.Provinces, bytes]:
+    """The province table the per-record checks use, and the bytes it came from (part of the cache key)."""
+    path = root / PROVINCES_FILE
+    raw = _read_bounded(str(path)) if path.is_file() else None
+    data = load_document(path, PROVINCES_FILE, raw).data if raw is not None else None
+    table = checks.Provinces.from_list(data.get("provinces") if isinstance(data, dict) else None)
+    return table, raw or b""
+
+
+def _fingerprint(root: Path, provinces_raw: bytes) -> str:
+    """Changes when schemas, rule data, checking code, the unit code lists or the province table change,
+    so the cache never serves a stale verdict."""
+    h = hashlib.blake2b(CACHE_VERSION.encode() + provinces_raw, digest_size=16)
+    h.update(importlib.metadata.version("vietnam-provinces").encode())
     package = Path(__file__).resolve().parent
     verdict_code = [package / name for name in VERDICT_MODULES] + sorted((package / "checks").glob("*.py"))
     sources = [*sorted(schema_check.schema_dir(root).glob("*.json")), *(p for p in verdict_code if p.is_file()),
@@ -96,10 +115,10 @@ class FileCache:
     """Per-file results keyed by path, trusted while (size, mtime, inode) is unchanged (as git's index does),
     else by content hash; plus the last whole-run findings, keyed by every input of the run."""
 
-    def __init__(self, root: Path, enabled: bool) -> None:
+    def __init__(self, root: Path, enabled: bool, provinces_raw: bytes = b"") -> None:
         self.path = root / "build" / "cache" / "validate.marshal"
         self.enabled = enabled
-        self.fingerprint = _fingerprint(root) if enabled else ""
+        self.fingerprint = _fingerprint(root, provinces_raw) if enabled else ""
         self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, data, findings)
         self.run: tuple[bytes, list[dict]] | None = None
         self.dirty = False
@@ -157,7 +176,8 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
     files, links = discover(root)
     findings = [make("LAYOUT-SYMLINK", rel, 1, 1, f"«{rel}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
                 for rel in links]
-    cache = FileCache(root, use_cache)
+    provinces, provinces_raw = provinces_of(root)
+    cache = FileCache(root, use_cache, provinces_raw)
     results: dict[str, tuple[object, list[dict]]] = {}
     digests: dict[str, bytes] = {}
     stat_keys: dict[str, tuple | None] = {}
@@ -175,7 +195,7 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
             else:
                 digests[rel], *result = hit
                 results[rel] = tuple(result)  # type: ignore[assignment]
-        for rel, digest, data, file_findings in _run_per_file(root, list(stat_keys), jobs, cache):
+        for rel, digest, data, file_findings in _run_per_file(root, list(stat_keys), jobs, cache, provinces):
             results[rel], digests[rel] = (data, file_findings), digest
             if digest != b"big":
                 cache.put(rel, stat_keys[rel], digest, data, file_findings)
@@ -200,7 +220,7 @@ def _read_bounded(path: str) -> bytes | None:
         return None
 
 
-def _run_per_file(root: Path, rels: list[str], jobs: int | None, cache: FileCache):
+def _run_per_file(root: Path, rels: list[str], jobs: int | None, cache: FileCache, provinces: checks.Provinces):
     """Yield (rel, digest, data, findings) for files whose stat changed; a content hit skips parsing."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(rels) < PARALLEL_THRESHOLD:
@@ -208,11 +228,11 @@ def _run_per_file(root: Path, rels: list[str], jobs: int | None, cache: FileCach
             raw = _read_bounded(os.path.join(root, rel))
             digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
             hit = cache.by_digest(rel, digest) if raw is not None else None
-            data, findings = hit if hit is not None else per_file(root, rel, raw)
+            data, findings = hit if hit is not None else per_file(root, rel, raw, provinces)
             yield rel, digest, data, findings
         return
     size = max(100, len(rels) // (workers * 6))
-    batches = [(str(root), rels[i:i + size]) for i in range(0, len(rels), size)]
+    batches = [(str(root), rels[i:i + size], provinces) for i in range(0, len(rels), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for blob in pool.map(_per_file_batch, batches):
             yield from marshal.loads(blob)
@@ -236,9 +256,7 @@ def _build_index(root: Path, files: list[str], results: dict, findings: list[Fin
         findings.extend(Finding.from_dict(f) for f in file_findings)
         if not isinstance(data, dict):
             continue
-        doc = Document(rel, root / rel, data)
-        record_id = data.get("id") if isinstance(data.get("id"), str) else location.stem
-        registry.add(Record(location.kind, record_id, data, doc, location))
+        registry.add(_record(location, Document(rel, root / rel, data)))
     registry.index()
     return registry
 

@@ -1,4 +1,8 @@
-"""Check families. Each module exposes `check(registry, ctx) -> Iterable[Finding]` and registers its rules.
+"""Check families. Each module registers its rules and exposes one or both of:
+
+- `check_record(record, provinces) -> Iterable[Finding]`: needs only the record, its path and
+  registry/provinces.yaml. Runs in the per-file stage, so it is parallel and cached with the file.
+- `check(registry, ctx) -> Iterable[Finding]`: needs other records (references, history, lifecycle).
 
 Order matters only for reading the output: structure first (layout, references, units), then the
 OCOP rules (scoring, authority, lifecycle), then history against a base ref.
@@ -11,9 +15,10 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..findings import Finding
-from ..registry import Registry
+from ..registry import CENTRAL, Record, Registry
 
 FAMILY_MODULES = [
     "layout",
@@ -36,21 +41,53 @@ class Context:
     base_ref: str | None = None
 
 
+@dataclass(frozen=True)
+class Provinces:
+    """What per-record checks know of registry/provinces.yaml: each current province's folder and code."""
+
+    code_of: dict[str, str]
+
+    @classmethod
+    def from_list(cls, provinces: object) -> Provinces:
+        items = provinces if isinstance(provinces, list) else []
+        return cls({p["slug"]: p.get("code") for p in items if isinstance(p, dict) and isinstance(p.get("slug"), str)})
+
+    @property
+    def folders(self) -> set[str]:
+        """Folders a record may sit in: the current provinces and the central one."""
+        return set(self.code_of) | {CENTRAL}
+
+
 CheckFn = Callable[[Registry, Context], Iterable[Finding]]
+RecordCheckFn = Callable[[Record, Provinces], Iterable[Finding]]
 
 
-def families() -> list[tuple[str, CheckFn]]:
-    """The check functions of every family module present (a family can be added as one file)."""
+def _modules() -> list[tuple[str, Any]]:
     out = []
     for name in FAMILY_MODULES:
         try:
-            module = importlib.import_module(f"{__name__}.{name}")
+            out.append((name, importlib.import_module(f"{__name__}.{name}")))
         except ModuleNotFoundError as err:
-            if err.name == f"{__name__}.{name}":
-                continue
-            raise
-        out.append((name, module.check))
+            if err.name != f"{__name__}.{name}":
+                raise
     return out
+
+
+def families() -> list[tuple[str, CheckFn]]:
+    """The cross-record check of every family module present (a family can be added as one file)."""
+    return [(name, module.check) for name, module in _modules() if hasattr(module, "check")]
+
+
+def record_checks() -> list[tuple[str, RecordCheckFn]]:
+    """The per-record check of every family module that has one."""
+    return [(name, module.check_record) for name, module in _modules() if hasattr(module, "check_record")]
+
+
+def run_per_record(record: Record, provinces: Provinces) -> list[Finding]:
+    findings: list[Finding] = []
+    for _name, check in record_checks():
+        findings.extend(check(record, provinces))
+    return findings
 
 
 def run_cross_record(registry: Registry, ctx: Context) -> list[Finding]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding, Related, make, rule
 from ..registry import CENTRAL, FOLDER_OF_KIND, YEARLY_KINDS, Record, Registry
-from . import Context
+from . import Context, Provinces
 
 MAX_FILES_PER_FOLDER = 1000
 ID_PREFIX = {"producer": "ct", "product": "sp", "decision": "qd", "certificate": "cn", "evaluation": "dg", "plan": "kh"}
@@ -47,11 +47,9 @@ def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
     del ctx
     yield from _duplicates(registry)
     folder_sizes: Counter[str] = Counter()
-    known = registry.province_slugs() | {CENTRAL}
-    for kind, by_id in registry.records.items():
+    for by_id in registry.records.values():
         for record in by_id.values():
             folder_sizes[record.path.rsplit("/", 1)[0]] += 1
-            yield from _record_layout(record, kind, known)
     for folder, count in folder_sizes.items():
         if count > MAX_FILES_PER_FOLDER:
             yield make("LAYOUT-FOLDER-SIZE", folder + "/", 1, 1, f"Thư mục «{folder}» có {count} tệp (tối đa {MAX_FILES_PER_FOLDER}).")
@@ -66,8 +64,9 @@ def _duplicates(registry: Registry) -> Iterator[Finding]:
                    related=[Related(first.path, first_line, first_column, "hồ sơ đã dùng mã này trước")])
 
 
-def _record_layout(record: Record, kind: str, known: set[str]) -> Iterator[Finding]:
-    loc = record.location
+def check_record(record: Record, provinces: Provinces) -> Iterator[Finding]:
+    """Name, prefix, province folder, central folder and year folder: what one file's path must agree with."""
+    kind, known, loc = record.kind, provinces.folders, record.location
     if isinstance(record.get("id"), str) and record.id != loc.stem:
         line, column = record.locate("id")
         yield make("ID-FILENAME", record.path, line, column,

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..findings import Finding, make, rule
-from ..registry import Record, Registry
-from . import Context
+from ..registry import Record
+from . import Provinces
 
 rule("TEXT-MARKUP", "warning", "Văn bản chứa mã HTML hoặc liên kết nguy hiểm",
      "Trường văn bản có thẻ HTML (<script>, <img onerror=…>, <iframe>…), liên kết Markdown tới javascript: "
@@ -58,7 +58,8 @@ def _strings(value: Any) -> Iterator[tuple[tuple, str]]:
             stack.extend(((*path, i), v) for i, v in enumerate(item))
 
 
-def _check_record(record: Record) -> Iterator[Finding]:
+def check_record(record: Record, provinces: Provinces) -> Iterator[Finding]:
+    del provinces
     if not _TRIGGER.search(repr(record.data)):  # one C-speed pass rules out almost every record
         return
     for path, text in _strings(record.data):
@@ -69,10 +70,3 @@ def _check_record(record: Record) -> Iterator[Finding]:
         name = ".".join(str(p) for p in path)
         yield make("TEXT-MARKUP", record.path, line, column,
                    f"Trường «{name}» chứa {label}; trang web sẽ hiện nguyên văn, không chạy mã này.")
-
-
-def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
-    del ctx
-    for by_id in registry.records.values():
-        for record in by_id.values():
-            yield from _check_record(record)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from .. import units
 from ..findings import Finding, make, rule
-from ..registry import CENTRAL, Record, Registry
-from . import Context
+from ..registry import CENTRAL, Record
+from . import Provinces
 
 rule("UNIT-CODE", "error", "Mã đơn vị hành chính không tồn tại",
      "Mã đơn vị phải có trong bộ mã đã ghi ở version (2004: trước 01/7/2025; 2025: 34 tỉnh, 3.321 xã). "
@@ -31,18 +31,14 @@ rule("UNIT-VERSION-DATE", "warning", "Phiên bản bộ mã không khớp ngày"
      fix="Ghi mã đơn vị của cơ quan tại thời điểm ban hành.", family="units")
 
 
-def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
-    del ctx
-    slug_to_code = {p.get("slug"): p.get("code") for p in registry.provinces if isinstance(p, dict)}
-    for kind in ("producer", "product", "decision", "certificate", "evaluation", "plan"):
-        for record in registry.all(kind):
-            for path, ref in _unit_refs(record.data, ()):
-                yield from _check_ref(record, path, ref)
-            address = record.get("address")
-            if isinstance(address, dict):
-                yield from _address(record, address, slug_to_code)
-            if kind == "decision":
-                yield from _issuer_version(record)
+def check_record(record: Record, provinces: Provinces) -> Iterator[Finding]:
+    for path, ref in _unit_refs(record.data, ()):
+        yield from _check_ref(record, path, ref)
+    address = record.get("address")
+    if isinstance(address, dict):
+        yield from _address(record, address, provinces.code_of)
+    if record.kind == "decision":
+        yield from _issuer_version(record)
 
 
 def _unit_refs(value: object, path: tuple) -> Iterator[tuple[tuple, dict]]:
