@@ -319,10 +319,9 @@ DEPTH_SCAN_BOUND = 1000
 
 
 def _nesting_bound(text: str) -> int:
-    """A cheap upper bound of the nesting depth: flow brackets plus the deepest block line."""
-    block = max((len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count("? ")
-                 for line in text.split("\n")), default=0)
-    return text.count("[") + text.count("{") + block + 2
+    """A cheap upper bound of the nesting depth: every level needs its own indicator (`:` or `?` for a
+    mapping entry, `-` or `[` for a sequence item, `{` for a flow mapping). Counted in C."""
+    return sum(text.count(c) for c in ":?-[{") + 2
 
 
 def _check_depth(text: str) -> None:

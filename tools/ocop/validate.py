@@ -51,15 +51,28 @@ class Outcome:
         return has_errors(self.findings)
 
 
-def per_file(root: Path, relpath: str, raw: bytes | None, provinces: checks.Provinces) -> tuple[object, list[dict]]:
-    """Load one file, check it against its schema and run the checks that need only this record."""
-    location = classify(relpath)
-    doc = load_document(root / relpath, relpath, raw)
-    findings = list(doc.findings)
-    if isinstance(doc.data, dict) and location.kind:
-        findings.extend(schema_check.check_document(doc, location.kind, schema_check.schema_dir(root)))
-        findings.extend(checks.run_per_record(_record(location, doc), provinces))
-    return doc.data, [f.to_dict() for f in findings]
+@dataclass(frozen=True)
+class FileChecker:
+    """What the per-file stage needs, computed once per run and sent to each worker."""
+
+    root: Path
+    provinces: checks.Provinces
+    schemas: Path
+
+    @classmethod
+    def for_root(cls, root: Path) -> tuple[FileChecker, bytes]:
+        provinces, raw = provinces_of(root)
+        return cls(root, provinces, schema_check.schema_dir(root)), raw
+
+    def check(self, relpath: str, raw: bytes | None) -> tuple[object, list[dict]]:
+        """Load one file, check it against its schema and run the checks that need only this record."""
+        location = classify(relpath)
+        doc = load_document(self.root / relpath, relpath, raw)
+        findings = doc.findings
+        if isinstance(doc.data, dict) and location.kind:
+            findings.extend(schema_check.check_document(doc, location.kind, self.schemas))
+            findings.extend(checks.run_per_record(_record(location, doc), self.provinces))
+        return doc.data, [f.to_dict() for f in findings]
 
 
 def _record(location: Location, doc: Document) -> Record:
@@ -68,14 +81,18 @@ def _record(location: Location, doc: Document) -> Record:
     return Record(location.kind, record_id, data, doc, location)
 
 
-def _per_file_batch(args: tuple[str, list[str], checks.Provinces]) -> bytes:
+def _digest(raw: bytes | None) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
+
+
+def _per_file_batch(args: tuple[FileChecker, list[str]]) -> bytes:
     """Worker: read, hash, load and check a batch; marshal is much cheaper than pickle here."""
-    root, rels, provinces = Path(args[0]), args[1], args[2]
+    checker, rels = args
+    root = str(checker.root)
     out = []
     for rel in rels:
-        raw = _read_bounded(os.path.join(args[0], rel))
-        digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
-        out.append((rel, digest, *per_file(root, rel, raw, provinces)))
+        raw = _read_bounded(os.path.join(root, rel))
+        out.append((rel, _digest(raw), *checker.check(rel, raw)))
     return marshal.dumps(out)
 
 
@@ -176,7 +193,7 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
     files, links = discover(root)
     findings = [make("LAYOUT-SYMLINK", rel, 1, 1, f"«{rel}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
                 for rel in links]
-    provinces, provinces_raw = provinces_of(root)
+    checker, provinces_raw = FileChecker.for_root(root)
     cache = FileCache(root, use_cache, provinces_raw)
     results: dict[str, tuple[object, list[dict]]] = {}
     digests: dict[str, bytes] = {}
@@ -195,7 +212,7 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
             else:
                 digests[rel], *result = hit
                 results[rel] = tuple(result)  # type: ignore[assignment]
-        for rel, digest, data, file_findings in _run_per_file(root, list(stat_keys), jobs, cache, provinces):
+        for rel, digest, data, file_findings in _run_per_file(checker, list(stat_keys), jobs, cache):
             results[rel], digests[rel] = (data, file_findings), digest
             if digest != b"big":
                 cache.put(rel, stat_keys[rel], digest, data, file_findings)
@@ -220,19 +237,19 @@ def _read_bounded(path: str) -> bytes | None:
         return None
 
 
-def _run_per_file(root: Path, rels: list[str], jobs: int | None, cache: FileCache, provinces: checks.Provinces):
+def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache: FileCache):
     """Yield (rel, digest, data, findings) for files whose stat changed; a content hit skips parsing."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(rels) < PARALLEL_THRESHOLD:
         for rel in rels:
-            raw = _read_bounded(os.path.join(root, rel))
-            digest = hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
+            raw = _read_bounded(os.path.join(checker.root, rel))
+            digest = _digest(raw)
             hit = cache.by_digest(rel, digest) if raw is not None else None
-            data, findings = hit if hit is not None else per_file(root, rel, raw, provinces)
+            data, findings = hit if hit is not None else checker.check(rel, raw)
             yield rel, digest, data, findings
         return
     size = max(100, len(rels) // (workers * 6))
-    batches = [(str(root), rels[i:i + size], provinces) for i in range(0, len(rels), size)]
+    batches = [(checker, rels[i:i + size]) for i in range(0, len(rels), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for blob in pool.map(_per_file_batch, batches):
             yield from marshal.loads(blob)

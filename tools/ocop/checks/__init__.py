@@ -11,6 +11,7 @@ OCOP rules (scoring, authority, lifecycle), then history against a base ref.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ CheckFn = Callable[[Registry, Context], Iterable[Finding]]
 RecordCheckFn = Callable[[Record, Provinces], Iterable[Finding]]
 
 
+@functools.cache
 def _modules() -> list[tuple[str, Any]]:
     out = []
     for name in FAMILY_MODULES:
@@ -85,9 +87,12 @@ def record_checks() -> list[tuple[str, RecordCheckFn]]:
 
 def run_per_record(record: Record, provinces: Provinces) -> list[Finding]:
     findings: list[Finding] = []
-    for _name, check in record_checks():
+    for _name, check in _record_checks():
         findings.extend(check(record, provinces))
     return findings
+
+
+_record_checks = functools.cache(record_checks)
 
 
 def run_cross_record(registry: Registry, ctx: Context) -> list[Finding]:
