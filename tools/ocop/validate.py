@@ -6,13 +6,14 @@ the schemas and checking code, so a warm run only re-reads bytes and re-runs the
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import importlib.metadata
 import marshal
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,10 +42,17 @@ MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 @dataclass
 class Outcome:
-    registry: Registry
+    loaded: Loaded
     findings: list[Finding]
     files_checked: int
     selected: set[str] | None = None
+
+    @property
+    def registry(self) -> Registry:
+        """The index of every record; built on first use (validating from a warm cache never needs it)."""
+        registry = self.loaded.registry
+        self.loaded.cache.save(self.loaded.record_files)  # data parsed again for it is kept
+        return registry
 
     @property
     def failed(self) -> bool:
@@ -129,62 +137,126 @@ def _stat_key(root: str, rel: str) -> tuple[int, int, int] | None:
 
 
 class FileCache:
-    """Per-file results keyed by path, trusted while (size, mtime, inode) is unchanged (as git's index does),
-    else by content hash; plus the last whole-run findings, keyed by every input of the run."""
+    """Per-file verdicts keyed by path, trusted while (size, mtime, inode) is unchanged (as git's index does),
+    else by content hash; plus the last whole-run findings, keyed by every input of the run.
+
+    Two files: the verdicts (small, read on every run) and the parsed data (large, read only when the
+    cross-record rules must run or a caller wants the registry). A token ties the two together.
+    """
 
     def __init__(self, root: Path, enabled: bool, provinces_raw: bytes = b"") -> None:
-        self.path = root / "build" / "cache" / "validate.marshal"
+        folder = root / "build" / "cache"
+        self.path, self.data_path = folder / "validate.marshal", folder / "validate-data.marshal"
         self.enabled = enabled
         self.fingerprint = _fingerprint(root, provinces_raw) if enabled else ""
-        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, data, findings)
+        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings)
         self.run: tuple[bytes, list[dict]] | None = None
+        self.token = b""
+        self.stored_data: dict[str, object] | None = None  # read on first use
+        self.fresh_data: dict[str, object] = {}
         self.dirty = False
         if enabled and self.path.exists():
-            try:
-                stored = marshal.loads(self.path.read_bytes())
-                if stored.get("fingerprint") == self.fingerprint:
-                    self.entries, self.run = stored["entries"], stored.get("run")
-            except (ValueError, EOFError, TypeError, KeyError):
-                self.entries = {}
+            stored = _read_marshal(self.path)
+            if stored and stored.get("fingerprint") == self.fingerprint:
+                self.entries, self.run, self.token = stored["entries"], stored.get("run"), stored.get("token", b"")
 
-    def by_stat(self, rel: str, stat_key: tuple | None) -> tuple[bytes, object, list[dict]] | None:
+    def by_stat(self, rel: str, stat_key: tuple | None) -> tuple[bytes, list[dict]] | None:
         entry = self.entries.get(rel)
-        return (entry[1], entry[2], entry[3]) if entry and stat_key and entry[0] == stat_key else None
+        return (entry[1], entry[2]) if entry and stat_key and entry[0] == stat_key else None
 
-    def by_digest(self, rel: str, digest: bytes) -> tuple[object, list[dict]] | None:
+    def by_digest(self, rel: str, digest: bytes) -> list[dict] | None:
         entry = self.entries.get(rel)
-        return (entry[2], entry[3]) if entry and entry[1] == digest else None
+        return entry[2] if entry and entry[1] == digest else None
 
-    def put(self, rel: str, stat_key: tuple | None, digest: bytes, data: object, findings: list[dict]) -> None:
-        self.entries[rel] = (stat_key, digest, data, findings)
+    def put(self, rel: str, stat_key: tuple | None, digest: bytes, findings: list[dict], data: object = None,
+            parsed: bool = False) -> None:
+        self.entries[rel] = (stat_key, digest, findings)
         self.dirty = True
+        if parsed:
+            self.keep_data(rel, data)
+
+    def keep_data(self, rel: str, data: object) -> None:
+        self.fresh_data[rel] = data
+        self.dirty = True
+
+    def data(self, rel: str) -> tuple[bool, object]:
+        """(found, parsed data) of a file whose verdict came from the cache."""
+        if rel in self.fresh_data:
+            return True, self.fresh_data[rel]
+        stored = self._stored()
+        return (True, stored[rel]) if rel in stored else (False, None)
+
+    def _stored(self) -> dict[str, object]:
+        if self.stored_data is None:
+            stored = _read_marshal(self.data_path) if self.enabled and self.token else None
+            self.stored_data = stored["data"] if stored and stored.get("token") == self.token else {}
+        return self.stored_data
 
     def save(self, keep: Iterable[str]) -> None:
         if not (self.enabled and self.dirty):
             return
         keep = set(keep)
-        entries = {k: v for k, v in self.entries.items() if k in keep}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(marshal.dumps({"fingerprint": self.fingerprint, "entries": entries, "run": self.run}))
-        os.replace(tmp, self.path)
+        if self.fresh_data:  # rewrite the data file only when some file was parsed again
+            data = {k: v for k, v in {**self._stored(), **self.fresh_data}.items() if k in keep}
+            self.token = os.urandom(8)
+            _write_marshal(self.data_path, {"token": self.token, "data": data})
+            self.stored_data, self.fresh_data = data, {}
+        entries = {k: v for k, v in self.entries.items() if k in keep}
+        _write_marshal(self.path, {"fingerprint": self.fingerprint, "entries": entries, "run": self.run,
+                                   "token": self.token})
+        self.dirty = False
 
 
-@dataclass
+def _read_marshal(path: Path) -> dict | None:
+    try:
+        stored = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return stored if isinstance(stored, dict) else None
+
+
+def _write_marshal(path: Path, value: object) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(marshal.dumps(value))
+    os.replace(tmp, path)
+
+
 class Loaded:
-    registry: Registry
-    findings: list[Finding]
-    files_read: int
-    inputs_key: bytes  # identifies every input file's content: the key of the whole-run cache
-    cache: FileCache
-    record_files: list[str]
+    """Every file's verdict; the registry index is built on first use (a whole-run cache hit never needs it)."""
+
+    def __init__(self, root: Path, files: list[str], verdicts: dict[str, list[dict]], findings: list[Finding],
+                 inputs_key: bytes, cache: FileCache, checker: FileChecker) -> None:
+        self.root, self.files, self.verdicts, self.findings = root, files, verdicts, findings
+        self.inputs_key = inputs_key  # identifies every input file's content: the key of the whole-run cache
+        self.cache, self.checker = cache, checker
+
+    @property
+    def files_read(self) -> int:
+        return len(self.verdicts)
+
+    @property
+    def record_files(self) -> list[str]:
+        return list(self.verdicts)
+
+    @functools.cached_property
+    def registry(self) -> Registry:
+        return _build_index(self.root, self.files, self._data)
+
+    def _data(self, rel: str) -> object:
+        found, data = self.cache.data(rel)
+        if not found:  # the data file was lost or is older than the verdicts: parse again
+            data, _ = self.checker.check(rel, _read_bounded(str(self.root / rel)))
+            self.cache.keep_data(rel, data)
+        return data
 
 
 def load_registry(root: Path, use_cache: bool = True, jobs: int | None = None) -> tuple[Registry, list[Finding], int]:
     """Read every file once; return the index, per-file findings and the number of files read."""
     loaded = load(root, use_cache, jobs)
+    registry = loaded.registry
     loaded.cache.save(loaded.record_files)
-    return loaded.registry, loaded.findings, loaded.files_read
+    return registry, loaded.findings, loaded.files_read
 
 
 def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
@@ -195,7 +267,7 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
                 for rel in links]
     checker, provinces_raw = FileChecker.for_root(root)
     cache = FileCache(root, use_cache, provinces_raw)
-    results: dict[str, tuple[object, list[dict]]] = {}
+    verdicts: dict[str, list[dict]] = {}
     digests: dict[str, bytes] = {}
     stat_keys: dict[str, tuple | None] = {}
     gc_was_enabled = gc.isenabled()
@@ -210,20 +282,19 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
             if hit is None:
                 stat_keys[rel] = stat_key
             else:
-                digests[rel], *result = hit
-                results[rel] = tuple(result)  # type: ignore[assignment]
-        for rel, digest, data, file_findings in _run_per_file(checker, list(stat_keys), jobs, cache):
-            results[rel], digests[rel] = (data, file_findings), digest
+                digests[rel], verdicts[rel] = hit
+        for rel, digest, parsed, data, file_findings in _run_per_file(checker, list(stat_keys), jobs, cache):
+            verdicts[rel], digests[rel] = file_findings, digest
             if digest != b"big":
-                cache.put(rel, stat_keys[rel], digest, data, file_findings)
-        registry = _build_index(root, files, results, findings)
+                cache.put(rel, stat_keys[rel], digest, file_findings, data, parsed)
+        findings.extend(_file_findings(files, verdicts))
     finally:
         if gc_was_enabled:
             gc.enable()
     inputs = hashlib.blake2b(digest_size=16)
     for rel in sorted(digests):
         inputs.update(rel.encode() + b"\0" + digests[rel] + b"\n")
-    return Loaded(registry, findings, len(results), inputs.digest(), cache, list(results))
+    return Loaded(root, files, verdicts, findings, inputs.digest(), cache, checker)
 
 
 def _read_bounded(path: str) -> bytes | None:
@@ -238,42 +309,51 @@ def _read_bounded(path: str) -> bytes | None:
 
 
 def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache: FileCache):
-    """Yield (rel, digest, data, findings) for files whose stat changed; a content hit skips parsing."""
+    """Yield (rel, digest, parsed, data, findings) for files whose stat changed; a content hit skips parsing
+    (parsed is then False and data None: it is read from the cache if the registry is wanted)."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(rels) < PARALLEL_THRESHOLD:
         for rel in rels:
             raw = _read_bounded(os.path.join(checker.root, rel))
             digest = _digest(raw)
             hit = cache.by_digest(rel, digest) if raw is not None else None
-            data, findings = hit if hit is not None else checker.check(rel, raw)
-            yield rel, digest, data, findings
+            if hit is not None:
+                yield rel, digest, False, None, hit
+            else:
+                yield rel, digest, True, *checker.check(rel, raw)
         return
     size = max(100, len(rels) // (workers * 6))
     batches = [(checker, rels[i:i + size]) for i in range(0, len(rels), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for blob in pool.map(_per_file_batch, batches):
-            yield from marshal.loads(blob)
+            for rel, digest, data, findings in marshal.loads(blob):
+                yield rel, digest, True, data, findings
 
 
-def _build_index(root: Path, files: list[str], results: dict, findings: list[Finding]) -> Registry:
+def _file_findings(files: list[str], verdicts: dict[str, list[dict]]) -> Iterator[Finding]:
+    """Per-file findings, and files that sit where no record kind belongs."""
+    for rel in files:
+        if rel != PROVINCES_FILE and classify(rel).kind is None:
+            if not _is_allowed_other_file(rel):
+                yield make("LAYOUT-PATH", rel, 1, 1, f"Tệp «{rel}» không nằm ở vị trí của một loại hồ sơ nào.")
+        elif rel in verdicts:
+            yield from (Finding.from_dict(f) for f in verdicts[rel])
+
+
+def _build_index(root: Path, files: list[str], data_of: Callable[[str], object]) -> Registry:
     registry = Registry(root=root)
     for rel in files:
-        location = classify(rel)
         if rel == PROVINCES_FILE:
-            data, file_findings = results.get(rel, (None, []))
-            findings.extend(Finding.from_dict(f) for f in file_findings)
+            data = data_of(rel)
             registry.provinces_doc = Document(rel, root / rel, data)
-            registry.provinces = (data or {}).get("provinces", []) if isinstance(data, dict) else []
+            registry.provinces = data.get("provinces", []) if isinstance(data, dict) else []
             continue
+        location = classify(rel)
         if location.kind is None:
-            if not _is_allowed_other_file(rel):
-                findings.append(make("LAYOUT-PATH", rel, 1, 1, f"Tệp «{rel}» không nằm ở vị trí của một loại hồ sơ nào."))
             continue
-        data, file_findings = results[rel]
-        findings.extend(Finding.from_dict(f) for f in file_findings)
-        if not isinstance(data, dict):
-            continue
-        registry.add(_record(location, Document(rel, root / rel, data)))
+        data = data_of(rel)
+        if isinstance(data, dict):
+            registry.add(_record(location, Document(rel, root / rel, data)))
     registry.index()
     return registry
 
@@ -324,7 +404,7 @@ def validate(
     if selected is not None:
         findings = [f for f in findings if _touches(f, selected)]
     findings.sort(key=Finding.sort_key)
-    return Outcome(loaded.registry, findings, loaded.files_read, selected)
+    return Outcome(loaded, findings, loaded.files_read, selected)
 
 
 EXTRA_INPUTS = (".github/CODEOWNERS", ".github/ISSUE_TEMPLATE")

@@ -1,0 +1,67 @@
+"""The validation cache: verdicts and parsed data kept apart, neither ever served stale."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ocop.validate import validate
+from ocop_testing import FIXTURES
+
+TODAY = "2026-11-23"
+
+
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "t"
+    shutil.copytree(FIXTURES / "core" / "valid", root, ignore=shutil.ignore_patterns("build"))
+    return root
+
+
+def summary(outcome) -> tuple:
+    registry = outcome.registry
+    return ([f.to_dict() for f in outcome.findings],
+            {kind: sorted(by_id) for kind, by_id in registry.records.items()},
+            sorted(registry.certificates_of_product))
+
+
+def test_warm_hit_builds_the_same_registry_on_demand(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    cold = summary(validate(root, today=TODAY))
+    warm = validate(root, today=TODAY)
+    assert "registry" not in warm.loaded.__dict__  # a whole-run hit needs no index
+    assert summary(warm) == cold
+
+
+def test_lost_or_foreign_data_file_is_parsed_again(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    cold = summary(validate(root, today=TODAY))
+    data_file = root / "build" / "cache" / "validate-data.marshal"
+    data_file.unlink()
+    assert summary(validate(root, today=TODAY)) == cold
+    assert data_file.is_file()  # written again for the next run
+    other = tree(tmp_path / "other")
+    validate(other, today=TODAY)
+    shutil.copy(other / "build" / "cache" / "validate-data.marshal", data_file)  # same shape, another token
+    assert summary(validate(root, today=TODAY)) == cold
+
+
+def test_edited_file_is_seen_through_a_warm_cache(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    validate(root, today=TODAY)
+    product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    text = product.read_text("utf-8")
+    product.write_text(text.replace("producer: ct-hai-phong-0001", "producer: ct-hai-phong-9999"), "utf-8")
+    outcome = validate(root, today=TODAY)
+    assert "REF-MISSING" in {f.rule for f in outcome.findings}
+    assert outcome.registry.get("product", "sp-hai-phong-0001").get("producer") == "ct-hai-phong-9999"
+    product.write_text(text, "utf-8")
+    assert not validate(root, today=TODAY).failed
+
+
+def test_province_table_change_voids_per_file_verdicts(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    assert not validate(root, today=TODAY).failed
+    provinces = root / "registry" / "provinces.yaml"
+    provinces.write_text(provinces.read_text("utf-8").replace("slug: hai-phong", "slug: hai-phong-cu"), "utf-8")
+    rules = {f.rule for f in validate(root, today=TODAY).findings}
+    assert "LAYOUT-UNKNOWN-PROVINCE" in rules
