@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -79,3 +80,22 @@ def test_internal_error_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     result = ocop("--root", str(tmp_path / "khong-ton-tai"), "validate")
     assert "Traceback" not in result.stderr
     assert result.returncode in (0, 2)
+
+
+def test_command_table_names_what_each_module_registers() -> None:
+    from ocop.cli import COMMAND_MODULES, VietnameseParser
+
+    for name, commands in COMMAND_MODULES.items():
+        sub = VietnameseParser(prog="ocop").add_subparsers()
+        importlib.import_module(name).add_parser(sub)
+        assert tuple(sub.choices) == commands, name
+
+
+def test_validate_imports_only_what_it_needs(tmp_path: Path) -> None:
+    probe = ("import sys; from ocop.cli import build_parser; build_parser('validate');"
+             "print(sorted(m for m in ('docx', 'ruamel', 'jinja2', 'mkdocs', 'ocop.site', 'ocop.fmt') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO / "tools")})
+    assert result.stdout.strip() == "[]"
+    assert "validate" in ocop("--help").stdout and "fmt" in ocop("--help").stdout
+    assert ocop("--root", str(REPO), "rules").returncode == 0

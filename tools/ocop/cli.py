@@ -15,16 +15,18 @@ from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
-# Modules that add subcommands: each has add_parser(subparsers) setting `func` on its parser.
-COMMAND_MODULES = [
-    "ocop.commands",
-    "ocop.synth",
-    "ocop.scoring_cli",
-    "ocop.documents.cli",
-    "ocop.site.cli",
-    "ocop.authoring.cli",
-    "ocop.fmt",
-]
+# Modules that add subcommands: each has add_parser(subparsers) setting `func` on its parser, and the
+# commands it adds. Running one command imports only its module (a test keeps this table true): the
+# others pull in python-docx, ruamel.yaml, the site generator…, which would slow every `ocop validate`.
+COMMAND_MODULES = {
+    "ocop.commands": ("validate", "rules"),
+    "ocop.synth": ("synth",),
+    "ocop.scoring_cli": ("score", "expiry", "expiry-sync", "codeowners"),
+    "ocop.documents.cli": ("plan",),
+    "ocop.site.cli": ("build", "site"),
+    "ocop.authoring.cli": ("new", "intake", "forms", "cms"),
+    "ocop.fmt": ("fmt",),
+}
 
 
 class VietnameseParser(argparse.ArgumentParser):
@@ -44,11 +46,24 @@ def repo_root(start: Path | None = None) -> Path:
     return here
 
 
-def build_parser() -> argparse.ArgumentParser:
+def requested_command(argv: list[str]) -> str | None:
+    """The subcommand named on the command line (the first word that is not an option or --root's value)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--root":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with a known command, only the module that owns it is imported."""
     parser = VietnameseParser(prog="ocop", description="Công cụ của Sổ đăng ký OCOP.")
     parser.add_argument("--root", type=Path, help="thư mục gốc của kho (mặc định: tự tìm)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=VietnameseParser)
-    for name in COMMAND_MODULES:
+    owners = [name for name, commands in COMMAND_MODULES.items() if command in commands]
+    for name in owners or COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:
@@ -60,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
