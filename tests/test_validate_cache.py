@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ocop.validate import validate
+from ocop import validate as validate_module
+from ocop.validate import FileChecker, validate
 from ocop_testing import FIXTURES
 
 TODAY = "2026-11-23"
@@ -65,3 +66,20 @@ def test_province_table_change_voids_per_file_verdicts(tmp_path: Path) -> None:
     provinces.write_text(provinces.read_text("utf-8").replace("slug: hai-phong", "slug: hai-phong-cu"), "utf-8")
     rules = {f.rule for f in validate(root, today=TODAY).findings}
     assert "LAYOUT-UNKNOWN-PROVINCE" in rules
+
+
+def test_fresh_clone_with_restored_cache_parses_nothing(tmp_path: Path, monkeypatch) -> None:
+    """CI restores build/cache into a new checkout: every stat key differs, every content hash matches."""
+    root = tree(tmp_path)
+    first = validate(root, today=TODAY)
+    clone = tmp_path / "clone"
+    shutil.copytree(root, clone)  # new inodes and mtimes, same bytes, cache included
+
+    def no_parsing(self, relpath, raw):
+        raise AssertionError(f"parsed {relpath} although its content hash was cached")
+
+    monkeypatch.setattr(FileChecker, "check", no_parsing)
+    monkeypatch.setattr(validate_module, "PARALLEL_THRESHOLD", 1)  # the national-scale path, with workers
+    again = validate(clone, today=TODAY)
+    assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in first.findings]
+    assert sorted(again.registry.records["product"]) == sorted(first.registry.records["product"])

@@ -202,7 +202,7 @@ class Document:
     """One YAML file: its data (None when unreadable) and the findings made while loading it."""
 
     path: str  # repository-relative POSIX path, used in every finding
-    abspath: Path
+    abspath: Path | str  # a str from the registry index: 60k Path objects would cost ~0.3 s
     data: Any = None
     findings: list[Finding] = field(default_factory=list)
     _root: yaml.Node | None = field(default=None, repr=False)
@@ -222,7 +222,7 @@ class Document:
     def _compose(self) -> yaml.Node | None:
         if self._root is None:
             try:
-                text = _decode(self.abspath.read_bytes())[0]
+                text = _decode(Path(self.abspath).read_bytes())[0]
                 self._root = yaml.compose(text, Loader=StrictLoader)
             except Exception:  # an unreadable file has no positions: findings then point at 1:1
                 return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class Location:
         return self.relpath.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
+@functools.cache  # pure, and asked twice per file per run
 def classify(relpath: str) -> Location:
     """Map a repository-relative path to the record kind its place in the layout implies."""
     parts = relpath.split("/")
@@ -104,19 +106,18 @@ class Registry:
     superseded_by: dict[str, Record] = field(default_factory=dict)
     revoked_by: dict[str, tuple[Record, dict]] = field(default_factory=dict)
     evaluations_of_product: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    _any_kind: dict[str, Record] = field(default_factory=dict, repr=False)  # ids are unique across kinds
 
     def add(self, record: Record) -> None:
-        existing = self.find(record.id)
+        existing = self._any_kind.get(record.id)
         if existing is not None:
             self.duplicates.append((existing, record))
             return
         self.records[record.kind][record.id] = record
+        self._any_kind[record.id] = record
 
     def find(self, record_id: str) -> Record | None:
-        for by_id in self.records.values():
-            if record_id in by_id:
-                return by_id[record_id]
-        return None
+        return self._any_kind.get(record_id)
 
     def get(self, kind: str, record_id: Any) -> Record | None:
         return self.records[kind].get(record_id) if isinstance(record_id, str) else None

@@ -310,20 +310,29 @@ def _read_bounded(path: str) -> bytes | None:
 
 def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache: FileCache):
     """Yield (rel, digest, parsed, data, findings) for files whose stat changed; a content hit skips parsing
-    (parsed is then False and data None: it is read from the cache if the registry is wanted)."""
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(rels) < PARALLEL_THRESHOLD:
+    (parsed is then False and data None: it is read from the cache if the registry is wanted).
+
+    A fresh clone with a restored cache (CI) misses every stat key but hits by content: files are hashed
+    here first and only the misses are parsed, in parallel when there are many.
+    """
+    misses = rels
+    if cache.entries:
+        misses = []
         for rel in rels:
             raw = _read_bounded(os.path.join(checker.root, rel))
-            digest = _digest(raw)
-            hit = cache.by_digest(rel, digest) if raw is not None else None
-            if hit is not None:
-                yield rel, digest, False, None, hit
+            hit = cache.by_digest(rel, _digest(raw)) if raw is not None else None
+            if hit is None:
+                misses.append(rel)
             else:
-                yield rel, digest, True, *checker.check(rel, raw)
+                yield rel, _digest(raw), False, None, hit
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(misses) < PARALLEL_THRESHOLD:
+        for rel in misses:
+            raw = _read_bounded(os.path.join(checker.root, rel))
+            yield rel, _digest(raw), True, *checker.check(rel, raw)
         return
-    size = max(100, len(rels) // (workers * 6))
-    batches = [(checker, rels[i:i + size]) for i in range(0, len(rels), size)]
+    size = max(100, len(misses) // (workers * 6))
+    batches = [(checker, misses[i:i + size]) for i in range(0, len(misses), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for blob in pool.map(_per_file_batch, batches):
             for rel, digest, data, findings in marshal.loads(blob):
@@ -342,10 +351,11 @@ def _file_findings(files: list[str], verdicts: dict[str, list[dict]]) -> Iterato
 
 def _build_index(root: Path, files: list[str], data_of: Callable[[str], object]) -> Registry:
     registry = Registry(root=root)
+    prefix = str(root) + os.sep
     for rel in files:
         if rel == PROVINCES_FILE:
             data = data_of(rel)
-            registry.provinces_doc = Document(rel, root / rel, data)
+            registry.provinces_doc = Document(rel, prefix + rel, data)
             registry.provinces = data.get("provinces", []) if isinstance(data, dict) else []
             continue
         location = classify(rel)
@@ -353,7 +363,7 @@ def _build_index(root: Path, files: list[str], data_of: Callable[[str], object])
             continue
         data = data_of(rel)
         if isinstance(data, dict):
-            registry.add(_record(location, Document(rel, root / rel, data)))
+            registry.add(_record(location, Document(rel, prefix + rel, data)))
     registry.index()
     return registry
 
