@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-import importlib.metadata
+import importlib.util
 import marshal
 import os
 import subprocess
@@ -117,7 +117,7 @@ def _fingerprint(root: Path, provinces_raw: bytes) -> str:
     """Changes when schemas, rule data, checking code, the unit code lists or the province table change,
     so the cache never serves a stale verdict."""
     h = hashlib.blake2b(CACHE_VERSION.encode() + provinces_raw, digest_size=16)
-    h.update(importlib.metadata.version("vietnam-provinces").encode())
+    h.update(_units_package_version().encode())
     package = Path(__file__).resolve().parent
     verdict_code = [package / name for name in VERDICT_MODULES] + sorted((package / "checks").glob("*.py"))
     sources = [*sorted(schema_check.schema_dir(root).glob("*.json")), *(p for p in verdict_code if p.is_file()),
@@ -126,6 +126,15 @@ def _fingerprint(root: Path, provinces_raw: bytes) -> str:
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def _units_package_version() -> str:
+    """The installed vietnam-provinces distribution (its dist-info folder name), without importing it or
+    importlib.metadata: both would cost more than a warm run's whole budget."""
+    spec = importlib.util.find_spec("vietnam_provinces")
+    origin = Path(spec.origin).parent if spec and spec.origin else None
+    found = sorted(p.name for p in origin.parent.glob("vietnam_provinces-*.dist-info")) if origin else []
+    return found[-1] if found else "unknown"
 
 
 def _stat_key(root: str, rel: str) -> tuple[int, int, int] | None:
