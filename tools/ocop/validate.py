@@ -13,6 +13,7 @@ import importlib.util
 import marshal
 import os
 import subprocess
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from .checks import schema as schema_check
 from .findings import Finding, has_errors, make, rule
 from .load import MAX_FILE_BYTES, Document, load_document
 from .registry import PROVINCES_FILE, Location, Record, Registry, classify, discover
+from .scope import Node, links_of, neighbourhood
 
 LAYOUT_PATH = rule("LAYOUT-PATH", "error", "Tệp đặt sai chỗ",
                    "Mỗi hồ sơ nằm trong registry/<tỉnh>/<loại>/[năm/]<mã>.yaml hoặc plans/<mã>.yaml.",
@@ -32,7 +34,7 @@ SYMLINK = rule("LAYOUT-SYMLINK", "error", "Liên kết tượng trưng trong kho
                "Sổ đăng ký không đọc liên kết tượng trưng (symlink): chúng có thể trỏ ra ngoài kho.",
                example="registry/ha-noi/products/x.yaml -> /etc/passwd",
                fix="Thay liên kết bằng tệp thật.", family="layout")
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 # The modules a verdict depends on (with checks/ and data/): editing the site must not void the cache.
 VERDICT_MODULES = ("load.py", "findings.py", "registry.py", "validate.py", "units.py", "scoring.py", "lifecycle.py",
                    "authority.py", "codeowners.py")
@@ -83,10 +85,12 @@ class FileChecker:
         return doc.data, [f.to_dict() for f in findings]
 
 
+def _record_id(location: Location, data: dict) -> str:
+    return data["id"] if isinstance(data.get("id"), str) else location.stem
+
+
 def _record(location: Location, doc: Document) -> Record:
-    data = doc.data
-    record_id = data.get("id") if isinstance(data.get("id"), str) else location.stem
-    return Record(location.kind, record_id, data, doc, location)
+    return Record(location.kind, _record_id(location, doc.data), doc.data, doc, location)
 
 
 def _digest(raw: bytes | None) -> bytes:
@@ -158,7 +162,7 @@ class FileCache:
         self.path, self.data_path = folder / "validate.marshal", folder / "validate-data.marshal"
         self.enabled = enabled
         self.fingerprint = _fingerprint(root, provinces_raw) if enabled else ""
-        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings)
+        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings, node)
         self.run: tuple[bytes, list[dict]] | None = None
         self.token = b""
         self.stored_data: dict[str, object] | None = None  # read on first use
@@ -169,17 +173,17 @@ class FileCache:
             if stored and stored.get("fingerprint") == self.fingerprint:
                 self.entries, self.run, self.token = stored["entries"], stored.get("run"), stored.get("token", b"")
 
-    def by_stat(self, rel: str, stat_key: tuple | None) -> tuple[bytes, list[dict]] | None:
+    def by_stat(self, rel: str, stat_key: tuple | None) -> tuple[bytes, list[dict], Node | None] | None:
         entry = self.entries.get(rel)
-        return (entry[1], entry[2]) if entry and stat_key and entry[0] == stat_key else None
+        return (entry[1], entry[2], entry[3]) if entry and stat_key and entry[0] == stat_key else None
 
-    def by_digest(self, rel: str, digest: bytes) -> list[dict] | None:
+    def by_digest(self, rel: str, digest: bytes) -> tuple[list[dict], Node | None] | None:
         entry = self.entries.get(rel)
-        return entry[2] if entry and entry[1] == digest else None
+        return (entry[2], entry[3]) if entry and entry[1] == digest else None
 
-    def put(self, rel: str, stat_key: tuple | None, digest: bytes, findings: list[dict], data: object = None,
-            parsed: bool = False) -> None:
-        self.entries[rel] = (stat_key, digest, findings)
+    def put(self, rel: str, stat_key: tuple | None, digest: bytes, findings: list[dict], node: Node | None,
+            data: object = None, parsed: bool = False) -> None:
+        self.entries[rel] = (stat_key, digest, findings, node)
         self.dirty = True
         if parsed:
             self.keep_data(rel, data)
@@ -232,13 +236,16 @@ def _write_marshal(path: Path, value: object) -> None:
 
 
 class Loaded:
-    """Every file's verdict; the registry index is built on first use (a whole-run cache hit never needs it)."""
+    """Every file's verdict and references; the registry index is built on first use (a whole-run cache
+    hit never needs it, a run on a few changed files indexes only their neighbourhood)."""
 
-    def __init__(self, root: Path, files: list[str], verdicts: dict[str, list[dict]], findings: list[Finding],
-                 inputs_key: bytes, cache: FileCache, checker: FileChecker) -> None:
-        self.root, self.files, self.verdicts, self.findings = root, files, verdicts, findings
+    def __init__(self, root: Path, files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node],
+                 findings: list[Finding], inputs_key: bytes, cache: FileCache, checker: FileChecker) -> None:
+        self.root, self.files, self.verdicts, self.nodes, self.findings = root, files, verdicts, nodes, findings
         self.inputs_key = inputs_key  # identifies every input file's content: the key of the whole-run cache
         self.cache, self.checker = cache, checker
+        # files per folder, counted over the whole tree even when only a neighbourhood is indexed
+        self.folder_sizes = Counter(rel.rsplit("/", 1)[0] for rel in nodes)
 
     @property
     def files_read(self) -> int:
@@ -250,7 +257,12 @@ class Loaded:
 
     @functools.cached_property
     def registry(self) -> Registry:
-        return _build_index(self.root, self.files, self._data)
+        return self.index(self.files)
+
+    def index(self, files: list[str]) -> Registry:
+        registry = _build_index(self.root, files, self._data)
+        registry.folder_sizes = self.folder_sizes
+        return registry
 
     def _data(self, rel: str) -> object:
         found, data = self.cache.data(rel)
@@ -277,6 +289,7 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
     checker, provinces_raw = FileChecker.for_root(root)
     cache = FileCache(root, use_cache, provinces_raw)
     verdicts: dict[str, list[dict]] = {}
+    nodes: dict[str, Node] = {}
     digests: dict[str, bytes] = {}
     stat_keys: dict[str, tuple | None] = {}
     gc_was_enabled = gc.isenabled()
@@ -291,11 +304,15 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
             if hit is None:
                 stat_keys[rel] = stat_key
             else:
-                digests[rel], verdicts[rel] = hit
-        for rel, digest, parsed, data, file_findings in _run_per_file(checker, list(stat_keys), jobs, cache):
+                digests[rel], verdicts[rel], node = hit
+                if node:
+                    nodes[rel] = node
+        for rel, digest, node, data, file_findings in _run_per_file(checker, list(stat_keys), jobs, cache):
             verdicts[rel], digests[rel] = file_findings, digest
+            if node:
+                nodes[rel] = node
             if digest != b"big":
-                cache.put(rel, stat_keys[rel], digest, file_findings, data, parsed)
+                cache.put(rel, stat_keys[rel], digest, file_findings, node, data, parsed=data is not _CACHED)
         findings.extend(_file_findings(files, verdicts))
     finally:
         if gc_was_enabled:
@@ -303,7 +320,7 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
     inputs = hashlib.blake2b(digest_size=16)
     for rel in sorted(digests):
         inputs.update(rel.encode() + b"\0" + digests[rel] + b"\n")
-    return Loaded(root, files, verdicts, findings, inputs.digest(), cache, checker)
+    return Loaded(root, files, verdicts, nodes, findings, inputs.digest(), cache, checker)
 
 
 def _read_bounded(path: str) -> bytes | None:
@@ -317,9 +334,20 @@ def _read_bounded(path: str) -> bytes | None:
         return None
 
 
+_CACHED = object()  # data stands for "unchanged content, read from the cache when wanted"
+
+
+def _node(rel: str, data: object) -> Node | None:
+    """What the scoping of cross-record rules needs to know of a record file: its id and references."""
+    location = classify(rel)
+    if location.kind is None or not isinstance(data, dict):
+        return None
+    return _record_id(location, data), links_of(data)
+
+
 def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache: FileCache):
-    """Yield (rel, digest, parsed, data, findings) for files whose stat changed; a content hit skips parsing
-    (parsed is then False and data None: it is read from the cache if the registry is wanted).
+    """Yield (rel, digest, node, data, findings) for files whose stat changed; a content hit skips parsing
+    (data is then _CACHED: it is read from the cache if the registry is wanted).
 
     A fresh clone with a restored cache (CI) misses every stat key but hits by content: files are hashed
     here first and only the misses are parsed, in parallel when there are many.
@@ -333,19 +361,20 @@ def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache
             if hit is None:
                 misses.append(rel)
             else:
-                yield rel, _digest(raw), False, None, hit
+                yield rel, _digest(raw), hit[1], _CACHED, hit[0]
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(misses) < PARALLEL_THRESHOLD:
         for rel in misses:
             raw = _read_bounded(os.path.join(checker.root, rel))
-            yield rel, _digest(raw), True, *checker.check(rel, raw)
+            data, findings = checker.check(rel, raw)
+            yield rel, _digest(raw), _node(rel, data), data, findings
         return
     size = max(100, len(misses) // (workers * 6))
     batches = [(checker, misses[i:i + size]) for i in range(0, len(misses), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for blob in pool.map(_per_file_batch, batches):
             for rel, digest, data, findings in marshal.loads(blob):
-                yield rel, digest, True, data, findings
+                yield rel, digest, _node(rel, data), data, findings
 
 
 def _file_findings(files: list[str], verdicts: dict[str, list[dict]]) -> Iterator[Finding]:
@@ -403,23 +432,27 @@ def validate(
     base_ref: str | None = None,
     today: str | None = None,
     use_cache: bool = True,
+    scoped: bool = True,
 ) -> Outcome:
     root = root.resolve()
     loaded = load(root, use_cache)
     ctx = checks.Context(root=root, base_ref=base_ref)
     if today:
         ctx.today = today
+    selected = _selection(root, paths, changed_since)
+    scope = _scope(loaded, selected) if selected is not None and scoped else None
     run_key = _run_key(root, loaded.inputs_key, ctx)
     cached = loaded.cache.run
     if run_key is not None and cached is not None and cached[0] == run_key:
         findings = [Finding.from_dict(f) for f in cached[1]]
+    elif scope is not None:  # a few files selected: only their neighbourhood is indexed and checked
+        findings = loaded.findings + checks.run_cross_record(loaded.index(scope), ctx)
     else:
         findings = loaded.findings + checks.run_cross_record(loaded.registry, ctx)
         if run_key is not None:
             loaded.cache.run = (run_key, [f.to_dict() for f in findings])
             loaded.cache.dirty = True
     loaded.cache.save(loaded.record_files)
-    selected = _selection(root, paths, changed_since)
     if selected is not None:
         findings = [f for f in findings if _touches(f, selected)]
     findings.sort(key=Finding.sort_key)
@@ -440,6 +473,19 @@ def _run_key(root: Path, inputs_key: bytes, ctx: checks.Context) -> bytes | None
             if file.is_file():
                 h.update(file.as_posix().encode() + file.read_bytes())
     return h.digest()
+
+
+SCOPE_LIMIT = 2000  # more selected records than this: checking everything is as fast and simpler
+
+
+def _scope(loaded: Loaded, selected: set[str]) -> list[str] | None:
+    """The files the cross-record rules must index to judge the selected ones, or None for all."""
+    prefixes = tuple(s for s in selected if s.endswith("/") or s == "")
+    seeds = [rel for rel in loaded.nodes if rel in selected or (prefixes and rel.startswith(prefixes))]
+    if len(seeds) > SCOPE_LIMIT:
+        return None
+    scope = neighbourhood(loaded.nodes, seeds)
+    return [rel for rel in loaded.files if rel in scope or rel == PROVINCES_FILE]
 
 
 def _selection(root: Path, paths: list[str] | None, changed_since: str | None) -> set[str] | None:

@@ -46,10 +46,10 @@ rule("LAYOUT-FOLDER-SIZE", "error", "Thư mục quá nhiều tệp",
 def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
     del ctx
     yield from _duplicates(registry)
-    folder_sizes: Counter[str] = Counter()
-    for by_id in registry.records.values():
-        for record in by_id.values():
-            folder_sizes[record.path.rsplit("/", 1)[0]] += 1
+    folder_sizes = registry.folder_sizes
+    if folder_sizes is None:
+        folder_sizes = Counter(record.path.rsplit("/", 1)[0] for by_id in registry.records.values()
+                               for record in by_id.values())
     for folder, count in folder_sizes.items():
         if count > MAX_FILES_PER_FOLDER:
             yield make("LAYOUT-FOLDER-SIZE", folder + "/", 1, 1, f"Thư mục «{folder}» có {count} tệp (tối đa {MAX_FILES_PER_FOLDER}).")

@@ -1,0 +1,69 @@
+"""Which records the cross-record rules must see to judge a few selected files.
+
+`ocop validate --changed-since REF` reports only findings that touch the changed files. Every
+cross-record rule follows id references (product → producer, certificate → product / decision /
+evaluation / supersedes, decision entries → product / certificate) in either direction, so a finding
+about a changed record depends only on records a few references away. Those records, and no others,
+are indexed and checked: a PR that touches one file costs the same in a registry of 60,000 files as in
+one of 600.
+
+How far is far enough: the longest chain a rule reads is a certificate, the other certificates of its
+product (2 steps, through the product) and their decisions (3). A finding *at* a neighbour that names a
+changed file in `related` sits at most 2 steps away and needs its own 3: RADIUS = 5. The equivalence
+test (tests/test_scope.py) runs every rule fixture both ways and requires the same findings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+# Keys whose text value is another record's id, at any depth (as `references` and the other rules read them).
+REFERENCE_KEYS = frozenset({"producer", "product", "decision", "evaluation", "supersedes", "certificate"})
+RADIUS = 5
+Node = tuple[str, tuple[str, ...]]  # (the record's id, the ids it refers to)
+
+
+def links_of(data: Any) -> tuple[str, ...]:
+    """Every id the record refers to, at any depth; iterative (records can be deep)."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, str):
+                    if key in REFERENCE_KEYS:
+                        found.add(value)
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(value for value in item if isinstance(value, dict | list))
+    return tuple(sorted(found))
+
+
+def neighbourhood(nodes: dict[str, Node], seeds: Iterable[str], radius: int = RADIUS) -> set[str]:
+    """Files within `radius` references of the seed files, following references both ways; files that
+    share an id are neighbours too (ID-DUPLICATE names both)."""
+    files_of: dict[str, list[str]] = defaultdict(list)  # id -> files that have it
+    referrers: dict[str, list[str]] = defaultdict(list)  # id -> files that refer to it
+    for rel, (record_id, links) in nodes.items():
+        files_of[record_id].append(rel)
+        for target in links:
+            referrers[target].append(rel)
+    seen = {rel for rel in seeds if rel in nodes}
+    frontier = set(seen)
+    for _ in range(radius):
+        step: set[str] = set()
+        for rel in frontier:
+            record_id, links = nodes[rel]
+            step.update(files_of[record_id])
+            step.update(referrers[record_id])
+            for target in links:
+                step.update(files_of.get(target, ()))
+        frontier = step - seen
+        if not frontier:
+            break
+        seen |= frontier
+    return seen
