@@ -33,17 +33,22 @@ def test_warm_hit_builds_the_same_registry_on_demand(tmp_path: Path) -> None:
     assert summary(warm) == cold
 
 
-def test_lost_or_foreign_data_file_is_parsed_again(tmp_path: Path) -> None:
+def test_lost_or_foreign_data_is_parsed_again(tmp_path: Path) -> None:
     root = tree(tmp_path)
     cold = summary(validate(root, today=TODAY))
-    data_file = root / "build" / "cache" / "validate-data.marshal"
-    data_file.unlink()
+    shards = root / "build" / "cache" / "validate-data"
+    assert sorted(p.name for p in shards.iterdir()) == ["hai-phong.marshal", "registry.marshal"]
+    shutil.rmtree(shards)
     assert summary(validate(root, today=TODAY)) == cold
-    assert data_file.is_file()  # written again for the next run
-    other = tree(tmp_path / "other")
+    assert (shards / "hai-phong.marshal").is_file()  # written again for the next run
+    other = tree(tmp_path / "other")  # same fingerprint, one product parsed from other bytes
+    product = other / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    product.write_text(product.read_text("utf-8").replace("name:", "name: Khác\nx_old_name:", 1), "utf-8")
     validate(other, today=TODAY)
-    shutil.copy(other / "build" / "cache" / "validate-data.marshal", data_file)  # same shape, another token
+    shutil.copy(other / "build/cache/validate-data/hai-phong.marshal", shards / "hai-phong.marshal")
     assert summary(validate(root, today=TODAY)) == cold
+    product_data = validate(root, today=TODAY).registry.get("product", "sp-hai-phong-0001").data
+    assert "x_old_name" not in product_data
 
 
 def test_edited_file_is_seen_through_a_warm_cache(tmp_path: Path) -> None:

@@ -153,25 +153,26 @@ class FileCache:
     """Per-file verdicts keyed by path, trusted while (size, mtime, inode) is unchanged (as git's index does),
     else by content hash; plus the last whole-run findings, keyed by every input of the run.
 
-    Two files: the verdicts (small, read on every run) and the parsed data (large, read only when the
-    cross-record rules must run or a caller wants the registry). A token ties the two together.
+    The verdicts are one small file, read on every run. The parsed data is large and read only when the
+    cross-record rules run or a caller wants the registry, so it is sharded by province folder: checking
+    one changed product reads and rewrites its province's shard, not the nation's. Each datum carries the
+    content hash it was parsed from and is used only if that still matches the verdict.
     """
 
     def __init__(self, root: Path, enabled: bool, provinces_raw: bytes = b"") -> None:
         folder = root / "build" / "cache"
-        self.path, self.data_path = folder / "validate.marshal", folder / "validate-data.marshal"
+        self.path, self.data_folder = folder / "validate.marshal", folder / "validate-data"
         self.enabled = enabled
         self.fingerprint = _fingerprint(root, provinces_raw) if enabled else ""
         self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings, node)
         self.run: tuple[bytes, list[dict]] | None = None
-        self.token = b""
-        self.stored_data: dict[str, object] | None = None  # read on first use
-        self.fresh_data: dict[str, object] = {}
+        self.shards: dict[str, dict[str, tuple[bytes, object]]] = {}  # shard -> rel -> (digest, data), read on use
+        self.fresh_data: dict[str, tuple[bytes, object]] = {}
         self.dirty = False
         if enabled and self.path.exists():
             stored = _read_marshal(self.path)
             if stored and stored.get("fingerprint") == self.fingerprint:
-                self.entries, self.run, self.token = stored["entries"], stored.get("run"), stored.get("token", b"")
+                self.entries, self.run = stored["entries"], stored.get("run")
 
     def by_stat(self, rel: str, stat_key: tuple | None) -> tuple[bytes, list[dict], Node | None] | None:
         entry = self.entries.get(rel)
@@ -189,36 +190,46 @@ class FileCache:
             self.keep_data(rel, data)
 
     def keep_data(self, rel: str, data: object) -> None:
-        self.fresh_data[rel] = data
-        self.dirty = True
+        entry = self.entries.get(rel)
+        if entry:
+            self.fresh_data[rel] = (entry[1], data)
+            self.dirty = True
 
     def data(self, rel: str) -> tuple[bool, object]:
-        """(found, parsed data) of a file whose verdict came from the cache."""
-        if rel in self.fresh_data:
-            return True, self.fresh_data[rel]
-        stored = self._stored()
-        return (True, stored[rel]) if rel in stored else (False, None)
+        """(found, parsed data) of a file, if the data on record was parsed from its current content."""
+        entry = self.entries.get(rel)
+        stored = self.fresh_data.get(rel) or self._shard(_shard_of(rel)).get(rel)
+        return (True, stored[1]) if entry and stored and stored[0] == entry[1] else (False, None)
 
-    def _stored(self) -> dict[str, object]:
-        if self.stored_data is None:
-            stored = _read_marshal(self.data_path) if self.enabled and self.token else None
-            self.stored_data = stored["data"] if stored and stored.get("token") == self.token else {}
-        return self.stored_data
+    def _shard(self, name: str) -> dict[str, tuple[bytes, object]]:
+        if name not in self.shards:
+            stored = _read_marshal(self.data_folder / f"{name}.marshal") if self.enabled else None
+            self.shards[name] = stored if stored and stored.get("fingerprint") == self.fingerprint else {}
+            self.shards[name].pop("fingerprint", None)
+        return self.shards[name]
 
     def save(self, keep: Iterable[str]) -> None:
         if not (self.enabled and self.dirty):
             return
         keep = set(keep)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.fresh_data:  # rewrite the data file only when some file was parsed again
-            data = {k: v for k, v in {**self._stored(), **self.fresh_data}.items() if k in keep}
-            self.token = os.urandom(8)
-            _write_marshal(self.data_path, {"token": self.token, "data": data})
-            self.stored_data, self.fresh_data = data, {}
+        self.data_folder.mkdir(parents=True, exist_ok=True)
+        touched: dict[str, dict[str, tuple[bytes, object]]] = {}
+        for rel, datum in self.fresh_data.items():
+            touched.setdefault(_shard_of(rel), {})[rel] = datum
+        for name, fresh in touched.items():  # rewrite only the shards that gained data
+            shard = {rel: v for rel, v in {**self._shard(name), **fresh}.items() if rel in keep}
+            self.shards[name] = shard
+            _write_marshal(self.data_folder / f"{name}.marshal", {**shard, "fingerprint": self.fingerprint})
+        self.fresh_data = {}
         entries = {k: v for k, v in self.entries.items() if k in keep}
-        _write_marshal(self.path, {"fingerprint": self.fingerprint, "entries": entries, "run": self.run,
-                                   "token": self.token})
+        _write_marshal(self.path, {"fingerprint": self.fingerprint, "entries": entries, "run": self.run})
         self.dirty = False
+
+
+def _shard_of(rel: str) -> str:
+    """registry/<province>/… → the province folder; plans/… and registry/provinces.yaml → their own."""
+    parts = rel.split("/", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == "registry" else parts[0]
 
 
 def _read_marshal(path: Path) -> dict | None:
