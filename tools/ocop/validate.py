@@ -6,6 +6,7 @@ the schemas and checking code, so a warm run only re-reads bytes and re-runs the
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -271,7 +272,8 @@ class Loaded:
         return self.index(self.files)
 
     def index(self, files: list[str]) -> Registry:
-        registry = _build_index(self.root, files, self._data)
+        with gc_paused():
+            registry = _build_index(self.root, files, self._data)
         registry.folder_sizes = self.folder_sizes
         return registry
 
@@ -292,7 +294,11 @@ def load_registry(root: Path, use_cache: bool = True, jobs: int | None = None) -
 
 
 def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
-    root = root.resolve()
+    with gc_paused():
+        return _load(root.resolve(), use_cache, jobs)
+
+
+def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     root_str = str(root)
     files, links = discover(root)
     findings = [make("LAYOUT-SYMLINK", rel, 1, 1, f"«{rel}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
@@ -303,35 +309,42 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
     nodes: dict[str, Node] = {}
     digests: dict[str, bytes] = {}
     stat_keys: dict[str, tuple | None] = {}
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # thousands of long-lived parsed documents make the cyclic GC dominate load time
-    try:
-        for rel in files:
-            stat_key = _stat_key(root_str, rel)
-            if not rel.endswith(".yaml"):
-                digests[rel] = str(stat_key and stat_key[0]).encode()  # media: existence and size matter
-                continue
-            hit = cache.by_stat(rel, stat_key)
-            if hit is None:
-                stat_keys[rel] = stat_key
-            else:
-                digests[rel], verdicts[rel], node = hit
-                if node:
-                    nodes[rel] = node
-        for rel, digest, node, data, file_findings in _run_per_file(checker, list(stat_keys), jobs, cache):
-            verdicts[rel], digests[rel] = file_findings, digest
+    for rel in files:
+        stat_key = _stat_key(root_str, rel)
+        if not rel.endswith(".yaml"):
+            digests[rel] = str(stat_key and stat_key[0]).encode()  # media: existence and size matter
+            continue
+        hit = cache.by_stat(rel, stat_key)
+        if hit is None:
+            stat_keys[rel] = stat_key
+        else:
+            digests[rel], verdicts[rel], node = hit
             if node:
                 nodes[rel] = node
-            if digest != b"big":
-                cache.put(rel, stat_keys[rel], digest, file_findings, node, data, parsed=data is not _CACHED)
-        findings.extend(_file_findings(files, verdicts))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    for rel, digest, node, data, file_findings in _run_per_file(checker, list(stat_keys), jobs, cache):
+        verdicts[rel], digests[rel] = file_findings, digest
+        if node:
+            nodes[rel] = node
+        if digest != b"big":
+            cache.put(rel, stat_keys[rel], digest, file_findings, node, data, parsed=data is not _CACHED)
+    findings.extend(_file_findings(files, verdicts, nodes))
     inputs = hashlib.blake2b(digest_size=16)
     for rel in sorted(digests):
         inputs.update(rel.encode() + b"\0" + digests[rel] + b"\n")
     return Loaded(root, files, verdicts, nodes, findings, inputs.digest(), cache, checker)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Tens of thousands of long-lived parsed records and index lists: the cyclic GC would walk them
+    again and again (over half of a warm run's time) and finds nothing, as records hold no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read_bounded(path: str) -> bytes | None:
@@ -388,14 +401,16 @@ def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache
                 yield rel, digest, _node(rel, data), data, findings
 
 
-def _file_findings(files: list[str], verdicts: dict[str, list[dict]]) -> Iterator[Finding]:
+def _file_findings(files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node]) -> list[Finding]:
     """Per-file findings, and files that sit where no record kind belongs."""
+    out: list[Finding] = []
     for rel in files:
-        if rel != PROVINCES_FILE and classify(rel).kind is None:
+        if rel not in nodes and rel != PROVINCES_FILE and classify(rel).kind is None:
             if not _is_allowed_other_file(rel):
-                yield make("LAYOUT-PATH", rel, 1, 1, f"Tệp «{rel}» không nằm ở vị trí của một loại hồ sơ nào.")
-        elif rel in verdicts:
-            yield from (Finding.from_dict(f) for f in verdicts[rel])
+                out.append(make("LAYOUT-PATH", rel, 1, 1, f"Tệp «{rel}» không nằm ở vị trí của một loại hồ sơ nào."))
+        elif verdicts.get(rel):
+            out.extend(Finding.from_dict(f) for f in verdicts[rel])
+    return out
 
 
 def _build_index(root: Path, files: list[str], data_of: Callable[[str], object]) -> Registry:
@@ -451,23 +466,28 @@ def validate(
     if today:
         ctx.today = today
     selected = _selection(root, paths, changed_since)
-    scope = _scope(loaded, selected) if selected is not None and scoped else None
-    run_key = _run_key(root, loaded.inputs_key, ctx)
-    cached = loaded.cache.run
-    if run_key is not None and cached is not None and cached[0] == run_key:
-        findings = [Finding.from_dict(f) for f in cached[1]]
-    elif scope is not None:  # a few files selected: only their neighbourhood is indexed and checked
-        findings = loaded.findings + checks.run_cross_record(loaded.index(scope), ctx)
-    else:
-        findings = loaded.findings + checks.run_cross_record(loaded.registry, ctx)
-        if run_key is not None:
-            loaded.cache.run = (run_key, [f.to_dict() for f in findings])
-            loaded.cache.dirty = True
+    with gc_paused():
+        findings = _findings(loaded, ctx, _scope(loaded, selected) if selected is not None and scoped else None)
     loaded.cache.save(loaded.record_files)
     if selected is not None:
         findings = [f for f in findings if _touches(f, selected)]
     findings.sort(key=Finding.sort_key)
     return Outcome(loaded, findings, loaded.files_read, selected)
+
+
+def _findings(loaded: Loaded, ctx: checks.Context, scope: list[str] | None) -> list[Finding]:
+    """Per-file findings plus the cross-record rules' (from the whole-run cache when nothing changed)."""
+    run_key = _run_key(loaded.root, loaded.inputs_key, ctx)
+    cached = loaded.cache.run
+    if run_key is not None and cached is not None and cached[0] == run_key:
+        return [Finding.from_dict(f) for f in cached[1]]
+    if scope is not None:  # a few files selected: only their neighbourhood is indexed and checked
+        return loaded.findings + checks.run_cross_record(loaded.index(scope), ctx)
+    findings = loaded.findings + checks.run_cross_record(loaded.registry, ctx)
+    if run_key is not None:
+        loaded.cache.run = (run_key, [f.to_dict() for f in findings])
+        loaded.cache.dirty = True
+    return findings
 
 
 EXTRA_INPUTS = (".github/CODEOWNERS", ".github/ISSUE_TEMPLATE")
