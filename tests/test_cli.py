@@ -99,3 +99,13 @@ def test_validate_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert result.stdout.strip() == "[]"
     assert "validate" in ocop("--help").stdout and "fmt" in ocop("--help").stdout
     assert ocop("--root", str(REPO), "rules").returncode == 0
+
+
+def test_unknown_changed_since_ref_is_a_vietnamese_usage_error(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "core" / "valid", root)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    result = ocop("--root", str(root), "validate", "--changed-since", "khong-co-nhanh-nay")
+    assert result.returncode == 2
+    assert "khong-co-nhanh-nay" in result.stderr and "fetch-depth" in result.stderr
+    assert "lỗi nội bộ" not in result.stderr

@@ -7,7 +7,7 @@ import sys
 
 from .findings import has_errors
 from .report import REPORTERS
-from .validate import validate
+from .validate import GitRefError, validate
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +26,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    outcome = validate(args.root, args.paths, args.changed_since, args.base, args.today, use_cache=not args.no_cache)
+    try:
+        outcome = validate(args.root, args.paths, args.changed_since, args.base, args.today,
+                           use_cache=not args.no_cache)
+    except GitRefError as err:
+        sys.stderr.write(f"ocop validate: {err}\nKiểm tra tên nhánh hoặc commit; trong GitHub Actions, "
+                         "checkout với fetch-depth: 0.\n")
+        return 2
     REPORTERS[args.format](outcome.findings, outcome.files_checked, sys.stdout)
     return 1 if has_errors(outcome.findings) else 0
 

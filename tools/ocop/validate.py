@@ -439,16 +439,32 @@ def _is_allowed_other_file(rel: str) -> bool:
     return len(parts) >= 4 and parts[0] == "registry" and parts[2] == "media" and rel.lower().endswith(MEDIA_SUFFIXES)
 
 
+class GitRefError(Exception):
+    """--changed-since names something git cannot compare with (the message is for the officer)."""
+
+
 def changed_files(root: Path, ref: str) -> set[str]:
     """Files changed since a git ref (committed, staged, unstaged and untracked)."""
-    def git(*args: str) -> list[str]:
-        out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
-        return [line for line in out.splitlines() if line]
+    return start_changed_files(root, ref)()
 
-    merge_base = git("merge-base", ref, "HEAD")[0]
-    names = set(git("diff", "--name-only", "--no-renames", merge_base))
-    names |= set(git("ls-files", "--others", "--exclude-standard"))
-    return names
+
+def start_changed_files(root: Path, ref: str) -> Callable[[], set[str]]:
+    """Start git on the question now (it runs beside the loader); the returned function waits for the answer.
+    Processes, not a thread: the loader may fork workers, and forking a threaded process is unsafe."""
+    diff = subprocess.Popen(["sh", "-c", 'git diff --name-only --no-renames "$(git merge-base "$1" HEAD)"', "sh", ref],
+                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    untracked = subprocess.Popen(["git", "ls-files", "--others", "--exclude-standard"], cwd=root,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def wait() -> set[str]:
+        names: set[str] = set()
+        for process in (diff, untracked):
+            out, err = process.communicate()
+            if process.returncode != 0:
+                raise GitRefError(f"Không so sánh được với phiên bản git «{ref}»: {(err.strip().splitlines() or [''])[0][:200]}")
+            names.update(line for line in out.splitlines() if line)
+        return names
+    return wait
 
 
 def validate(
@@ -461,11 +477,12 @@ def validate(
     scoped: bool = True,
 ) -> Outcome:
     root = root.resolve()
+    changed = start_changed_files(root, changed_since) if changed_since else None  # git works meanwhile
     loaded = load(root, use_cache)
+    selected = _selection(root, paths, changed() if changed else None)
     ctx = checks.Context(root=root, base_ref=base_ref)
     if today:
         ctx.today = today
-    selected = _selection(root, paths, changed_since)
     with gc_paused():
         findings = _findings(loaded, ctx, _scope(loaded, selected) if selected is not None and scoped else None)
     loaded.cache.save(loaded.record_files)
@@ -519,12 +536,10 @@ def _scope(loaded: Loaded, selected: set[str]) -> list[str] | None:
     return [rel for rel in loaded.files if rel in scope or rel == PROVINCES_FILE]
 
 
-def _selection(root: Path, paths: list[str] | None, changed_since: str | None) -> set[str] | None:
-    if not paths and not changed_since:
+def _selection(root: Path, paths: list[str] | None, changed: set[str] | None) -> set[str] | None:
+    if not paths and changed is None:
         return None
-    selected: set[str] = set()
-    if changed_since:
-        selected |= changed_files(root, changed_since)
+    selected: set[str] = set(changed or ())
     for p in paths or []:
         absolute = Path(p).resolve()
         rel = absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else p
