@@ -230,6 +230,8 @@ def relocate(rng: random.Random, scratch: Scratch, rel: str) -> str:
         "/".join([*parts[:-1], "ẩn " + parts[-1]]),
     ])
     action = rng.choice(["move", "copy", "delete"])
+    if action != "delete" and (scratch.root / target).is_dir():  # registry/provinces.yaml → registry/<province>
+        return f"relocate: {target} is a folder"
     if action != "copy":
         scratch.write(rel, None)
     if action != "delete":
