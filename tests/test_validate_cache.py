@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from ocop import validate as validate_module
 from ocop.validate import FileChecker, validate
-from ocop_testing import FIXTURES
+from ocop_testing import FIXTURES, REPO
 
 TODAY = "2026-11-23"
 
@@ -88,3 +89,72 @@ def test_fresh_clone_with_restored_cache_parses_nothing(tmp_path: Path, monkeypa
     again = validate(clone, today=TODAY)
     assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in first.findings]
     assert sorted(again.registry.records["product"]) == sorted(first.registry.records["product"])
+
+
+def test_every_checking_module_keys_the_cache() -> None:
+    from ocop.validate import verdict_sources
+
+    names = {p.relative_to(REPO / "tools" / "ocop").as_posix() for p in verdict_sources(REPO)
+             if p.is_relative_to(REPO / "tools" / "ocop")}
+    assert {"scope.py", "load.py", "validate.py", "checks/history.py", "authoring/forms.py", "units.py"} <= names
+    assert not any(n.startswith(("site/", "documents/")) for n in names)
+
+
+def test_data_parsed_again_is_kept_only_for_the_verdicts_bytes(tmp_path: Path) -> None:
+    """A file edited between the verdict and a late re-parse must not leave the edit's data in the cache."""
+    root = tree(tmp_path)
+    validate(root, today=TODAY)
+    shutil.rmtree(root / "build" / "cache" / "validate-data")
+    loaded = validate_module.load(root)
+    product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    text = product.read_text("utf-8")
+    product.write_text(text.replace("producer: ct-hai-phong-0001", "producer: ct-hai-phong-9999"), "utf-8")
+    assert loaded.registry.get("product", "sp-hai-phong-0001")  # re-parses the edited bytes for the index
+    loaded.cache.save(loaded.record_files)
+    product.write_text(text, "utf-8")
+    outcome = validate(root, today=TODAY)
+    assert not outcome.failed
+    assert outcome.registry.get("product", "sp-hai-phong-0001").get("producer") == "ct-hai-phong-0001"
+
+
+def test_odd_folder_names_and_unwritable_cache_never_fail_a_run(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    odd = root / "registry" / ("x" * 250) / "products"
+    odd.mkdir(parents=True)
+    shutil.copy(root / "registry/hai-phong/products/sp-hai-phong-0001.yaml", odd / "sp-hai-phong-0001.yaml")
+    rules = {f.rule for f in validate(root, today=TODAY).findings}
+    assert "LAYOUT-UNKNOWN-PROVINCE" in rules
+    assert {f.rule for f in validate(root, today=TODAY).findings} == rules  # warm, from a hashed shard name
+    shutil.rmtree(root / "build")
+    (root / "build").write_text("not a folder", "utf-8")  # the cache cannot be written at all
+    assert {f.rule for f in validate(root, today=TODAY).findings} == rules
+
+
+def test_new_symlink_and_missing_photo_are_seen_through_a_warm_cache(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    assert not validate(root, today=TODAY).failed
+    link = root / "registry/hai-phong/products/sp-hai-phong-0099.yaml"
+    link.symlink_to("/etc/hostname")
+    assert "LAYOUT-SYMLINK" in {f.rule for f in validate(root, today=TODAY).findings}
+    link.unlink()
+    product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    outside = root / "docs" / "a.jpg"  # in the repository but not in the registry
+    outside.parent.mkdir()
+    outside.write_bytes(b"\xff\xd8\xff")
+    text = product.read_text("utf-8")
+    product.write_text(text.rstrip("\n") + "\nphotos: [docs/a.jpg]\n", "utf-8")
+    assert "REF-PHOTO" in {f.rule for f in validate(root, today=TODAY).findings}
+
+
+def test_same_size_edit_with_the_old_mtime_is_noticed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(validate_module, "RACY_NS", 0)  # trust even fresh timestamps: only ctime can tell
+    root = tree(tmp_path)
+    product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    old = product.stat()
+    past = old.st_mtime_ns - 10 * 10**9
+    os.utime(product, ns=(past, past))  # as `cp -p` or `tar -x` leave it
+    validate(root, today=TODAY)
+    text = product.read_text("utf-8")
+    product.write_text(text.replace("producer: ct-hai-phong-0001", "producer: ct-hai-phong-0009"), "utf-8")
+    os.utime(product, ns=(past, past))  # same size, same mtime: only ctime tells
+    assert "REF-MISSING" in {f.rule for f in validate(root, today=TODAY).findings}

@@ -63,9 +63,13 @@ def run_expiry(args: argparse.Namespace) -> int:
     today = args.today or dt.date.today()
     paths = None
     if args.changed_since:
-        from .validate import changed_files
+        from .validate import GitRefError, changed_files
 
-        paths = changed_files(args.root, args.changed_since)
+        try:
+            paths = changed_files(args.root, args.changed_since)
+        except GitRefError as err:
+            sys.stderr.write(f"ocop expiry: {err}\n")
+            return EXIT_USAGE
     certificates = None
     if paths is not None:
         certificates = {f.file.rsplit("/", 1)[-1][:-5] for f in lifecycle.expiry_findings(registry, today, paths)}

@@ -7,6 +7,7 @@ non-standard tags. Positions are found only for files that have findings, by com
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -186,10 +187,11 @@ class _Builder:
                 self.nfd.append((node, key))
                 return unicodedata.normalize("NFC", value)
             return value
-        if tag == INT:
-            return int(value)
+        if tag == INT:  # a number no field can hold stays text, for the schema to name (int() refuses >4300 digits)
+            return int(value) if len(value) <= 30 else value
         if tag == FLOAT:
-            return float(value)
+            number = float(value)
+            return number if math.isfinite(number) else value  # 1e999 would become infinity
         if tag == BOOL:
             return value in _TRUE
         if tag == NULL:

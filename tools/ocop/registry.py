@@ -109,6 +109,7 @@ class Registry:
     _any_kind: dict[str, Record] = field(default_factory=dict, repr=False)  # ids are unique across kinds
     # record files per folder in the whole tree (set by the loader; an index of a neighbourhood has fewer)
     folder_sizes: dict[str, int] | None = None
+    files: frozenset[str] | None = None  # every file the loader found (photos must be among them)
 
     def add(self, record: Record) -> None:
         existing = self._any_kind.get(record.id)

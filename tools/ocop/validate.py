@@ -14,6 +14,8 @@ import importlib.util
 import marshal
 import os
 import subprocess
+import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -35,10 +37,10 @@ SYMLINK = rule("LAYOUT-SYMLINK", "error", "Liên kết tượng trưng trong kho
                "Sổ đăng ký không đọc liên kết tượng trưng (symlink): chúng có thể trỏ ra ngoài kho.",
                example="registry/ha-noi/products/x.yaml -> /etc/passwd",
                fix="Thay liên kết bằng tệp thật.", family="layout")
-CACHE_VERSION = "3"
-# The modules a verdict depends on (with checks/ and data/): editing the site must not void the cache.
-VERDICT_MODULES = ("load.py", "findings.py", "registry.py", "validate.py", "units.py", "scoring.py", "lifecycle.py",
-                   "authority.py", "codeowners.py")
+CACHE_VERSION = "4"
+# Code a verdict cannot depend on: editing the site or the documents must not void the cache. Everything
+# else in the package (checks, loader, scope, the issue-form generator SYNC-FORMS compares with…) counts.
+NOT_VERDICT_CODE = ("site", "documents")
 PARALLEL_THRESHOLD = 3000
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
@@ -112,10 +114,18 @@ def _per_file_batch(args: tuple[FileChecker, list[str]]) -> bytes:
 def provinces_of(root: Path) -> tuple[checks.Provinces, bytes]:
     """The province table the per-record checks use, and the bytes it came from (part of the cache key)."""
     path = root / PROVINCES_FILE
-    raw = _read_bounded(str(path)) if path.is_file() else None
+    raw = _read_bounded(str(path)) if path.is_file() and not path.is_symlink() else None  # links are refused
     data = load_document(path, PROVINCES_FILE, raw).data if raw is not None else None
     table = checks.Provinces.from_list(data.get("provinces") if isinstance(data, dict) else None)
     return table, raw or b""
+
+
+def verdict_sources(root: Path) -> list[Path]:
+    """Every file besides the records that a verdict can depend on: schemas, rule data, checking code."""
+    package = Path(__file__).resolve().parent
+    code = sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in NOT_VERDICT_CODE)
+    return [*sorted(schema_check.schema_dir(root).glob("*.json")), *code,
+            *sorted(p for p in (package / "data").rglob("*") if p.is_file())]
 
 
 def _fingerprint(root: Path, provinces_raw: bytes) -> str:
@@ -123,11 +133,7 @@ def _fingerprint(root: Path, provinces_raw: bytes) -> str:
     so the cache never serves a stale verdict."""
     h = hashlib.blake2b(CACHE_VERSION.encode() + provinces_raw, digest_size=16)
     h.update(_units_package_version().encode())
-    package = Path(__file__).resolve().parent
-    verdict_code = [package / name for name in VERDICT_MODULES] + sorted((package / "checks").glob("*.py"))
-    sources = [*sorted(schema_check.schema_dir(root).glob("*.json")), *(p for p in verdict_code if p.is_file()),
-               *sorted(p for p in (package / "data").rglob("*") if p.is_file())]
-    for path in sources:
+    for path in verdict_sources(root):
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -142,12 +148,19 @@ def _units_package_version() -> str:
     return found[-1] if found else "unknown"
 
 
-def _stat_key(root: str, rel: str) -> tuple[int, int, int] | None:
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same timestamp
+
+
+def _stat_key(root: str, rel: str, now_ns: int) -> tuple[int, int, int, int] | None:
+    """What git's index compares; None (hash the content next time) when the timestamps are too fresh to
+    be trusted, as git does for "racily clean" entries: an edit in the same tick would keep them."""
     try:
         st = os.stat(os.path.join(root, rel), follow_symlinks=False)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    if now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 class FileCache:
@@ -190,9 +203,10 @@ class FileCache:
         if parsed:
             self.keep_data(rel, data)
 
-    def keep_data(self, rel: str, data: object) -> None:
+    def keep_data(self, rel: str, data: object, digest: bytes | None = None) -> None:
+        """Keep data parsed from the bytes with this digest (default: the verdict's own, just computed)."""
         entry = self.entries.get(rel)
-        if entry:
+        if entry and (digest is None or digest == entry[1]):
             self.fresh_data[rel] = (entry[1], data)
             self.dirty = True
 
@@ -204,15 +218,22 @@ class FileCache:
 
     def _shard(self, name: str) -> dict[str, tuple[bytes, object]]:
         if name not in self.shards:
-            stored = _read_marshal(self.data_folder / f"{name}.marshal") if self.enabled else None
+            stored = _read_marshal(self.data_folder / _shard_file(name)) if self.enabled else None
             self.shards[name] = stored if stored and stored.get("fingerprint") == self.fingerprint else {}
             self.shards[name].pop("fingerprint", None)
         return self.shards[name]
 
     def save(self, keep: Iterable[str]) -> None:
+        """Write what changed. The cache is only an optimisation: a read-only or full disk, or another
+        run writing at the same moment, costs the next run time, never this run's verdict."""
         if not (self.enabled and self.dirty):
             return
-        keep = set(keep)
+        try:
+            self._save(set(keep))
+        except OSError:
+            self.dirty = False
+
+    def _save(self, keep: set[str]) -> None:
         self.data_folder.mkdir(parents=True, exist_ok=True)
         touched: dict[str, dict[str, tuple[bytes, object]]] = {}
         for rel, datum in self.fresh_data.items():
@@ -220,11 +241,17 @@ class FileCache:
         for name, fresh in touched.items():  # rewrite only the shards that gained data
             shard = {rel: v for rel, v in {**self._shard(name), **fresh}.items() if rel in keep}
             self.shards[name] = shard
-            _write_marshal(self.data_folder / f"{name}.marshal", {**shard, "fingerprint": self.fingerprint})
+            _write_marshal(self.data_folder / _shard_file(name), {**shard, "fingerprint": self.fingerprint})
         self.fresh_data = {}
         entries = {k: v for k, v in self.entries.items() if k in keep}
         _write_marshal(self.path, {"fingerprint": self.fingerprint, "entries": entries, "run": self.run})
         self.dirty = False
+
+
+def _shard_file(name: str) -> str:
+    """A safe, short file name for a shard: the folder name when it is a plain slug, else its hash."""
+    plain = len(name) <= 60 and not name.startswith(".") and all(c.isascii() and (c.isalnum() or c in "-_.") for c in name)
+    return f"{name}.marshal" if plain else hashlib.blake2b(name.encode(), digest_size=12).hexdigest() + ".marshal"
 
 
 def _shard_of(rel: str) -> str:
@@ -242,9 +269,15 @@ def _read_marshal(path: Path) -> dict | None:
 
 
 def _write_marshal(path: Path, value: object) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(marshal.dumps(value))
-    os.replace(tmp, path)
+    """Atomically, through a temporary file of this process's own (two runs may save at once)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(marshal.dumps(value))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class Loaded:
@@ -258,6 +291,10 @@ class Loaded:
         self.cache, self.checker = cache, checker
         # files per folder, counted over the whole tree even when only a neighbourhood is indexed
         self.folder_sizes = Counter(rel.rsplit("/", 1)[0] for rel in nodes)
+
+    @functools.cached_property
+    def file_set(self) -> frozenset[str]:
+        return frozenset(self.files)
 
     @property
     def files_read(self) -> int:
@@ -274,14 +311,15 @@ class Loaded:
     def index(self, files: list[str]) -> Registry:
         with gc_paused():
             registry = _build_index(self.root, files, self._data)
-        registry.folder_sizes = self.folder_sizes
+        registry.folder_sizes, registry.files = self.folder_sizes, self.file_set
         return registry
 
     def _data(self, rel: str) -> object:
         found, data = self.cache.data(rel)
         if not found:  # the data file was lost or is older than the verdicts: parse again
-            data, _ = self.checker.check(rel, _read_bounded(str(self.root / rel)))
-            self.cache.keep_data(rel, data)
+            raw = _read_bounded(str(self.root / rel))
+            data, _ = self.checker.check(rel, raw)
+            self.cache.keep_data(rel, data, _digest(raw))  # kept only if these bytes are the verdict's
         return data
 
 
@@ -309,8 +347,9 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     nodes: dict[str, Node] = {}
     digests: dict[str, bytes] = {}
     stat_keys: dict[str, tuple | None] = {}
+    now_ns = time.time_ns()
     for rel in files:
-        stat_key = _stat_key(root_str, rel)
+        stat_key = _stat_key(root_str, rel, now_ns)
         if not rel.endswith(".yaml"):
             digests[rel] = str(stat_key and stat_key[0]).encode()  # media: existence and size matter
             continue
@@ -331,6 +370,8 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     inputs = hashlib.blake2b(digest_size=16)
     for rel in sorted(digests):
         inputs.update(rel.encode() + b"\0" + digests[rel] + b"\n")
+    for rel in links:  # a new symlink changes the verdict (LAYOUT-SYMLINK) though no file changed
+        inputs.update(b"link\0" + rel.encode() + b"\n")
     return Loaded(root, files, verdicts, nodes, findings, inputs.digest(), cache, checker)
 
 
@@ -451,20 +492,34 @@ def changed_files(root: Path, ref: str) -> set[str]:
 def start_changed_files(root: Path, ref: str) -> Callable[[], set[str]]:
     """Start git on the question now (it runs beside the loader); the returned function waits for the answer.
     Processes, not a thread: the loader may fork workers, and forking a threaded process is unsafe."""
-    diff = subprocess.Popen(["sh", "-c", 'git diff --name-only --no-renames "$(git merge-base "$1" HEAD)"', "sh", ref],
-                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    untracked = subprocess.Popen(["git", "ls-files", "--others", "--exclude-standard"], cwd=root,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = subprocess.run(["git", "merge-base", ref, "HEAD"], cwd=root, capture_output=True, text=True)
+    if base.returncode != 0 or not base.stdout.strip():
+        reason = (base.stderr.strip().splitlines() or ["không có gốc chung với HEAD (bản sao nông?)"])[0][:200]
+        raise GitRefError(f"Không so sánh được với phiên bản git «{ref}»: {reason}")
+    commands = (["git", "diff", "--name-only", "--no-renames", base.stdout.strip()],
+                ["git", "ls-files", "--others", "--exclude-standard"])
+    processes = [subprocess.Popen(c, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for c in commands]
 
     def wait() -> set[str]:
         names: set[str] = set()
-        for process in (diff, untracked):
+        for process in processes:
             out, err = process.communicate()
             if process.returncode != 0:
-                raise GitRefError(f"Không so sánh được với phiên bản git «{ref}»: {(err.strip().splitlines() or [''])[0][:200]}")
+                raise GitRefError(f"git thất bại khi so sánh với «{ref}»: {(err.strip().splitlines() or [''])[0][:200]}")
             names.update(line for line in out.splitlines() if line)
         return names
     return wait
+
+
+def _referrers_of_deleted(loaded: Loaded, selected: set[str]) -> set[str]:
+    """Files that refer to a selected record file that no longer exists: deleting a producer breaks its
+    products, and a check of the change must say so (their REF-MISSING is about the deletion)."""
+    gone = {rel.rsplit("/", 1)[-1][:-5] for rel in selected
+            if rel.endswith(".yaml") and classify(rel).kind and not (loaded.root / rel).exists()}
+    if not gone:
+        return set()
+    return {rel for rel, (_id, links) in loaded.nodes.items() if gone.intersection(links)}
 
 
 def validate(
@@ -480,6 +535,8 @@ def validate(
     changed = start_changed_files(root, changed_since) if changed_since else None  # git works meanwhile
     loaded = load(root, use_cache)
     selected = _selection(root, paths, changed() if changed else None)
+    if selected is not None:
+        selected |= _referrers_of_deleted(loaded, selected)
     ctx = checks.Context(root=root, base_ref=base_ref)
     if today:
         ctx.today = today
@@ -492,6 +549,11 @@ def validate(
     return Outcome(loaded, findings, loaded.files_read, selected)
 
 
+# Families that find records other than by following references: history looks up every base file's id
+# in today's tree, so it needs the whole index (it runs only against a base ref, i.e. in PR checks).
+WHOLE_TREE_FAMILIES = ("history",)
+
+
 def _findings(loaded: Loaded, ctx: checks.Context, scope: list[str] | None) -> list[Finding]:
     """Per-file findings plus the cross-record rules' (from the whole-run cache when nothing changed)."""
     run_key = _run_key(loaded.root, loaded.inputs_key, ctx)
@@ -499,7 +561,9 @@ def _findings(loaded: Loaded, ctx: checks.Context, scope: list[str] | None) -> l
     if run_key is not None and cached is not None and cached[0] == run_key:
         return [Finding.from_dict(f) for f in cached[1]]
     if scope is not None:  # a few files selected: only their neighbourhood is indexed and checked
-        return loaded.findings + checks.run_cross_record(loaded.index(scope), ctx)
+        by_reference = checks.run_cross_record(loaded.index(scope), ctx, skip=WHOLE_TREE_FAMILIES)
+        whole = checks.run_cross_record(loaded.registry, ctx, only=WHOLE_TREE_FAMILIES) if ctx.base_ref else []
+        return loaded.findings + by_reference + whole
     findings = loaded.findings + checks.run_cross_record(loaded.registry, ctx)
     if run_key is not None:
         loaded.cache.run = (run_key, [f.to_dict() for f in findings])

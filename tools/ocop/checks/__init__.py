@@ -95,8 +95,10 @@ def run_per_record(record: Record, provinces: Provinces) -> list[Finding]:
 _record_checks = functools.cache(record_checks)
 
 
-def run_cross_record(registry: Registry, ctx: Context) -> list[Finding]:
+def run_cross_record(registry: Registry, ctx: Context, only: tuple[str, ...] | None = None,
+                     skip: tuple[str, ...] = ()) -> list[Finding]:
     findings: list[Finding] = []
-    for _name, check in families():
-        findings.extend(check(registry, ctx))
+    for name, check in families():
+        if name not in skip and (only is None or name in only):
+            findings.extend(check(registry, ctx))
     return findings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from ..findings import Finding, Related, make, rule
@@ -36,7 +37,8 @@ rule("CERT-EVALUATION", "error", "Phiếu đánh giá của sản phẩm khác",
      example="cn-… cho sp-ha-noi-0001 có evaluation: dg-… chấm sp-ha-noi-0002",
      fix="Sửa mã phiếu đánh giá cho đúng sản phẩm.", family="references")
 rule("REF-PHOTO", "error", "Ảnh không có trong kho",
-     "Đường dẫn ảnh phải trỏ tới tệp ảnh có trong kho (thường là registry/<tỉnh>/media/).",
+     "Đường dẫn ảnh phải trỏ tới tệp ảnh có trong sổ đăng ký, trong thư mục registry/ "
+     "(thường là registry/<tỉnh>/media/); liên kết tượng trưng không được tính.",
      example="photos: [registry/ha-noi/media/khong-co.jpg]",
      fix="Thêm tệp ảnh vào kho cùng yêu cầu hợp nhất, hoặc sửa đường dẫn.", family="references")
 
@@ -78,10 +80,19 @@ def _photos(registry: Registry, product: Record) -> Iterator[Finding]:
     for i, photo in enumerate(as_list(product.get("photos"))):
         if not isinstance(photo, str):
             continue
-        target = (registry.root / photo).resolve()
-        if not target.is_relative_to(registry.root) or not target.is_file() or (registry.root / photo).is_symlink():
+        if not _photo_exists(registry, photo):
             line, column = product.locate("photos", i)
-            yield make("REF-PHOTO", product.path, line, column, f"Không có tệp ảnh «{photo}» trong kho.")
+            yield make("REF-PHOTO", product.path, line, column, f"Không có tệp ảnh «{photo}» trong kho.",
+                       "Đặt ảnh trong registry/<tỉnh>/media/ (cùng yêu cầu hợp nhất) và ghi đường dẫn tới đó.")
+
+
+def _photo_exists(registry: Registry, photo: str) -> bool:
+    """Among the files the loader found (registry/ and plans/, no symlinks): then the verdict depends only
+    on inputs the validation cache keys on. A registry built by hand asks the file system."""
+    if registry.files is not None:
+        return posixpath.normpath(photo) in registry.files
+    target = (registry.root / photo).resolve()
+    return target.is_relative_to(registry.root) and target.is_file() and not (registry.root / photo).is_symlink()
 
 
 def _certificate(registry: Registry, cert: Record) -> Iterator[Finding]:
