@@ -109,3 +109,12 @@ def test_unknown_changed_since_ref_is_a_vietnamese_usage_error(tmp_path: Path) -
     assert result.returncode == 2
     assert "khong-co-nhanh-nay" in result.stderr and "fetch-depth" in result.stderr
     assert "lỗi nội bộ" not in result.stderr
+
+
+def test_expiry_with_an_unknown_ref_is_a_usage_error(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "core" / "valid", root)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    result = ocop("--root", str(root), "expiry", "--changed-since", "khong-co-nhanh-nay")
+    assert result.returncode == 2 and "khong-co-nhanh-nay" in result.stderr
+    assert "lỗi nội bộ" not in result.stderr

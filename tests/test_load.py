@@ -123,3 +123,10 @@ def test_locate_finds_nested_values_and_keys(tmp_path: Path) -> None:
 def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
     doc = load_document(tmp_path / "missing.yaml", "missing.yaml")
     assert rules(doc) == ["FILE-READ"] and doc.data is None
+
+
+@pytest.mark.parametrize("text", ["9" * 5000, "1.0e999", "-1e999"])
+def test_numbers_no_field_can_hold_stay_text_for_the_schema(tmp_path: Path, text: str) -> None:
+    """int() refuses over 4300 digits and 1e999 is infinity: neither may crash a check downstream."""
+    doc = load(tmp_path, f"id: a\nstar: {text}\n")
+    assert doc.findings == [] and doc.data["star"] == text

@@ -3,12 +3,13 @@ exactly what a full run reports for those files, on every rule fixture and hosti
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from hostile.corpus import CASE_DIRS as HOSTILE_CASES
-from hostile.corpus import digest, expect_of, prepare
+from hostile.corpus import digest, expect_of, git, prepare
 from ocop import validate as validate_module
 from ocop.scope import links_of, neighbourhood
 from ocop.synth import synth
@@ -81,3 +82,37 @@ def test_one_changed_file_indexes_a_neighbourhood_not_the_registry(tmp_path: Pat
     outcome = validate(root, paths=[str(product)], today=TODAY, use_cache=False)
     assert indexed[0] < len(outcome.loaded.files) / 5, (indexed, len(outcome.loaded.files))
     assert_same_both_ways(root, [product.relative_to(root).as_posix()], TODAY)
+
+
+def committed_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "core" / "valid", root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "tag", "base")
+    return root
+
+
+def test_history_judges_a_moved_record_on_the_whole_tree(tmp_path: Path) -> None:
+    """History finds records by their id in today's tree, not by reference: a scoped index would call a
+    moved certificate deleted."""
+    root = committed_tree(tmp_path)
+    old = "registry/hai-phong/certificates/2024/cn-hai-phong-2024-0001.yaml"
+    new = old.replace("hai-phong/", "ha-noi/", 1)
+    (root / new).parent.mkdir(parents=True)
+    git(root, "mv", old, new)
+    for paths in ([str(root / old)], [str(root / old), str(root / new)]):
+        full = validate(root, paths=paths, base_ref="base", today=TODAY, use_cache=False, scoped=False)
+        scoped = validate(root, paths=paths, base_ref="base", today=TODAY, use_cache=False)
+        assert [f.to_dict() for f in scoped.findings] == [f.to_dict() for f in full.findings]
+        assert "HISTORY-DELETE" not in {f.rule for f in scoped.findings}
+
+
+def test_deleting_a_record_reports_the_records_that_refer_to_it(tmp_path: Path) -> None:
+    root = committed_tree(tmp_path)
+    (root / "registry/hai-phong/producers/ct-hai-phong-0001.yaml").unlink()
+    outcome = validate(root, changed_since="base", today=TODAY)
+    broken = {(f.rule, f.file) for f in outcome.findings}
+    assert ("REF-MISSING", "registry/hai-phong/products/sp-hai-phong-0001.yaml") in broken
+    assert outcome.failed
