@@ -54,7 +54,8 @@ class Outcome:
 
     @property
     def registry(self) -> Registry:
-        """The index of every record; built on first use (validating from a warm cache never needs it)."""
+        """The index of every record; built on first use (validating from a warm cache never needs it).
+        Data parsed again to build it is written to the cache, for the next run."""
         registry = self.loaded.registry
         self.loaded.cache.save(self.loaded.record_files)  # data parsed again for it is kept
         return registry
@@ -143,8 +144,8 @@ def _units_package_version() -> str:
     """The installed vietnam-provinces distribution (its dist-info folder name), without importing it or
     importlib.metadata: both would cost more than a warm run's whole budget."""
     spec = importlib.util.find_spec("vietnam_provinces")
-    origin = Path(spec.origin).parent if spec and spec.origin else None
-    found = sorted(p.name for p in origin.parent.glob("vietnam_provinces-*.dist-info")) if origin else []
+    package = Path(spec.origin).parent if spec and spec.origin else None
+    found = sorted(p.name for p in package.parent.glob("vietnam_provinces-*.dist-info")) if package else []
     return found[-1] if found else "unknown"
 
 
@@ -164,8 +165,8 @@ def _stat_key(root: str, rel: str, now_ns: int) -> tuple[int, int, int, int] | N
 
 
 class FileCache:
-    """Per-file verdicts keyed by path, trusted while (size, mtime, inode) is unchanged (as git's index does),
-    else by content hash; plus the last whole-run findings, keyed by every input of the run.
+    """Per-file verdicts keyed by path, trusted while (size, mtime, ctime, inode) is unchanged and not too
+    fresh to trust (as git's index does), else by content hash; plus the last whole-run findings, keyed by every input of the run.
 
     The verdicts are one small file, read on every run. The parsed data is large and read only when the
     cross-record rules run or a caller wants the registry, so it is sharded by province folder: checking
@@ -285,7 +286,7 @@ class Loaded:
     hit never needs it, a run on a few changed files indexes only their neighbourhood)."""
 
     def __init__(self, root: Path, files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node],
-                 findings: list[Finding], inputs_key: bytes, cache: FileCache, checker: FileChecker) -> None:
+                 findings: list[Finding], inputs_key: bytes | None, cache: FileCache, checker: FileChecker) -> None:
         self.root, self.files, self.verdicts, self.nodes, self.findings = root, files, verdicts, nodes, findings
         self.inputs_key = inputs_key  # identifies every input file's content: the key of the whole-run cache
         self.cache, self.checker = cache, checker
@@ -372,7 +373,9 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
         inputs.update(rel.encode() + b"\0" + digests[rel] + b"\n")
     for rel in links:  # a new symlink changes the verdict (LAYOUT-SYMLINK) though no file changed
         inputs.update(b"link\0" + rel.encode() + b"\n")
-    return Loaded(root, files, verdicts, nodes, findings, inputs.digest(), cache, checker)
+    # an oversized or unreadable file has no content hash: its message (size, error) must be made afresh
+    inputs_key = None if b"big" in digests.values() else inputs.digest()
+    return Loaded(root, files, verdicts, nodes, findings, inputs_key, cache, checker)
 
 
 @contextlib.contextmanager
@@ -574,9 +577,10 @@ def _findings(loaded: Loaded, ctx: checks.Context, scope: list[str] | None) -> l
 EXTRA_INPUTS = (".github/CODEOWNERS", ".github/ISSUE_TEMPLATE")
 
 
-def _run_key(root: Path, inputs_key: bytes, ctx: checks.Context) -> bytes | None:
-    """Everything the cross-record rules read besides the records; None when a git base is involved."""
-    if ctx.base_ref:
+def _run_key(root: Path, inputs_key: bytes | None, ctx: checks.Context) -> bytes | None:
+    """Everything the cross-record rules read besides the records; None when a git base is involved or
+    some input has no content hash."""
+    if ctx.base_ref or inputs_key is None:
         return None
     h = hashlib.blake2b(inputs_key + ctx.today.encode(), digest_size=16)
     for rel in EXTRA_INPUTS:
