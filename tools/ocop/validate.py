@@ -166,7 +166,8 @@ def _stat_key(root: str, rel: str, now_ns: int) -> tuple[int, int, int, int] | N
 
 class FileCache:
     """Per-file verdicts keyed by path, trusted while (size, mtime, ctime, inode) is unchanged and not too
-    fresh to trust (as git's index does), else by content hash; plus the last whole-run findings, keyed by every input of the run.
+    fresh to trust (as git's index does), else by content hash; plus the last whole-run findings, keyed
+    by every input of the run.
 
     The verdicts are one small file, read on every run. The parsed data is large and read only when the
     cross-record rules run or a caller wants the registry, so it is sharded by province folder: checking
