@@ -155,7 +155,7 @@ class Registry:
             certs.sort(key=lambda c: (str(c.get("valid_from") or ""), c.id))
 
 
-def discover(root: Path) -> tuple[list[str], list[str]]:
+def discover(root: Path, stats: dict[str, os.stat_result] | None = None) -> tuple[list[str], list[str]]:
     """Repository-relative paths of every file under registry/ and plans/, and of symlinks there.
 
     Symlinks are reported, never followed: a link could point outside the repository. Plain string
@@ -178,6 +178,8 @@ def discover(root: Path) -> tuple[list[str], list[str]]:
                         stack.append(rel)
                     elif entry.is_file():
                         files.append(rel)
+                        if stats is not None:  # the entry stats without re-resolving the path
+                            stats[rel] = entry.stat(follow_symlinks=False)
     files.sort()
     links.sort()
     return files, links

@@ -152,14 +152,10 @@ def _units_package_version() -> str:
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same timestamp
 
 
-def _stat_key(root: str, rel: str, now_ns: int) -> tuple[int, int, int, int] | None:
+def _stat_key(st: os.stat_result | None, now_ns: int) -> tuple[int, int, int, int] | None:
     """What git's index compares; None (hash the content next time) when the timestamps are too fresh to
     be trusted, as git does for "racily clean" entries: an edit in the same tick would keep them."""
-    try:
-        st = os.stat(os.path.join(root, rel), follow_symlinks=False)
-    except OSError:
-        return None
-    if now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
+    if st is None or now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
@@ -339,8 +335,8 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
 
 
 def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
-    root_str = str(root)
-    files, links = discover(root)
+    stats: dict[str, os.stat_result] = {}
+    files, links = discover(root, stats)
     findings = [make("LAYOUT-SYMLINK", rel, 1, 1, f"«{rel}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
                 for rel in links]
     checker, provinces_raw = FileChecker.for_root(root)
@@ -351,10 +347,11 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     stat_keys: dict[str, tuple | None] = {}
     now_ns = time.time_ns()
     for rel in files:
-        stat_key = _stat_key(root_str, rel, now_ns)
+        st = stats.get(rel)
         if not rel.endswith(".yaml"):
-            digests[rel] = str(stat_key and stat_key[0]).encode()  # media: existence and size matter
+            digests[rel] = str(st and st.st_size).encode()  # media: existence and size matter
             continue
+        stat_key = _stat_key(st, now_ns)
         hit = cache.by_stat(rel, stat_key)
         if hit is None:
             stat_keys[rel] = stat_key
