@@ -111,3 +111,10 @@ def test_expiry_findings_for_a_pull_request(registry) -> None:
     assert lifecycle.expiry_findings(registry, "2026-11-23", ["registry/ha-noi/products/sp-ha-noi-0001.yaml"]) == []
     assert lifecycle.expiry_findings(registry, "2026-11-23", ["plans/kh-ha-noi-2021-146.yaml"]) == []
     assert lifecycle.expiry_findings(registry, "2023-01-01") == []
+
+
+def test_validity_of_a_date_at_the_end_of_the_calendar_is_clamped() -> None:
+    """Found by `make fuzz` (seed 56470, case 3707): a decision dated 9999-12-31 crashed valid_to."""
+    assert lifecycle.add_months(dt.date(9999, 12, 31), 36) == dt.date.max
+    assert lifecycle.add_months(dt.date(1, 1, 1), -1) == dt.date.min
+    assert lifecycle.add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)

@@ -52,6 +52,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """Same day of the month `months` later, clamped to the end of a shorter month."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:  # a date typed as 9999-12-31 (DECISION-FUTURE says so) must not crash
+        return dt.date.max if months > 0 else dt.date.min
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
