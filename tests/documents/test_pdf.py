@@ -64,3 +64,20 @@ def test_page_numbers_and_layout(pdftotext, rendered: dict, plans: dict) -> None
     assert any("841.89 x 595.276" in s for s in sizes)  # landscape appendix
     last_header_pages = [p for p in pages if "STT" in p or "Nhiệm vụ hoạt động" in p]
     assert len(last_header_pages) >= 1
+
+
+def test_page_one_and_an_appendix_page_are_saved_as_pictures(system_tools: None) -> None:
+    """build/screenshots/<plan>-page1.png and -appendix.png (pdftoppm), for a person to look at."""
+    from ocop.documents import screenshots
+
+    repo = Path(__file__).resolve().parents[2]
+    page1, appendix = screenshots(repo)
+    sizes = {}
+    for png in (page1, appendix):
+        assert png.is_file() and png.parent == repo / "build" / "screenshots"
+        header = png.read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n"
+        sizes[png] = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+        assert 1.38 < max(sizes[png]) / min(sizes[png]) < 1.45  # A4
+        assert png.stat().st_size > 20_000  # a page with text on it, not a blank
+    assert sizes[page1][1] > sizes[page1][0]  # the plan is portrait; its wide appendix table may turn the page
