@@ -100,3 +100,13 @@ def test_contributor_pages_lead_to_the_git_free_guide_and_the_editor(sample_site
     assert (site / "admin" / "decap-cms.js").is_file()
     assert "collections:" in (site / "admin" / "config.yml").read_text("utf-8")
     assert page.guard.errors == []
+
+
+def test_rules_page_shows_rule_texts_about_markup_as_text(sample_site, page):
+    """TEXT-MARKUP's own description names <script> and <img onerror>: it must read as text, and the page
+    must go on to the last rule (a live <script> there cut the page off)."""
+    _, server = sample_site
+    page.goto(server.url + "quy-tac/")
+    assert page.locator("#sync-forms").count() == 1
+    assert "<script>" in page.locator("#text-markup ~ p").first.inner_text()
+    assert page.guard.errors == [] and page.guard.dialogs == []

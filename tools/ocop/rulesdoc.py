@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 from . import checks, validate  # noqa: F401  (importing registers the loader and layout rules)
@@ -20,8 +21,11 @@ def all_rules() -> list[Rule]:
     return sorted(RULES.values(), key=lambda r: (list(FAMILY_VI).index(r.family) if r.family in FAMILY_VI else 99, r.id))
 
 
-def render(fmt: str = "markdown") -> str:
+def render(fmt: str = "markdown", html_safe: bool = False) -> str:
+    """The catalogue as JSON or Markdown. `html_safe` escapes the prose for the site: rule texts talk
+    about <script> and <img onerror=…>, which Markdown would pass through as live HTML."""
     rules = all_rules()
+    prose = html.escape if html_safe else (lambda text: text)
     if fmt == "json":
         return json.dumps([r.__dict__ for r in rules], ensure_ascii=False, indent=2) + "\n"
     lines = ["# Quy tắc kiểm tra", "",
@@ -33,9 +37,9 @@ def render(fmt: str = "markdown") -> str:
             family = r.family
             lines += [f"## {FAMILY_VI.get(family, family or 'Khác')}", ""]
         level = "lỗi" if r.severity == "error" else "cảnh báo"
-        lines += [f"### {r.id}", "", f"**{r.title}** ({level}). {r.summary}", ""]
+        lines += [f"### {r.id}", "", f"**{prose(r.title)}** ({level}). {prose(r.summary)}", ""]
         if r.example:
             lines += ["Ví dụ:", "", "```text", r.example.replace("\\n", "\n"), "```", ""]
         if r.fix:
-            lines += [f"Cách sửa: {r.fix}", ""]
+            lines += [f"Cách sửa: {prose(r.fix)}", ""]
     return "\n".join(lines)

@@ -481,4 +481,4 @@ def plan_progress(model: SiteModel, plan: Record) -> list[Any]:
 def rules_page(gen: Generator) -> None:
     from .. import rulesdoc
 
-    gen.write("quy-tac/index.md", rulesdoc.render("markdown"))
+    gen.write("quy-tac/index.md", rulesdoc.render("markdown", html_safe=True))
