@@ -110,3 +110,17 @@ def test_rules_page_shows_rule_texts_about_markup_as_text(sample_site, page):
     assert page.locator("#sync-forms").count() == 1
     assert "<script>" in page.locator("#text-markup ~ p").first.inner_text()
     assert page.guard.errors == [] and page.guard.dialogs == []
+
+
+def test_revoked_product_does_not_look_certified(sample_site, page):
+    """A shopper scanning an old package must not read a revoked star as a current one, nor print a stamp."""
+    _, server = sample_site
+    page.goto(server.url + "san-pham/sp-lam-dong-0006/")
+    verdict = page.locator(".verdict").inner_text()
+    assert "Hiện không còn được công nhận OCOP" in verdict and "915/QĐ-UBND" in verdict
+    assert page.locator(".verdict .stars").count() == 0
+    assert page.locator("button.print").count() == 0
+    page.goto(server.url + "san-pham/sp-dak-lak-9001/")  # valid: the stamp says until when
+    assert page.locator("button.print").count() == 1
+    assert "Hiệu lực đến" in page.locator(".stamp").inner_text()
+    assert page.guard.errors == []
