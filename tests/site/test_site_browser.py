@@ -124,3 +124,14 @@ def test_revoked_product_does_not_look_certified(sample_site, page):
     assert page.locator("button.print").count() == 1
     assert "Hiệu lực đến" in page.locator(".stamp").inner_text()
     assert page.guard.errors == []
+
+
+@pytest.mark.parametrize("path", ["", "danh-muc/", "san-pham/sp-dak-lak-9001/", "san-pham/sp-lam-dong-0006/",
+                                  "het-han/", "tim-kiem/", "xac-minh/cn-dak-lak-2025-9001/"])
+def test_pages_fit_a_phone(sample_site, page, path):
+    """The QR code is scanned with a phone: no page may be wider than its screen (wide tables scroll inside)."""
+    _, server = sample_site
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server.url + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
