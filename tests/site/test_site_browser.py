@@ -135,3 +135,11 @@ def test_pages_fit_a_phone(sample_site, page, path):
     page.goto(server.url + path)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_not_found_page_is_vietnamese_and_points_to_search(sample_site, page):
+    site, server = sample_site
+    page.goto(server.url + "404.html")
+    assert page.locator("article h1").inner_text() == "Không tìm thấy trang"
+    assert page.locator("article a[href$='tim-kiem/']").count() == 1
+    assert "Not found" not in (site / "404.html").read_text("utf-8")
