@@ -100,27 +100,24 @@ def wait_for(url: str, proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def page() -> Iterator:
+def page(playwright_driver) -> Iterator:
     ensure_tools()
-    from playwright.sync_api import sync_playwright
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    outside: list[str] = []
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-        outside: list[str] = []
+    def route(r) -> None:
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+            r.continue_()
+        else:
+            outside.append(url)
+            r.abort()
 
-        def route(r) -> None:
-            url = r.request.url
-            if url.startswith(("http://127.0.0.1:", "data:", "blob:")):
-                r.continue_()
-            else:
-                outside.append(url)
-                r.abort()
-
-        context.route("**/*", route)
-        yield context.new_page()
-        browser.close()
-        assert outside == [], f"the editor reached outside 127.0.0.1: {outside}"
+    context.route("**/*", route)
+    yield context.new_page()
+    browser.close()
+    assert outside == [], f"the editor reached outside 127.0.0.1: {outside}"
 
 
 def shot(page, name: str, full: bool = False) -> None:

@@ -98,14 +98,11 @@ def ensure_tools() -> None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(playwright_driver):
     ensure_tools()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    instance = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield instance
+    instance.close()
 
 
 class Guard:

@@ -21,6 +21,8 @@ KIND_FOLDERS = {
 FOLDER_OF_KIND = {kind: folder for folder, kind in KIND_FOLDERS.items()}
 YEARLY_KINDS = {"decision", "certificate", "evaluation"}
 KINDS = ("producer", "product", "decision", "certificate", "evaluation", "plan")
+KIND_VI = {"producer": "chủ thể", "product": "sản phẩm", "decision": "quyết định",
+           "certificate": "giấy chứng nhận", "evaluation": "phiếu đánh giá", "plan": "kế hoạch"}
 CENTRAL = "trung-uong"
 MEDIA_FOLDER = "media"
 PROVINCES_FILE = "registry/provinces.yaml"

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, has_errors
-from ..registry import Registry
+from ..registry import KIND_VI, Registry
 from ..validate import load_registry
 from . import forms, records
-from .new import KIND_VI, put, typed, unit_from_text
+from .new import put, typed, unit_from_text
 from .schemas import SchemaSet
 
 ACTIONS = ("opened", "edited", "reopened", "labeled")

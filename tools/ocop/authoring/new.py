@@ -9,14 +9,11 @@ from typing import Any, TextIO
 
 from .. import units
 from ..findings import Finding, has_errors
-from ..registry import CENTRAL, KINDS, Registry
+from ..registry import CENTRAL, KIND_VI, KINDS, Registry
 from ..validate import load_registry
 from . import records
 from .prompt import Aborted, Console, Session, dig
 from .schemas import REFERENCES, UNIT_REF, SchemaSet
-
-KIND_VI = {"product": "sản phẩm", "producer": "chủ thể", "certificate": "giấy chứng nhận",
-           "decision": "quyết định", "evaluation": "phiếu đánh giá", "plan": "kế hoạch"}
 
 
 class InputError(Exception):

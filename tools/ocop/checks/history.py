@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import lifecycle
 from ..findings import Finding, make, rule
 from ..load import parse_yaml
-from ..registry import Record, Registry, classify
+from ..registry import KIND_VI, Record, Registry, classify
 from . import Context
 
 F = "history"
@@ -52,7 +52,6 @@ FIELD_VI = {"number": "số", "date": "ngày ban hành", "issuer": "cơ quan ban
             "criteria_set": "bộ tiêu chí", "council": "hội đồng", "product_set": "bộ sản phẩm",
             "members": "phiếu chấm của thành viên", "failed_mandatory": "tiêu chí bắt buộc không đạt",
             "total": "tổng điểm"}
-KIND_VI = {"decision": "quyết định", "certificate": "chứng nhận", "evaluation": "phiếu đánh giá"}
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,9 @@ import posixpath
 from collections.abc import Iterator
 
 from ..findings import Finding, Related, make, rule
-from ..registry import Record, Registry, as_list
+from ..registry import KIND_VI, Record, Registry, as_list
 from . import Context
 from .layout import year_of
-
-KIND_VI = {"producer": "chủ thể", "product": "sản phẩm", "decision": "quyết định",
-           "certificate": "chứng nhận", "evaluation": "phiếu đánh giá", "plan": "kế hoạch"}
 
 rule("REF-MISSING", "error", "Tham chiếu tới hồ sơ không tồn tại",
      "Mã hồ sơ được nhắc tới (chủ thể, sản phẩm, quyết định, chứng nhận, phiếu đánh giá) phải có trong sổ đăng ký.",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks import schema as schema_check
-from ..registry import KINDS
+from ..registry import KIND_VI, KINDS
 from .model import SiteModel, address_line, text
 
 # Flat CSV views: column → how to read it from a record. The JSON files carry every field.
@@ -83,7 +83,7 @@ def describe(out: Path) -> list[dict[str, Any]]:
         for suffix in (".json", ".csv"):
             path = out / f"{stem}{suffix}"
             if path.exists():
-                rows.append({"name": path.name, "kind": kind, "size": path.stat().st_size,
+                rows.append({"name": path.name, "kind": KIND_VI.get(kind, kind), "size": path.stat().st_size,
                              "columns": list(CSV_COLUMNS.get(kind, {})) if suffix == ".csv" else [],
                              "schema": f"{kind}.schema.json"})
     return rows

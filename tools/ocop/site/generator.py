@@ -38,6 +38,15 @@ NEWEST = 12
 QR_CACHE_VERSION = "1"  # bump when qr_svg's output changes
 
 
+def vnum(value: object) -> str:
+    """A score as Vietnamese write it: decimal comma (91,25), since a dot groups thousands (1.500 m)."""
+    shown = str(value)
+    return shown.replace(".", ",") if _NUMBER.fullmatch(shown) else shown
+
+
+_NUMBER = re.compile(r"-?\d+\.\d+")
+
+
 def http_url(value: Any) -> str | None:
     """Only http(s) URLs become links; anything else (javascript:, data:, relative) stays text."""
     if isinstance(value, str) and re.match(r"^https?://[^\s<>\"'`]+$", value, re.I):
@@ -49,6 +58,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["vdate"] = vdate
+    env.filters["vnum"] = vnum
     env.filters["http_url"] = http_url
     return env
 
