@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..findings import Finding, make, rule
 from ..registry import Registry
 from . import Context
+from .sync import first_difference
 
 COMMAND = "ocop forms --write"
 
@@ -30,16 +31,8 @@ def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
         actual = path.read_text("utf-8") if path.is_file() else None
         if actual == text:
             continue
-        line = _first_difference(actual or "", text)
+        line = first_difference(actual or "", text)
         message = (f"Thiếu biểu mẫu {rel}." if actual is None
                    else f"Dòng {line} của {rel} khác với nội dung sinh từ lược đồ.")
         yield make("SYNC-FORMS", rel, line, 1, message,
                    f"Chạy «{COMMAND}» rồi đưa {rel} vào cùng thay đổi (không sửa tay).")
-
-
-def _first_difference(actual: str, expected: str) -> int:
-    a, b = actual.splitlines(), expected.splitlines()
-    for i, (x, y) in enumerate(zip(a, b, strict=False), start=1):
-        if x != y:
-            return i
-    return min(len(a), len(b)) + 1

@@ -24,14 +24,15 @@ def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
     actual = path.read_text("utf-8") if path.is_file() else None
     if actual == expected:
         return
-    line = _first_difference(actual or "", expected)
+    line = first_difference(actual or "", expected)
     message = ("Thiếu tệp .github/CODEOWNERS." if actual is None
                else f"Dòng {line} của .github/CODEOWNERS khác với nội dung sinh từ {PROVINCES_FILE}.")
     yield make("SYNC-CODEOWNERS", codeowners.PATH, line, 1, message,
                f"Chạy «{codeowners.COMMAND}» rồi đưa .github/CODEOWNERS vào cùng thay đổi (không sửa tay).")
 
 
-def _first_difference(actual: str, expected: str) -> int:
+def first_difference(actual: str, expected: str) -> int:
+    """The 1-based line where a generated file first differs from what it should be."""
     a, b = actual.splitlines(), expected.splitlines()
     for i, (x, y) in enumerate(zip(a, b, strict=False), start=1):
         if x != y:
