@@ -6,9 +6,7 @@ the schemas and checking code, so a warm run only re-reads bytes and re-runs the
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import importlib.util
 import marshal
@@ -17,7 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from . import checks
 from .checks import schema as schema_check
 from .findings import Finding, has_errors, make, rule
 from .load import MAX_FILE_BYTES, Document, load_document
-from .registry import PROVINCES_FILE, Location, Record, Registry, classify, discover
+from .registry import PROVINCES_FILE, Location, Record, Registry, classify, discover, gc_paused
 from .scope import Node, links_of, neighbourhood
 
 LAYOUT_PATH = rule("LAYOUT-PATH", "error", "Tệp đặt sai chỗ",
@@ -374,19 +372,6 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     # an oversized or unreadable file has no content hash: its message (size, error) must be made afresh
     inputs_key = None if b"big" in digests.values() else inputs.digest()
     return Loaded(root, files, verdicts, nodes, findings, inputs_key, cache, checker)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Tens of thousands of long-lived parsed records and index lists: the cyclic GC would walk them
-    again and again (over half of a warm run's time) and finds nothing, as records hold no cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read_bounded(path: str) -> bytes | None:

@@ -9,7 +9,6 @@ which Markdown leaves untouched.
 
 from __future__ import annotations
 
-import gc
 import json
 import marshal
 import multiprocessing
@@ -27,7 +26,7 @@ import jinja2
 import segno
 
 from .. import units
-from ..registry import Record
+from ..registry import Record, gc_paused
 from . import charts, export, labels
 from .model import SAFE_ID, ProductView, SiteModel, address_line, current_province_of, text, vdate
 
@@ -153,11 +152,12 @@ _FORKED: Generator | None = None  # the generator a forked worker inherits (no p
 def record_pages(gen: Generator, jobs: int) -> None:
     """Every record page; in `jobs` forked processes when there are many (QR encoding is ~2.5 ms each)."""
     global _FORKED
-    # The model is large and long-lived: the cyclic GC would walk it again and again (and, in a forked
-    # worker, touch every page of it, copying the parent's memory). Rendering makes no cycles.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    gc.freeze()
+    with gc_paused():
+        _record_pages(gen, jobs)
+
+
+def _record_pages(gen: Generator, jobs: int) -> None:
+    global _FORKED
     try:
         if jobs <= 1 or len(gen.model.products) < 500 or "fork" not in multiprocessing.get_all_start_methods():
             _render_share(gen, 0, 1)
@@ -168,9 +168,6 @@ def record_pages(gen: Generator, jobs: int) -> None:
                 gen.qr_fresh.update(fresh)
     finally:
         _FORKED = None
-        gc.unfreeze()
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _forked_share(part: int, parts: int) -> dict[str, str]:
