@@ -112,9 +112,9 @@ class Registry:
     revoked_by: dict[str, tuple[Record, dict]] = field(default_factory=dict)
     evaluations_of_product: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     _any_kind: dict[str, Record] = field(default_factory=dict, repr=False)  # ids are unique across kinds
-    # record files per folder in the whole tree (set by the loader; an index of a neighbourhood has fewer)
-    folder_sizes: dict[str, int] | None = None
-    files: frozenset[str] | None = None  # every file the loader found (photos must be among them)
+    # set by the loader from the whole tree, also when only a neighbourhood of records is indexed:
+    folder_sizes: dict[str, int] = field(default_factory=dict)  # record files per folder
+    files: frozenset[str] = frozenset()  # every file found (photos must be among them)
 
     def add(self, record: Record) -> None:
         existing = self._any_kind.get(record.id)

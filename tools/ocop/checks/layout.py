@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from ..findings import Finding, Related, make, rule
@@ -46,11 +45,7 @@ rule("LAYOUT-FOLDER-SIZE", "error", "Thư mục quá nhiều tệp",
 def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
     del ctx
     yield from _duplicates(registry)
-    folder_sizes = registry.folder_sizes
-    if folder_sizes is None:
-        folder_sizes = Counter(record.path.rsplit("/", 1)[0] for by_id in registry.records.values()
-                               for record in by_id.values())
-    for folder, count in folder_sizes.items():
+    for folder, count in registry.folder_sizes.items():
         if count > MAX_FILES_PER_FOLDER:
             yield make("LAYOUT-FOLDER-SIZE", folder + "/", 1, 1, f"Thư mục «{folder}» có {count} tệp (tối đa {MAX_FILES_PER_FOLDER}).")
 
