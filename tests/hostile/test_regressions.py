@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ocop.load import load_document
+from ocop.validate import validate
 from ocop_testing import FIXTURES, validate_json
 
 
@@ -87,3 +88,14 @@ def test_member_parts_of_another_type(capsys: pytest.CaptureFixture, tmp_path: P
     path.write_text(path.read_text("utf-8").replace("parts: {A: 30, B: 20, C: 26}", f"parts: {value}"), "utf-8")
     code, findings = validate_json(capsys, root, "--today", "2026-11-23")
     assert code == 1 and any(f["rule"] == "SCHEMA" for f in findings)
+
+
+def test_a_huge_value_gives_short_messages(tmp_path: Path) -> None:
+    """Rules quote values; a 5,000-digit star once gave messages of 5,000 characters."""
+    root = tmp_path / "t"
+    shutil.copytree(FIXTURES / "core" / "valid", root)
+    cert = root / "registry/hai-phong/certificates/2024/cn-hai-phong-2024-0001.yaml"
+    cert.write_text(cert.read_text("utf-8").replace("star: 3", "star: " + "9" * 5000), "utf-8")
+    outcome = validate(root, today="2026-11-23", use_cache=False)
+    assert {"SCHEMA", "DECISION-ENTRY"} <= {f.rule for f in outcome.findings}
+    assert all(len(f.message) <= 400 and len(f.hint) <= 400 for f in outcome.findings)

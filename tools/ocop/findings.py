@@ -101,10 +101,18 @@ def make(
         file=file,
         line=line,
         column=column,
-        message=message,
-        hint=hint or registered.fix,
+        message=bounded(message),
+        hint=bounded(hint or registered.fix),
         related=related or [],
     )
+
+
+MAX_TEXT = 400  # characters: rules quote record values, and a hostile value can be a megabyte long
+
+
+def bounded(text: str) -> str:
+    """A message or hint short enough for a terminal line, a GitHub annotation or an issue comment."""
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 def has_errors(findings: list[Finding]) -> bool:
