@@ -37,13 +37,13 @@ NEWEST = 12
 QR_CACHE_VERSION = "1"  # bump when qr_svg's output changes
 
 
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
 def vnum(value: object) -> str:
     """A score as Vietnamese write it: decimal comma (91,25), since a dot groups thousands (1.500 m)."""
     shown = str(value)
-    return shown.replace(".", ",") if _NUMBER.fullmatch(shown) else shown
-
-
-_NUMBER = re.compile(r"-?\d+\.\d+")
+    return shown.replace(".", ",") if _DECIMAL.fullmatch(shown) else shown
 
 
 def http_url(value: Any) -> str | None:
