@@ -32,10 +32,10 @@ test: $(STAMP) $(CMS)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) -m ocop.bench
+	$(PY) -m ocop.devtools.bench
 
 fuzz: $(STAMP)
-	$(PY) -m ocop.fuzz --cases 5000
+	$(PY) -m ocop.devtools.fuzz --cases 5000
 
 lint: $(STAMP)
 	$(PY) -m ruff check tools tests

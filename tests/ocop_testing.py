@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ocop.cli import main
+from ocop.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

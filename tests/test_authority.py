@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ocop.checks import authority
+from ocop.domain import authority
 from ocop_testing import FIXTURES, validate_json
 
 RULES = FIXTURES / "rules" / "valid"

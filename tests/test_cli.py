@@ -10,9 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ocop_testing import FIXTURES, REPO, tree_digest
 
-OCOP = [sys.executable, "-m", "ocop.cli"]
+OCOP = [sys.executable, "-m", "ocop.cli.main"]
 
 
 def ocop(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -76,14 +78,27 @@ def test_warm_cache_gives_the_same_verdict(tmp_path: Path) -> None:
     assert json.loads(cold.stdout) == json.loads(warm.stdout)
 
 
-def test_internal_error_is_a_message_not_a_traceback(tmp_path: Path) -> None:
-    result = ocop("--root", str(tmp_path / "khong-ton-tai"), "validate")
-    assert "Traceback" not in result.stderr
-    assert result.returncode in (0, 2)
+@pytest.mark.parametrize("command", [["validate"], ["validate", "--format", "json"], ["expiry"], ["codeowners"],
+                                     ["plan", "progress", "kh-x"], ["build", "--no-search"]])
+@pytest.mark.parametrize("make_root", ["missing", "empty", "schemas-only"])
+def test_a_root_without_registry_is_a_usage_error_and_nothing_is_written(
+        tmp_path: Path, command: list[str], make_root: str) -> None:
+    """A misconfigured checkout must not pass as an empty, valid registry ("ĐẠT: 0 tệp", exit 0)."""
+    root = tmp_path / "khong-ton-tai"
+    if make_root != "missing":
+        root.mkdir()
+    if make_root == "schemas-only":
+        (root / "schemas").mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    result = ocop("--root", str(root), *command)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and str(root) in result.stderr and "sổ đăng ký" in result.stderr
+    assert "ĐẠT" not in result.stdout
+    assert sorted(tmp_path.rglob("*")) == before  # no build/cache, no build/ in that path
 
 
 def test_command_table_names_what_each_module_registers() -> None:
-    from ocop.cli import COMMAND_MODULES, VietnameseParser
+    from ocop.cli.main import COMMAND_MODULES, VietnameseParser
 
     for name, commands in COMMAND_MODULES.items():
         sub = VietnameseParser(prog="ocop").add_subparsers()
@@ -92,8 +107,8 @@ def test_command_table_names_what_each_module_registers() -> None:
 
 
 def test_validate_imports_only_what_it_needs(tmp_path: Path) -> None:
-    probe = ("import sys; from ocop.cli import build_parser; build_parser('validate');"
-             "print(sorted(m for m in ('docx', 'ruamel', 'jinja2', 'mkdocs', 'ocop.site', 'ocop.fmt') if m in sys.modules))")
+    probe = ("import sys; from ocop.cli.main import build_parser; build_parser('validate');"
+             "print(sorted(m for m in ('docx', 'ruamel', 'jinja2', 'mkdocs', 'ocop.publish.site', 'ocop.authoring.fmt') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONPATH": str(REPO / "tools")})
     assert result.stdout.strip() == "[]"

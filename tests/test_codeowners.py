@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop import codeowners
-from ocop.validate import load_registry
+from ocop.check.pipeline import load_registry
+from ocop.model import codeowners
 from ocop_testing import FIXTURES, REPO, run_cli, validate_json
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop import expiry_sync
-from ocop.validate import load_registry
+from ocop.check.pipeline import load_registry
+from ocop.ops import expiry_sync
 from ocop_testing import FIXTURES, run_cli
 
 RULES = FIXTURES / "rules" / "valid"

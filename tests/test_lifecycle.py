@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop import lifecycle
-from ocop.validate import load_registry
+from ocop.check.pipeline import load_registry
+from ocop.domain import lifecycle
 from ocop_testing import FIXTURES, run_cli
 
 RULES = FIXTURES / "rules" / "valid"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ocop.rulesdoc import all_rules, render
+from ocop.report.rules import all_rules, render
 from ocop_testing import REPO
 
 

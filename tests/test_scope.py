@@ -3,6 +3,7 @@ exactly what a full run reports for those files, on every rule fixture and hosti
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -10,10 +11,11 @@ import pytest
 
 from hostile.corpus import CASE_DIRS as HOSTILE_CASES
 from hostile.corpus import digest, expect_of, git, prepare
-from ocop import validate as validate_module
-from ocop.scope import links_of, neighbourhood
-from ocop.synth import synth
-from ocop.validate import validate
+from ocop.check import pipeline as validate_module
+from ocop.check.pipeline import validate
+from ocop.check.scope import links_of, neighbourhood
+from ocop.config import RunConfig
+from ocop.devtools.synth import synth
 from ocop_testing import FIXTURES, build_case_tree
 
 TODAY = "2026-11-23"
@@ -44,8 +46,8 @@ def changed_files(before: dict[str, str], root: Path) -> list[str]:
 
 def assert_same_both_ways(root: Path, changed: list[str], today: str, base_ref: str | None = None) -> None:
     paths = [str(root / rel) for rel in changed]
-    full = validate(root, paths=paths, today=today, base_ref=base_ref, use_cache=False, scoped=False)
-    scoped = validate(root, paths=paths, today=today, base_ref=base_ref, use_cache=False)
+    full = validate(RunConfig(root, paths=paths, today=dt.date.fromisoformat(today), base_ref=base_ref, use_cache=False, scoped=False))
+    scoped = validate(RunConfig(root, paths=paths, today=dt.date.fromisoformat(today), base_ref=base_ref, use_cache=False))
     assert [f.to_dict() for f in scoped.findings] == [f.to_dict() for f in full.findings]
 
 
@@ -79,7 +81,7 @@ def test_one_changed_file_indexes_a_neighbourhood_not_the_registry(tmp_path: Pat
 
     monkeypatch.setattr(validate_module.Loaded, "index", counting)
     product = sorted((root / "registry" / "ha-noi" / "products").glob("*.yaml"))[3]
-    outcome = validate(root, paths=[str(product)], today=TODAY, use_cache=False)
+    outcome = validate(RunConfig(root, paths=[str(product)], today=dt.date.fromisoformat(TODAY), use_cache=False))
     assert indexed[0] < len(outcome.loaded.files) / 5, (indexed, len(outcome.loaded.files))
     assert_same_both_ways(root, [product.relative_to(root).as_posix()], TODAY)
 
@@ -103,8 +105,8 @@ def test_history_judges_a_moved_record_on_the_whole_tree(tmp_path: Path) -> None
     (root / new).parent.mkdir(parents=True)
     git(root, "mv", old, new)
     for paths in ([str(root / old)], [str(root / old), str(root / new)]):
-        full = validate(root, paths=paths, base_ref="base", today=TODAY, use_cache=False, scoped=False)
-        scoped = validate(root, paths=paths, base_ref="base", today=TODAY, use_cache=False)
+        full = validate(RunConfig(root, paths=paths, base_ref="base", today=dt.date.fromisoformat(TODAY), use_cache=False, scoped=False))
+        scoped = validate(RunConfig(root, paths=paths, base_ref="base", today=dt.date.fromisoformat(TODAY), use_cache=False))
         assert [f.to_dict() for f in scoped.findings] == [f.to_dict() for f in full.findings]
         assert "HISTORY-DELETE" not in {f.rule for f in scoped.findings}
 
@@ -112,7 +114,7 @@ def test_history_judges_a_moved_record_on_the_whole_tree(tmp_path: Path) -> None
 def test_deleting_a_record_reports_the_records_that_refer_to_it(tmp_path: Path) -> None:
     root = committed_tree(tmp_path)
     (root / "registry/hai-phong/producers/ct-hai-phong-0001.yaml").unlink()
-    outcome = validate(root, changed_since="base", today=TODAY)
+    outcome = validate(RunConfig(root, changed_since="base", today=dt.date.fromisoformat(TODAY)))
     broken = {(f.rule, f.file) for f in outcome.findings}
     assert ("REF-MISSING", "registry/hai-phong/products/sp-hai-phong-0001.yaml") in broken
     assert outcome.failed

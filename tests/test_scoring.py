@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ocop import scoring
+from ocop.domain import scoring
 from ocop_testing import FIXTURES, REPO, run_cli, validate_json
 
 RULES = FIXTURES / "rules" / "valid"
@@ -129,7 +129,7 @@ def test_forged_star_five_on_a_72_point_evaluation(capsys: pytest.CaptureFixture
 
 
 def test_province_may_certify_4_stars_for_a_5_star_score() -> None:
-    from ocop.checks.scoring import CENTRAL_PENDING
+    from ocop.check.rules.scoring import CENTRAL_PENDING
 
     assert CENTRAL_PENDING == (5, 4)
 

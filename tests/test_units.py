@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocop import units
+from ocop.model import units
 
 
 def ref(level: str, code: str, version: str) -> dict:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
-from ocop import validate as validate_module
-from ocop.validate import FileChecker, validate
+from ocop.check import cache as cache_module
+from ocop.check import pipeline as validate_module
+from ocop.check.pipeline import FileChecker, validate
+from ocop.config import RunConfig
 from ocop_testing import FIXTURES, REPO
 
 TODAY = "2026-11-23"
@@ -28,56 +31,56 @@ def summary(outcome) -> tuple:
 
 def test_warm_hit_builds_the_same_registry_on_demand(tmp_path: Path) -> None:
     root = tree(tmp_path)
-    cold = summary(validate(root, today=TODAY))
-    warm = validate(root, today=TODAY)
+    cold = summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))))
+    warm = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
     assert "registry" not in warm.loaded.__dict__  # a whole-run hit needs no index
     assert summary(warm) == cold
 
 
 def test_lost_or_foreign_data_is_parsed_again(tmp_path: Path) -> None:
     root = tree(tmp_path)
-    cold = summary(validate(root, today=TODAY))
+    cold = summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))))
     shards = root / "build" / "cache" / "validate-data"
     assert sorted(p.name for p in shards.iterdir()) == ["hai-phong.marshal", "registry.marshal"]
     shutil.rmtree(shards)
-    assert summary(validate(root, today=TODAY)) == cold
+    assert summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))) == cold
     assert (shards / "hai-phong.marshal").is_file()  # written again for the next run
     other = tree(tmp_path / "other")  # same fingerprint, one product parsed from other bytes
     product = other / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
     product.write_text(product.read_text("utf-8").replace("name:", "name: Khác\nx_old_name:", 1), "utf-8")
-    validate(other, today=TODAY)
+    validate(RunConfig(other, today=dt.date.fromisoformat(TODAY)))
     shutil.copy(other / "build/cache/validate-data/hai-phong.marshal", shards / "hai-phong.marshal")
-    assert summary(validate(root, today=TODAY)) == cold
-    product_data = validate(root, today=TODAY).registry.get("product", "sp-hai-phong-0001").data
+    assert summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))) == cold
+    product_data = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).registry.get("product", "sp-hai-phong-0001").data
     assert "x_old_name" not in product_data
 
 
 def test_edited_file_is_seen_through_a_warm_cache(tmp_path: Path) -> None:
     root = tree(tmp_path)
-    validate(root, today=TODAY)
+    validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
     product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
     text = product.read_text("utf-8")
     product.write_text(text.replace("producer: ct-hai-phong-0001", "producer: ct-hai-phong-9999"), "utf-8")
-    outcome = validate(root, today=TODAY)
+    outcome = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
     assert "REF-MISSING" in {f.rule for f in outcome.findings}
     assert outcome.registry.get("product", "sp-hai-phong-0001").get("producer") == "ct-hai-phong-9999"
     product.write_text(text, "utf-8")
-    assert not validate(root, today=TODAY).failed
+    assert not validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).failed
 
 
 def test_province_table_change_voids_per_file_verdicts(tmp_path: Path) -> None:
     root = tree(tmp_path)
-    assert not validate(root, today=TODAY).failed
+    assert not validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).failed
     provinces = root / "registry" / "provinces.yaml"
     provinces.write_text(provinces.read_text("utf-8").replace("slug: hai-phong", "slug: hai-phong-cu"), "utf-8")
-    rules = {f.rule for f in validate(root, today=TODAY).findings}
+    rules = {f.rule for f in validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).findings}
     assert "LAYOUT-UNKNOWN-PROVINCE" in rules
 
 
 def test_fresh_clone_with_restored_cache_parses_nothing(tmp_path: Path, monkeypatch) -> None:
     """CI restores build/cache into a new checkout: every stat key differs, every content hash matches."""
     root = tree(tmp_path)
-    first = validate(root, today=TODAY)
+    first = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
     clone = tmp_path / "clone"
     shutil.copytree(root, clone)  # new inodes and mtimes, same bytes, cache included
 
@@ -86,24 +89,29 @@ def test_fresh_clone_with_restored_cache_parses_nothing(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(FileChecker, "check", no_parsing)
     monkeypatch.setattr(validate_module, "PARALLEL_THRESHOLD", 1)  # the national-scale path, with workers
-    again = validate(clone, today=TODAY)
+    again = validate(RunConfig(clone, today=dt.date.fromisoformat(TODAY)))
     assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in first.findings]
     assert sorted(again.registry.records["product"]) == sorted(first.registry.records["product"])
 
 
 def test_every_checking_module_keys_the_cache() -> None:
-    from ocop.validate import verdict_sources
+    """Derived from the layout: every file of the stages below the checks, none of the stages above."""
+    from ocop.check.cache import verdict_sources
 
-    names = {p.relative_to(REPO / "tools" / "ocop").as_posix() for p in verdict_sources(REPO)
-             if p.is_relative_to(REPO / "tools" / "ocop")}
-    assert {"scope.py", "load.py", "validate.py", "checks/history.py", "authoring/forms.py", "units.py"} <= names
-    assert not any(n.startswith(("site/", "documents/")) for n in names)
+    package = REPO / "tools" / "ocop"
+    names = {p.relative_to(package).as_posix() for p in verdict_sources(REPO) if p.is_relative_to(package)}
+    below = {p.relative_to(package).as_posix() for stage in ("load", "findings", "model", "domain", "check")
+             for p in (package / stage).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert below and below | {"config.py"} == names
+    assert {"check/scope.py", "load/loader.py", "check/pipeline.py", "check/rules/history.py",
+            "model/issue_forms.py", "model/units.py", "domain/data/authority.yaml"} <= names
+    assert not any(n.startswith(("publish/", "authoring/", "cli/", "report/", "ops/", "devtools/")) for n in names)
 
 
 def test_data_parsed_again_is_kept_only_for_the_verdicts_bytes(tmp_path: Path) -> None:
     """A file edited between the verdict and a late re-parse must not leave the edit's data in the cache."""
     root = tree(tmp_path)
-    validate(root, today=TODAY)
+    validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
     shutil.rmtree(root / "build" / "cache" / "validate-data")
     loaded = validate_module.load(root)
     product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
@@ -112,7 +120,7 @@ def test_data_parsed_again_is_kept_only_for_the_verdicts_bytes(tmp_path: Path) -
     assert loaded.registry.get("product", "sp-hai-phong-0001")  # re-parses the edited bytes for the index
     loaded.cache.save(loaded.record_files)
     product.write_text(text, "utf-8")
-    outcome = validate(root, today=TODAY)
+    outcome = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
     assert not outcome.failed
     assert outcome.registry.get("product", "sp-hai-phong-0001").get("producer") == "ct-hai-phong-0001"
 
@@ -122,20 +130,20 @@ def test_odd_folder_names_and_unwritable_cache_never_fail_a_run(tmp_path: Path) 
     odd = root / "registry" / ("x" * 250) / "products"
     odd.mkdir(parents=True)
     shutil.copy(root / "registry/hai-phong/products/sp-hai-phong-0001.yaml", odd / "sp-hai-phong-0001.yaml")
-    rules = {f.rule for f in validate(root, today=TODAY).findings}
+    rules = {f.rule for f in validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).findings}
     assert "LAYOUT-UNKNOWN-PROVINCE" in rules
-    assert {f.rule for f in validate(root, today=TODAY).findings} == rules  # warm, from a hashed shard name
+    assert {f.rule for f in validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).findings} == rules  # warm, from a hashed shard name
     shutil.rmtree(root / "build")
     (root / "build").write_text("not a folder", "utf-8")  # the cache cannot be written at all
-    assert {f.rule for f in validate(root, today=TODAY).findings} == rules
+    assert {f.rule for f in validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).findings} == rules
 
 
 def test_new_symlink_and_missing_photo_are_seen_through_a_warm_cache(tmp_path: Path) -> None:
     root = tree(tmp_path)
-    assert not validate(root, today=TODAY).failed
+    assert not validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).failed
     link = root / "registry/hai-phong/products/sp-hai-phong-0099.yaml"
     link.symlink_to("/etc/hostname")
-    assert "LAYOUT-SYMLINK" in {f.rule for f in validate(root, today=TODAY).findings}
+    assert "LAYOUT-SYMLINK" in {f.rule for f in validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).findings}
     link.unlink()
     product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
     outside = root / "docs" / "a.jpg"  # in the repository but not in the registry
@@ -143,18 +151,18 @@ def test_new_symlink_and_missing_photo_are_seen_through_a_warm_cache(tmp_path: P
     outside.write_bytes(b"\xff\xd8\xff")
     text = product.read_text("utf-8")
     product.write_text(text.rstrip("\n") + "\nphotos: [docs/a.jpg]\n", "utf-8")
-    assert "REF-PHOTO" in {f.rule for f in validate(root, today=TODAY).findings}
+    assert "REF-PHOTO" in {f.rule for f in validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).findings}
 
 
 def test_same_size_edit_with_the_old_mtime_is_noticed(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(validate_module, "RACY_NS", 0)  # trust even fresh timestamps: only ctime can tell
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # trust even fresh timestamps: only ctime can tell
     root = tree(tmp_path)
     product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
     old = product.stat()
     past = old.st_mtime_ns - 10 * 10**9
     os.utime(product, ns=(past, past))  # as `cp -p` or `tar -x` leave it
-    validate(root, today=TODAY)
+    validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
     text = product.read_text("utf-8")
     product.write_text(text.replace("producer: ct-hai-phong-0001", "producer: ct-hai-phong-0009"), "utf-8")
     os.utime(product, ns=(past, past))  # same size, same mtime: only ctime tells
-    assert "REF-MISSING" in {f.rule for f in validate(root, today=TODAY).findings}
+    assert "REF-MISSING" in {f.rule for f in validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).findings}

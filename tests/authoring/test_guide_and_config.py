@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from ocop import rulesdoc
 from ocop.authoring import cms, guide
 from ocop.findings import RULES
+from ocop.report import rules as rulesdoc
 from ocop_testing import REPO
 
 GUIDE = guide.SOURCE / "index.md"

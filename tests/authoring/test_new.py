@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from ocop.authoring import records
-from ocop.validate import load_registry
+from ocop.check.pipeline import load_registry
 from ocop_testing import REPO, run_cli, validate_json
 
 TODAY = "2026-11-23"

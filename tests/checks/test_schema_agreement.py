@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from ocop.checks import schema as schema_check
+from ocop.check import schema as schema_check
 from ocop.load import load_document
-from ocop.registry import classify
+from ocop.model.layout import classify
+from ocop.model.schemas import SCHEMA_DIR, load_schemas
 from ocop_testing import FIXTURES, REPO
 
-SCHEMAS = schema_check.SCHEMA_DIR
+SCHEMAS = SCHEMA_DIR
 
 
 def record_files() -> list[tuple[Path, str]]:
@@ -27,7 +28,7 @@ def record_files() -> list[tuple[Path, str]]:
 @pytest.mark.parametrize(("path", "kind"), record_files(), ids=lambda v: v.name if isinstance(v, Path) else v)
 def test_fast_and_reference_validators_agree(path: Path, kind: str) -> None:
     doc = load_document(path, path.name)
-    if not isinstance(doc.data, dict) or kind not in schema_check.load_schemas(SCHEMAS):
+    if not isinstance(doc.data, dict) or kind not in load_schemas(SCHEMAS):
         pytest.skip("not a loadable record")
     fast = schema_check.fast_validator(SCHEMAS, kind).is_valid(doc.data)
     reference = schema_check.reference_validator(SCHEMAS, kind).is_valid(doc.data)
@@ -46,6 +47,6 @@ def test_every_schema_property_has_vietnamese_title_and_description() -> None:
             for i, value in enumerate(node):
                 walk(value, f"{path}[{i}]")
 
-    for name, schema in schema_check.load_schemas(SCHEMAS).items():
+    for name, schema in load_schemas(SCHEMAS).items():
         assert schema["$schema"].endswith("2020-12/schema")
         walk(schema, name)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop.documents import render
-from ocop.documents.plan import all_plans, load_plan
+from ocop.publish.documents import render
+from ocop.publish.documents.plan import all_plans, load_plan
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = {"pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdftoppm": "poppler-utils",

@@ -9,8 +9,8 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from ocop.documents import compose
-from ocop.documents.plan import legal_basis_line, number_line, place_date_line, reference_line
+from ocop.publish.documents import compose
+from ocop.publish.documents.plan import legal_basis_line, number_line, place_date_line, reference_line
 
 HA_NOI = "kh-ha-noi-2021-146"
 DAK_NONG = "kh-lam-dong-2024-dak-nong-du-thao"

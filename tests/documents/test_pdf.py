@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop.documents import render_pdf
-from ocop.documents.plan import load_plan
+from ocop.publish.documents import render_pdf
+from ocop.publish.documents.plan import load_plan
 
 MARKS = "ắ ầ ẩ ẫ ậ ề ể ễ ệ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ứ ừ ử ữ ự đ Đ"
 HA_NOI = "kh-ha-noi-2021-146"
@@ -68,7 +68,7 @@ def test_page_numbers_and_layout(pdftotext, rendered: dict, plans: dict) -> None
 
 def test_page_one_and_an_appendix_page_are_saved_as_pictures(system_tools: None) -> None:
     """build/screenshots/<plan>-page1.png and -appendix.png (pdftoppm), for a person to look at."""
-    from ocop.documents import screenshots
+    from ocop.publish.documents import screenshots
 
     repo = Path(__file__).resolve().parents[2]
     page1, appendix = screenshots(repo)

@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from ocop.cli import main
+from ocop.cli.main import main
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ocop.documents import progress, report
-from ocop.documents.progress import Data, plan_progress
+from ocop.publish.documents import progress, report
+from ocop.publish.documents.progress import Data, plan_progress
 
 HD = {"level": "province", "code": "30", "version": "2004", "name": "Tỉnh Hải Dương"}
 HP = {"level": "province", "code": "31", "version": "2004", "name": "Thành phố Hải Phòng"}

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from hostile.corpus import CASE_DIRS, expect_of, prepare
-from ocop.checks import schema as schema_check
-from ocop.fmt import comments, format_file, format_text, needs_quotes
+from ocop.authoring.fmt import comments, format_file, format_text, needs_quotes
+from ocop.check import schema as schema_check
 from ocop.load import load_document
-from ocop.registry import classify
+from ocop.model.layout import classify
 from ocop_testing import REPO, run_cli
 
 
@@ -37,7 +37,7 @@ def formatted_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, di
     for top in ("registry", "plans", "schemas"):
         shutil.copytree(REPO / top, root / top)
     before = snapshot(root, record_files(root))
-    from ocop.cli import main
+    from ocop.cli.main import main
 
     assert main(["--root", str(root), "fmt"]) == 0
     once = {rel: (root / rel).read_bytes() for rel in before}

@@ -4,6 +4,7 @@ plus a bounded run of the mutation fuzzer (`make fuzz` runs the long one)."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import json
 import shutil
@@ -16,9 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from ocop import fuzz
-from ocop.checks import schema as schema_check
-from ocop.validate import validate
+from ocop.check import schema as schema_check
+from ocop.check.pipeline import validate
+from ocop.config import RunConfig
+from ocop.devtools import fuzz
+from ocop.model.schemas import SCHEMA_DIR, load_schemas
 from ocop_testing import FIXTURES, REPO
 
 BASE = FIXTURES / "rules" / "valid"
@@ -29,7 +32,7 @@ FOLDERS = {"producer": "registry/hai-phong/producers", "product": "registry/hai-
 
 def standalone_schema(kind: str) -> dict:
     """The kind's schema with common.schema.json's $defs inlined (hypothesis-jsonschema resolves local refs only)."""
-    schemas = schema_check.load_schemas(schema_check.SCHEMA_DIR)
+    schemas = load_schemas(SCHEMA_DIR)
     schema = copy.deepcopy(schemas[kind])
     schema["$defs"] = {**copy.deepcopy(schemas["common"].get("$defs", {})), **schema.get("$defs", {})}
     schema.pop("$id", None)
@@ -40,7 +43,7 @@ def standalone_schema(kind: str) -> dict:
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("prop") / "tree"
     shutil.copytree(BASE, root, ignore=shutil.ignore_patterns("build"))
-    validate(root, today="2026-11-23")  # warm the per-file cache: each example then parses one file
+    validate(RunConfig(root, today=dt.date(2026, 11, 23)))  # warm the per-file cache: each example then parses one file
     return root
 
 
@@ -51,7 +54,7 @@ def check_instance(root: Path, kind: str, instance: Any) -> None:
     raw = yaml.safe_dump(instance, allow_unicode=True, sort_keys=False).encode("utf-8")
     path.write_bytes(raw)
     try:
-        outcome = validate(root, today="2026-11-23")
+        outcome = validate(RunConfig(root, today=dt.date(2026, 11, 23)))
         assert path.read_bytes() == raw, "validation modified the record"
         problems = fuzz.finding_problems(root, [f.to_dict() for f in outcome.findings])
         assert problems == [], problems
@@ -93,7 +96,7 @@ def strategy_for(schema: dict, defs: dict, depth: int = 0) -> st.SearchStrategy:
 @pytest.mark.parametrize("kind", list(FOLDERS))
 def test_schema_instances_never_crash(tree: Path, kind: str) -> None:
     schema = standalone_schema(kind)
-    validator = schema_check.fast_validator(schema_check.SCHEMA_DIR, kind)
+    validator = schema_check.fast_validator(SCHEMA_DIR, kind)
     accepted: list[bool] = []
 
     @settings(max_examples=50 if kind != "plan" else 25, deadline=None, database=None, derandomize=True,

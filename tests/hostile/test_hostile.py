@@ -31,9 +31,10 @@ from hostile.corpus import (
     expect_of,
     prepare,
 )
-from ocop import checks
+from ocop.check import rules as checks
+from ocop.config import BuildConfig
 from ocop.findings import RULES
-from ocop.site.build import build_site
+from ocop.publish.build import build_site
 from ocop_testing import validate_json
 
 
@@ -71,23 +72,24 @@ def test_hostile_case(capsys: pytest.CaptureFixture, tmp_path: Path, case_dir: P
 def assert_build_refuses(root: Path, out: Path, today: str) -> None:
     """A tree with errors never reaches the site generator."""
     log = io.StringIO()
-    result = build_site(root, dt.date.fromisoformat(today), out=out, pagefind=False, documents=False,
-                        use_cache=False, log=log)
+    result = build_site(BuildConfig(root, dt.date.fromisoformat(today), out=out, pagefind=False, documents=False,
+                                    use_cache=False), log=log)
     assert not result.ok
     assert "không dựng trang web" in log.getvalue()
     assert not (out / "site").exists() and not (out / "docs").exists()
 
 
 MEASURE = """
-import json, sys, time
+import datetime as dt, json, sys, time
 from pathlib import Path
 from ocop.load import load_document
-from ocop.validate import validate
+from ocop.check.pipeline import validate
+from ocop.config import RunConfig
 root, rel = Path(sys.argv[1]), sys.argv[2]
 start = time.perf_counter()
 doc = load_document(root / rel, rel)
 loaded = time.perf_counter()
-outcome = validate(root, today="2026-11-23", use_cache=False)
+outcome = validate(RunConfig(root, today=dt.date(2026, 11, 23), use_cache=False))
 elapsed = time.perf_counter() - loaded
 # VmHWM is this process image's own peak; ru_maxrss would carry the forking pytest's size across exec
 peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
@@ -129,8 +131,8 @@ def test_markup_is_built_escaped(tmp_path: Path) -> None:
                 text = text.replace(old, new)
             path.write_text(text, "utf-8")
     before = digest(root)
-    result = build_site(root, dt.date.fromisoformat(TODAY), out=tmp_path / "out", pagefind=False, documents=False,
-                        use_cache=False, log=io.StringIO())
+    result = build_site(BuildConfig(root, dt.date.fromisoformat(TODAY), out=tmp_path / "out", pagefind=False,
+                                    documents=False, use_cache=False), log=io.StringIO())
     assert result.ok
     assert digest(root) == before
     pages = {p: p.read_text("utf-8") for p in result.site.rglob("*.html")}

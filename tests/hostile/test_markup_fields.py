@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from ocop.checks import schema as schema_check
-from ocop.registry import classify
+from ocop.check import schema as schema_check
+from ocop.model.layout import classify
 from ocop_testing import FIXTURES, validate_json
 
 BASE = FIXTURES / "rules" / "valid"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from ocop.check.pipeline import validate
+from ocop.config import RunConfig
 from ocop.load import load_document
-from ocop.validate import validate
 from ocop_testing import FIXTURES, validate_json
 
 
@@ -96,6 +98,6 @@ def test_a_huge_value_gives_short_messages(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "core" / "valid", root)
     cert = root / "registry/hai-phong/certificates/2024/cn-hai-phong-2024-0001.yaml"
     cert.write_text(cert.read_text("utf-8").replace("star: 3", "star: " + "9" * 5000), "utf-8")
-    outcome = validate(root, today="2026-11-23", use_cache=False)
+    outcome = validate(RunConfig(root, today=dt.date(2026, 11, 23), use_cache=False))
     assert {"SCHEMA", "DECISION-ENTRY"} <= {f.rule for f in outcome.findings}
     assert all(len(f.message) <= 400 and len(f.hint) <= 400 for f in outcome.findings)

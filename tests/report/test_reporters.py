@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ocop.findings import Finding, Related
-from ocop.report import github, json_report, text
+from ocop.report import REPORTERS, Report, Table, github, json_report, markdown, text
 
 FINDING = Finding("SCHEMA", "error", "registry/a,b:c.yaml", 3, 7, "Thiếu «name»\n100% lỗi", "Thêm dòng «name: …»",
                   [Related("registry/x.yaml", 1, 2, "liên quan")])
@@ -17,7 +17,7 @@ FINDING = Finding("SCHEMA", "error", "registry/a,b:c.yaml", 3, 7, "Thiếu «nam
 
 def test_text_reporter_line_format_and_summary() -> None:
     out = io.StringIO()
-    text.report([FINDING], 12, out)
+    text.report(Report.of_findings([FINDING], 12), out)
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("registry/a,b:c.yaml:3:7: error[SCHEMA] Thiếu «name»")
     assert any(line.strip().startswith("gợi ý:") for line in lines)
@@ -35,7 +35,7 @@ def test_github_summary_lists_every_finding_beyond_ten(tmp_path: Path, monkeypat
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     findings = [Finding("REF-MISSING", "error", f"f{i}.yaml", i + 1, 1, f"m{i} <b>|x", "") for i in range(25)]
     out = io.StringIO()
-    github.report(findings, 30, out)
+    github.report(Report.of_findings(findings, 30), out)
     body = summary.read_text("utf-8")
     assert body.count("| lỗi |") == 25
     assert "<b>" not in body and "&lt;b&gt;\\|x" in body
@@ -44,7 +44,38 @@ def test_github_summary_lists_every_finding_beyond_ten(tmp_path: Path, monkeypat
 
 def test_json_reporter_keys() -> None:
     out = io.StringIO()
-    json_report.report([FINDING], 1, out)
+    json_report.report(Report.of_findings([FINDING], 1), out)
     (item,) = json.loads(out.getvalue())
     assert set(item) == {"rule", "severity", "file", "line", "column", "message", "hint", "related"}
     assert item["related"] == [{"file": "registry/x.yaml", "line": 1, "column": 2, "message": "liên quan"}]
+
+
+def test_annotation_links_the_rule_page_when_the_site_is_known() -> None:
+    report = Report.of_findings([FINDING], 1, site_url="https://ocop.example.vn/")
+    out = io.StringIO()
+    github.report(report, out)
+    assert "%0AQuy tắc: https://ocop.example.vn/quy-tac/SCHEMA/" in out.getvalue()
+    assert "Quy tắc:" not in github.annotation(FINDING)
+
+
+def test_markdown_reporter_escapes_every_cell() -> None:
+    hostile = Finding("TEXT-MARKUP", "warning", "registry/x.yaml", 2, 3, "@admin ![x](http://e/x.png) `a` <img>", "")
+    body = markdown.render(Report.of_findings([hostile], 1))
+    assert body.startswith("## Kiểm tra sổ đăng ký OCOP\n\nĐẠT: 1 tệp đã kiểm tra, 0 lỗi, 1 cảnh báo.\n\n| Mức |")
+    assert "<img>" not in body and "`a`" not in body and "| `TEXT-MARKUP` |" in body
+
+
+def test_one_report_in_every_format() -> None:
+    """A report that replaces each default (lines, table, data) is rendered from those by every reporter."""
+    report = Report("Tiêu đề", "Tóm tắt.", [FINDING], lines=["dòng 1"], data={"k": 1},
+                    table=Table(("Mã", "Tên"), [("a|b", "x\ny")], code=frozenset({0})))
+    outputs = {}
+    for name, reporter in REPORTERS.items():
+        out = io.StringIO()
+        reporter(report, out)
+        outputs[name] = out.getvalue()
+    assert outputs["text"] == "dòng 1\nTóm tắt.\n"
+    assert json.loads(outputs["json"]) == {"k": 1}
+    assert outputs["markdown"] == "## Tiêu đề\n\nTóm tắt.\n\n| Mã | Tên |\n|---|---|\n| `a\\|b` | x y |\n"
+    assert outputs["github"].startswith("::error file=") and outputs["github"].endswith("Tóm tắt.\n")
+    assert sorted(REPORTERS) == ["github", "json", "markdown", "text"]

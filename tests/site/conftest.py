@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop.site.build import build_site
+from ocop.config import BuildConfig
+from ocop.publish.build import build_site
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -61,7 +62,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def build_and_serve(tmp: Path, root: Path) -> tuple[Path, Server]:
     port = free_port()
-    result = build_site(root, TODAY, f"http://127.0.0.1:{port}/", tmp / "out", documents=False, use_cache=False)
+    result = build_site(BuildConfig(root, TODAY, f"http://127.0.0.1:{port}/", tmp / "out", documents=False, use_cache=False))
     assert result.ok, "the fixture registry must validate"
     return result.site, Server(result.site, port)
 

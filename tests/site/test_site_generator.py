@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ocop.cli import main
-from ocop.site import generator, model
-from ocop.validate import load_registry
+from ocop.check.pipeline import load_registry
+from ocop.cli.main import main
+from ocop.publish.site import generator, model
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -84,7 +84,7 @@ def test_open_data_files(xss_docs: Path):
 
 
 def test_csv_cells_cannot_start_a_formula():
-    from ocop.site.export import cell
+    from ocop.publish.site.export import cell
 
     assert cell({"name": "=HYPERLINK(\"x\")"}, "name") == "'=HYPERLINK(\"x\")"
     assert cell({"name": "Trà"}, "name") == "Trà"

@@ -19,10 +19,10 @@ from typing import Any
 
 import yaml
 
-from ..registry import Registry
-from ..validate import load_registry
-from . import records
-from .schemas import MANAGED, REFERENCES, UNIT_REF, Prop, SchemaSet, enum_labels, enum_values
+from ocop.authoring import records
+from ocop.check.pipeline import load_registry
+from ocop.model.registry import Registry
+from ocop.model.schemas import MANAGED, REFERENCES, UNIT_REF, Prop, SchemaSet, enum_labels, enum_values
 
 PACKAGE = Path(__file__).resolve().parents[3] / "tools" / "cms"
 DIST = PACKAGE / "node_modules" / "decap-cms" / "dist"

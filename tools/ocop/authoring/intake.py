@@ -7,6 +7,7 @@ both run with argument lists, never a shell, and every title or message we pass 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -16,12 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, has_errors
-from ..registry import KIND_VI, Registry
-from ..validate import load_registry
-from . import forms, records
-from .new import put, typed, unit_from_text
-from .schemas import SchemaSet
+from ocop.authoring import forms, records
+from ocop.authoring.new import put, typed, unit_from_text
+from ocop.check.pipeline import load_registry
+from ocop.config import mkdocs_config, site_url_of
+from ocop.findings import Finding, has_errors
+from ocop.model.layout import KIND_VI
+from ocop.model.registry import Registry
+from ocop.model.schemas import SchemaSet
+from ocop.report import Report
 
 ACTIONS = ("opened", "edited", "reopened", "labeled")
 MAX_BODY = 65536  # GitHub's own limit for an issue body
@@ -71,7 +75,7 @@ def record_from_form(root: Path, registry: Registry, form: forms.Form, body: str
     return province, data, notes
 
 
-def run(root: Path, event_path: Path, dry_run: bool = False, today: str | None = None) -> int:
+def run(root: Path, event_path: Path, dry_run: bool = False, today: dt.date | None = None) -> int:
     read = read_event(event_path)
     if read is None:
         sys.stderr.write("ocop intake: sự kiện không phải một issue.\n")
@@ -154,13 +158,11 @@ def findings_block(findings: list[Finding]) -> str:
 
 
 def rule_links(root: Path, findings: list[Finding]) -> str:
-    """Each rule ID of the findings, linked to its section on the site's rules page."""
-    from ..site.build import config_file, site_url_of
-
-    base = site_url_of(config_file(root)).rstrip("/") + "/quy-tac/"
+    """Each rule ID of the findings, linked to its own page on the site."""
+    report = Report("", "", site_url=site_url_of(mkdocs_config(root)))
     ids = sorted({f.rule for f in findings})
-    links = ", ".join(f"[{rid}]({base}#{rid.lower()})" for rid in ids)
-    return f"\nÝ nghĩa và cách sửa từng mã lỗi: {links or f'[Quy tắc kiểm tra]({base})'}.\n"
+    links = ", ".join(f"[{rid}]({report.rule_url(rid)})" for rid in ids)
+    return f"\nÝ nghĩa và cách sửa từng mã lỗi: {links or f'[Quy tắc kiểm tra]({report.site_url.rstrip("/")}/quy-tac/)'}.\n"
 
 
 def fenced_inline(text: str) -> str:

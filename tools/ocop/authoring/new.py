@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from .. import units
-from ..findings import Finding, has_errors
-from ..registry import CENTRAL, KIND_VI, KINDS, Registry
-from ..validate import load_registry
-from . import records
-from .prompt import Aborted, Console, Session, dig
-from .schemas import REFERENCES, UNIT_REF, SchemaSet
+from ocop.authoring import records
+from ocop.authoring.prompt import Aborted, Console, Session, dig
+from ocop.check.pipeline import load_registry
+from ocop.findings import Finding, has_errors
+from ocop.model import units
+from ocop.model.layout import CENTRAL, KIND_VI, KINDS
+from ocop.model.registry import Registry
+from ocop.model.schemas import REFERENCES, UNIT_REF, SchemaSet
 
 
 class InputError(Exception):
@@ -21,7 +23,7 @@ class InputError(Exception):
 
 
 def run(root: Path, kind: str, province: str | None, given: dict, interactive: bool,
-        inp: TextIO | None = None, out: TextIO | None = None, today: str | None = None) -> int:
+        inp: TextIO | None = None, out: TextIO | None = None, today: dt.date | None = None) -> int:
     registry = load_registry(root)[0]
     schemas = SchemaSet(root)
     io = Console(inp or sys.stdin, out or sys.stdout)
@@ -42,7 +44,7 @@ def run(root: Path, kind: str, province: str | None, given: dict, interactive: b
 
 
 def interactive_loop(root: Path, registry: Registry, schemas: SchemaSet, kind: str, province: str, given: dict,
-                     io: Console, today: str | None) -> int:
+                     io: Console, today: dt.date | None) -> int:
     previous = given
     while True:
         io.say(f"Tạo hồ sơ {KIND_VI[kind]} mới ở thư mục {province}. Trả lời từng câu hỏi; Enter nhận giá trị trong [ ].")
@@ -55,7 +57,7 @@ def interactive_loop(root: Path, registry: Registry, schemas: SchemaSet, kind: s
 
 
 def finish(root: Path, registry: Registry, schemas: SchemaSet, kind: str, province: str, data: dict, io: Console,
-           today: str | None) -> int:
+           today: dt.date | None) -> int:
     record = records.complete(registry, root, kind, data, province)
     items = [(kind, record), *(records.companions(registry, record) if kind == "decision" else [])]
     try:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .. import units
-from ..registry import CENTRAL, Registry
-from . import records
-from .schemas import MANAGED, REFERENCES, UNIT_REF, Prop, SchemaSet, choice_label, enum_labels, enum_values
+from ocop.authoring import records
+from ocop.model import units
+from ocop.model.layout import CENTRAL
+from ocop.model.registry import Registry
+from ocop.model.schemas import MANAGED, REFERENCES, UNIT_REF, Prop, SchemaSet, choice_label, enum_labels, enum_values
 
 YES, NO = ("c", "co", "có", "y", "yes"), ("k", "khong", "không", "n", "no")
 LIST_LIMIT = 40  # longer choice lists are typed (with suggestions), not printed

@@ -9,13 +9,16 @@ from typing import Any
 
 import yaml
 
-from .. import lifecycle, units
-from ..checks import schema as schema_check
-from ..findings import Finding, has_errors
-from ..load import Document
-from ..registry import CENTRAL, FOLDER_OF_KIND, YEARLY_KINDS, Registry
-from ..validate import validate
-from .schemas import SchemaSet
+from ocop.check import schema as schema_check
+from ocop.check.pipeline import validate
+from ocop.config import RunConfig
+from ocop.domain import lifecycle
+from ocop.findings import Finding, has_errors
+from ocop.load import Document
+from ocop.model import units
+from ocop.model.layout import CENTRAL, FOLDER_OF_KIND, YEARLY_KINDS
+from ocop.model.registry import Registry
+from ocop.model.schemas import SchemaSet
 
 PREFIX = {"producer": "ct", "product": "sp", "decision": "qd", "certificate": "cn", "evaluation": "dg", "plan": "kh"}
 DIGITS = {"producer": 4, "product": 4, "decision": 3, "certificate": 4, "evaluation": 4}
@@ -263,7 +266,7 @@ def companions(registry: Registry, decision: dict) -> list[tuple[str, dict]]:
 
 
 def write_and_validate(root: Path, registry: Registry, items: list[tuple[str, dict]], schemas: SchemaSet,
-                       today: str | None = None) -> tuple[list[str], list[Finding]]:
+                       today: dt.date | None = None) -> tuple[list[str], list[Finding]]:
     """Write the records where the layout wants them and run `ocop validate` on them; on errors none stay."""
     paths = [(kind, data, record_path(kind, data, year_of(registry, kind, data))) for kind, data in items]
     for _kind, _data, rel in paths:
@@ -273,7 +276,7 @@ def write_and_validate(root: Path, registry: Registry, items: list[tuple[str, di
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(to_yaml(kind, data, rel, schemas), "utf-8")
     rels = [rel for _k, _d, rel in paths]
-    outcome = validate(root, paths=rels, today=today)
+    outcome = validate(RunConfig(root, paths=rels, today=today or dt.date.today()))
     findings = [f for f in outcome.findings if f.file in rels or any(r.file in rels for r in f.related)]
     if has_errors(findings):
         for rel in rels:

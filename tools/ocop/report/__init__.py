@@ -1,17 +1,27 @@
-"""Reporters: the same findings, rendered for a terminal, for GitHub Actions, or as JSON."""
+"""Stage 4, reporters: one `Report` (what a command found) rendered by one protocol in four formats.
+
+`ocop validate`, `ocop expiry`, `ocop score` and `ocop rules` all build a `Report` and hand it to
+`REPORTERS[format]`; nothing else prints findings. Adding a format is adding a module with a
+`report(report, out)` function and a line in `REPORTERS`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from ..findings import Finding
-from . import github, json_report, text
+from ocop.report import github, json_report, markdown, text
+from ocop.report.model import Report, Table
 
-Reporter = Callable[[list[Finding], int, TextIO], None]
+__all__ = ["REPORTERS", "Report", "Reporter", "Table"]
+
+
+class Reporter(Protocol):
+    def __call__(self, report: Report, out: TextIO) -> None: ...
+
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.report,
     "github": github.report,
     "json": json_report.report,
+    "markdown": markdown.report,
 }

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..findings import Finding
-
-SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
-
-
-def report(findings: list[Finding], files_checked: int, out: TextIO) -> None:
-    for f in findings:
-        out.write(f"{f.file}:{f.line}:{f.column}: {f.severity}[{f.rule}] {f.message}\n")
-        if f.hint:
-            out.write(f"    gợi ý: {f.hint}\n")
-        for r in f.related:
-            out.write(f"    liên quan: {r.file}:{r.line}:{r.column}: {r.message}\n")
-    out.write(summary(findings, files_checked) + "\n")
+from ocop.findings import Finding
+from ocop.report.model import Report
 
 
-def summary(findings: list[Finding], files_checked: int) -> str:
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    verdict = "KHÔNG ĐẠT" if errors else "ĐẠT"
-    return f"{verdict}: {files_checked} tệp đã kiểm tra, {errors} lỗi, {warnings} cảnh báo."
+def finding_lines(f: Finding) -> list[str]:
+    lines = [f"{f.file}:{f.line}:{f.column}: {f.severity}[{f.rule}] {f.message}"]
+    if f.hint:
+        lines.append(f"    gợi ý: {f.hint}")
+    lines += [f"    liên quan: {r.file}:{r.line}:{r.column}: {r.message}" for r in f.related]
+    return lines
+
+
+def report(report: Report, out: TextIO) -> None:
+    lines = report.lines if report.lines is not None else [line for f in report.findings for line in finding_lines(f)]
+    for line in lines:
+        out.write(line + "\n")
+    if report.summary:
+        out.write(report.summary + "\n")

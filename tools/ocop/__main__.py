@@ -1,0 +1,7 @@
+"""`python -m ocop` is the `ocop` command."""
+
+import sys
+
+from ocop.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,187 @@
+"""The validation cache under build/cache: per-file verdicts (small, read every run) and parsed data
+(sharded by province folder, read only when the cross-record rules or a caller need records).
+
+Keyed by a fingerprint of everything a verdict can depend on: the schemas, the rule data, the province
+table, the unit code lists and all code of the stages below the checks (`VERDICT_PACKAGES`), found from
+the package layout, so moving or adding a module never leaves a stale verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import marshal
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ocop.check.scope import Node
+from ocop.model.schemas import schema_dir
+
+CACHE_VERSION = "5"
+PACKAGE = Path(__file__).resolve().parents[1]
+# Every stage a verdict can depend on; publishing, authoring, reporting and the CLI cannot change one.
+VERDICT_PACKAGES = ("load", "findings", "model", "domain", "check")
+
+
+def verdict_sources(root: Path) -> list[Path]:
+    """Every file besides the records that a verdict can depend on: schemas, rule data, checking code."""
+    code = sorted(p for name in VERDICT_PACKAGES for p in (PACKAGE / name).rglob("*") if _is_source(p))
+    return [*sorted(schema_dir(root).glob("*.json")), PACKAGE / "config.py", *code]
+
+
+def _is_source(path: Path) -> bool:
+    """Code and data files of the package (the rule data lives in domain/data/), not compiled caches."""
+    return path.is_file() and "__pycache__" not in path.parts
+
+
+def _fingerprint(root: Path, provinces_raw: bytes) -> str:
+    """Changes when schemas, rule data, checking code, the unit code lists or the province table change,
+    so the cache never serves a stale verdict."""
+    h = hashlib.blake2b(CACHE_VERSION.encode() + provinces_raw, digest_size=16)
+    h.update(_units_package_version().encode())
+    for path in verdict_sources(root):
+        h.update(path.as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _units_package_version() -> str:
+    """The installed vietnam-provinces distribution (its dist-info folder name), without importing it or
+    importlib.metadata: both would cost more than a warm run's whole budget."""
+    spec = importlib.util.find_spec("vietnam_provinces")
+    package = Path(spec.origin).parent if spec and spec.origin else None
+    found = sorted(p.name for p in package.parent.glob("vietnam_provinces-*.dist-info")) if package else []
+    return found[-1] if found else "unknown"
+
+
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same timestamp
+
+
+def stat_key(st: os.stat_result | None, now_ns: int) -> tuple[int, int, int, int] | None:
+    """What git's index compares; None (hash the content next time) when the timestamps are too fresh to
+    be trusted, as git does for "racily clean" entries: an edit in the same tick would keep them."""
+    if st is None or now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+class FileCache:
+    """Per-file verdicts keyed by path, trusted while (size, mtime, ctime, inode) is unchanged and not too
+    fresh to trust (as git's index does), else by content hash; plus the last whole-run findings, keyed
+    by every input of the run.
+
+    The verdicts are one small file, read on every run. The parsed data is large and read only when the
+    cross-record rules run or a caller wants the registry, so it is sharded by province folder: checking
+    one changed product reads and rewrites its province's shard, not the nation's. Each datum carries the
+    content hash it was parsed from and is used only if that still matches the verdict.
+    """
+
+    def __init__(self, root: Path, enabled: bool, provinces_raw: bytes = b"") -> None:
+        folder = root / "build" / "cache"
+        self.path, self.data_folder = folder / "validate.marshal", folder / "validate-data"
+        self.enabled = enabled
+        self.fingerprint = _fingerprint(root, provinces_raw) if enabled else ""
+        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings, node)
+        self.run: tuple[bytes, list[dict]] | None = None
+        self.shards: dict[str, dict[str, tuple[bytes, object]]] = {}  # shard -> rel -> (digest, data), read on use
+        self.fresh_data: dict[str, tuple[bytes, object]] = {}
+        self.dirty = False
+        if enabled and self.path.exists():
+            stored = _read_marshal(self.path)
+            if stored and stored.get("fingerprint") == self.fingerprint:
+                self.entries, self.run = stored["entries"], stored.get("run")
+
+    def by_stat(self, rel: str, stat_key: tuple | None) -> tuple[bytes, list[dict], Node | None] | None:
+        entry = self.entries.get(rel)
+        return (entry[1], entry[2], entry[3]) if entry and stat_key and entry[0] == stat_key else None
+
+    def by_digest(self, rel: str, digest: bytes) -> tuple[list[dict], Node | None] | None:
+        entry = self.entries.get(rel)
+        return (entry[2], entry[3]) if entry and entry[1] == digest else None
+
+    def put(self, rel: str, stat_key: tuple | None, digest: bytes, findings: list[dict], node: Node | None,
+            data: object = None, parsed: bool = False) -> None:
+        self.entries[rel] = (stat_key, digest, findings, node)
+        self.dirty = True
+        if parsed:
+            self.keep_data(rel, data)
+
+    def keep_data(self, rel: str, data: object, digest: bytes | None = None) -> None:
+        """Keep data parsed from the bytes with this digest (default: the verdict's own, just computed)."""
+        entry = self.entries.get(rel)
+        if entry and (digest is None or digest == entry[1]):
+            self.fresh_data[rel] = (entry[1], data)
+            self.dirty = True
+
+    def data(self, rel: str) -> tuple[bool, object]:
+        """(found, parsed data) of a file, if the data on record was parsed from its current content."""
+        entry = self.entries.get(rel)
+        stored = self.fresh_data.get(rel) or self._shard(_shard_of(rel)).get(rel)
+        return (True, stored[1]) if entry and stored and stored[0] == entry[1] else (False, None)
+
+    def _shard(self, name: str) -> dict[str, tuple[bytes, object]]:
+        if name not in self.shards:
+            stored = _read_marshal(self.data_folder / _shard_file(name)) if self.enabled else None
+            self.shards[name] = stored if stored and stored.get("fingerprint") == self.fingerprint else {}
+            self.shards[name].pop("fingerprint", None)
+        return self.shards[name]
+
+    def save(self, keep: Iterable[str]) -> None:
+        """Write what changed. The cache is only an optimisation: a read-only or full disk, or another
+        run writing at the same moment, costs the next run time, never this run's verdict."""
+        if not (self.enabled and self.dirty):
+            return
+        try:
+            self._save(set(keep))
+        except OSError:
+            self.dirty = False
+
+    def _save(self, keep: set[str]) -> None:
+        self.data_folder.mkdir(parents=True, exist_ok=True)
+        touched: dict[str, dict[str, tuple[bytes, object]]] = {}
+        for rel, datum in self.fresh_data.items():
+            touched.setdefault(_shard_of(rel), {})[rel] = datum
+        for name, fresh in touched.items():  # rewrite only the shards that gained data
+            shard = {rel: v for rel, v in {**self._shard(name), **fresh}.items() if rel in keep}
+            self.shards[name] = shard
+            _write_marshal(self.data_folder / _shard_file(name), {**shard, "fingerprint": self.fingerprint})
+        self.fresh_data = {}
+        entries = {k: v for k, v in self.entries.items() if k in keep}
+        _write_marshal(self.path, {"fingerprint": self.fingerprint, "entries": entries, "run": self.run})
+        self.dirty = False
+
+
+def _shard_file(name: str) -> str:
+    """A safe, short file name for a shard: the folder name when it is a plain slug, else its hash."""
+    plain = len(name) <= 60 and not name.startswith(".") and all(c.isascii() and (c.isalnum() or c in "-_.") for c in name)
+    return f"{name}.marshal" if plain else hashlib.blake2b(name.encode(), digest_size=12).hexdigest() + ".marshal"
+
+
+def _shard_of(rel: str) -> str:
+    """registry/<province>/… → the province folder; plans/… and registry/provinces.yaml → their own."""
+    parts = rel.split("/", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == "registry" else parts[0]
+
+
+def _read_marshal(path: Path) -> dict | None:
+    try:
+        stored = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return stored if isinstance(stored, dict) else None
+
+
+def _write_marshal(path: Path, value: object) -> None:
+    """Atomically, through a temporary file of this process's own (two runs may save at once)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(marshal.dumps(value))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+

@@ -1,0 +1,414 @@
+"""The validation pipeline: discover → load + schema (per file, cached, parallel) → index → cross-record rules.
+
+Per-file results are cached under build/cache (`cache.py`) keyed by the file's content hash and a
+fingerprint of the schemas and checking code, so a warm run only re-reads bytes and re-runs the
+cross-record rules. A selection (paths, --changed-since) indexes only the records within reach of it
+(`scope.py`); git answers what changed (`gitdiff.py`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ocop.check import rules as checks
+from ocop.check import schema as schema_check
+from ocop.check.cache import FileCache, stat_key
+from ocop.check.gitdiff import start_changed_files
+from ocop.check.scope import Node, links_of, neighbourhood
+from ocop.config import RunConfig
+from ocop.findings import Finding, has_errors, make, rule
+from ocop.load import MAX_FILE_BYTES, Document, load_document
+from ocop.model.layout import PROVINCES_FILE, Location, RegistryRootError, classify, discover
+from ocop.model.registry import Record, Registry, gc_paused
+from ocop.model.schemas import schema_dir
+
+LAYOUT_PATH = rule("LAYOUT-PATH", "error", "Tệp đặt sai chỗ",
+                   "Mỗi hồ sơ nằm trong registry/<tỉnh>/<loại>/[năm/]<mã>.yaml hoặc plans/<mã>.yaml.",
+                   example="registry/ha-noi/san-pham/sp-ha-noi-0001.yaml (thư mục phải là products)",
+                   fix="Chuyển tệp vào đúng thư mục; xem hướng dẫn bố cục trong README.", family="layout")
+SYMLINK = rule("LAYOUT-SYMLINK", "error", "Liên kết tượng trưng trong kho",
+               "Sổ đăng ký không đọc liên kết tượng trưng (symlink): chúng có thể trỏ ra ngoài kho.",
+               example="registry/ha-noi/products/x.yaml -> /etc/passwd",
+               fix="Thay liên kết bằng tệp thật.", family="layout")
+PARALLEL_THRESHOLD = 3000
+MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+@dataclass
+class Outcome:
+    loaded: Loaded
+    findings: list[Finding]
+    files_checked: int
+    selected: set[str] | None = None
+
+    @property
+    def registry(self) -> Registry:
+        """The index of every record; built on first use (validating from a warm cache never needs it).
+        Data parsed again to build it is written to the cache, for the next run."""
+        registry = self.loaded.registry
+        self.loaded.cache.save(self.loaded.record_files)  # data parsed again for it is kept
+        return registry
+
+    @property
+    def failed(self) -> bool:
+        return has_errors(self.findings)
+
+
+@dataclass(frozen=True)
+class FileChecker:
+    """What the per-file stage needs, computed once per run and sent to each worker."""
+
+    root: Path
+    provinces: checks.Provinces
+    schemas: Path
+
+    @classmethod
+    def for_root(cls, root: Path) -> tuple[FileChecker, bytes]:
+        provinces, raw = provinces_of(root)
+        return cls(root, provinces, schema_dir(root)), raw
+
+    def check(self, relpath: str, raw: bytes | None) -> tuple[object, list[dict]]:
+        """Load one file, check it against its schema and run the checks that need only this record."""
+        location = classify(relpath)
+        doc = load_document(self.root / relpath, relpath, raw)
+        findings = doc.findings
+        if isinstance(doc.data, dict) and location.kind:
+            findings.extend(schema_check.check_document(doc, location.kind, self.schemas))
+            findings.extend(checks.run_per_record(_record(location, doc), self.provinces))
+        return doc.data, [f.to_dict() for f in findings]
+
+
+def _record_id(location: Location, data: dict) -> str:
+    return data["id"] if isinstance(data.get("id"), str) else location.stem
+
+
+def _record(location: Location, doc: Document) -> Record:
+    return Record(location.kind, _record_id(location, doc.data), doc.data, doc, location)
+
+
+def _digest(raw: bytes | None) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
+
+
+def _per_file_batch(args: tuple[FileChecker, list[str]]) -> bytes:
+    """Worker: read, hash, load and check a batch; marshal is much cheaper than pickle here."""
+    checker, rels = args
+    root = str(checker.root)
+    out = []
+    for rel in rels:
+        raw = _read_bounded(os.path.join(root, rel))
+        out.append((rel, _digest(raw), *checker.check(rel, raw)))
+    return marshal.dumps(out)
+
+
+def provinces_of(root: Path) -> tuple[checks.Provinces, bytes]:
+    """The province table the per-record checks use, and the bytes it came from (part of the cache key)."""
+    path = root / PROVINCES_FILE
+    raw = _read_bounded(str(path)) if path.is_file() and not path.is_symlink() else None  # links are refused
+    data = load_document(path, PROVINCES_FILE, raw).data if raw is not None else None
+    table = checks.Provinces.from_list(data.get("provinces") if isinstance(data, dict) else None)
+    return table, raw or b""
+
+
+class Loaded:
+    """Every file's verdict and references; the registry index is built on first use (a whole-run cache
+    hit never needs it, a run on a few changed files indexes only their neighbourhood)."""
+
+    def __init__(self, root: Path, files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node],
+                 findings: list[Finding], inputs_key: bytes | None, cache: FileCache, checker: FileChecker) -> None:
+        self.root, self.files, self.verdicts, self.nodes, self.findings = root, files, verdicts, nodes, findings
+        self.inputs_key = inputs_key  # identifies every input file's content: the key of the whole-run cache
+        self.cache, self.checker = cache, checker
+        # files per folder, counted over the whole tree even when only a neighbourhood is indexed
+        self.folder_sizes = Counter(rel.rsplit("/", 1)[0] for rel in nodes)
+
+    @functools.cached_property
+    def file_set(self) -> frozenset[str]:
+        return frozenset(self.files)
+
+    @property
+    def files_read(self) -> int:
+        return len(self.verdicts)
+
+    @property
+    def record_files(self) -> list[str]:
+        return list(self.verdicts)
+
+    @functools.cached_property
+    def registry(self) -> Registry:
+        return self.index(self.files)
+
+    def index(self, files: list[str]) -> Registry:
+        with gc_paused():
+            registry = _build_index(self.root, files, self._data)
+        registry.folder_sizes, registry.files = self.folder_sizes, self.file_set
+        return registry
+
+    def _data(self, rel: str) -> object:
+        found, data = self.cache.data(rel)
+        if not found:  # the data file was lost or is older than the verdicts: parse again
+            raw = _read_bounded(str(self.root / rel))
+            data, _ = self.checker.check(rel, raw)
+            self.cache.keep_data(rel, data, _digest(raw))  # kept only if these bytes are the verdict's
+        return data
+
+
+def load_registry(root: Path, use_cache: bool = True, jobs: int | None = None) -> tuple[Registry, list[Finding], int]:
+    """Read every file once; return the index, per-file findings and the number of files read."""
+    loaded = load(root, use_cache, jobs)
+    registry = loaded.registry
+    loaded.cache.save(loaded.record_files)
+    return registry, loaded.findings, loaded.files_read
+
+
+def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
+    """Every file's verdict. Refuses (RegistryRootError) a root without registry/: a misconfigured CI
+    checkout must not pass as an empty, valid registry."""
+    if not (root / "registry").is_dir():
+        raise RegistryRootError(root)
+    with gc_paused():
+        return _load(root.resolve(), use_cache, jobs)
+
+
+def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
+    stats: dict[str, os.stat_result] = {}
+    files, links = discover(root, stats)
+    findings = [make("LAYOUT-SYMLINK", rel, 1, 1, f"«{rel}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
+                for rel in links]
+    checker, provinces_raw = FileChecker.for_root(root)
+    cache = FileCache(root, use_cache, provinces_raw)
+    verdicts: dict[str, list[dict]] = {}
+    nodes: dict[str, Node] = {}
+    digests: dict[str, bytes] = {}
+    stat_keys: dict[str, tuple | None] = {}
+    now_ns = time.time_ns()
+    for rel in files:
+        st = stats.get(rel)
+        if not rel.endswith(".yaml"):
+            digests[rel] = str(st and st.st_size).encode()  # media: existence and size matter
+            continue
+        key = stat_key(st, now_ns)
+        hit = cache.by_stat(rel, key)
+        if hit is None:
+            stat_keys[rel] = key
+        else:
+            digests[rel], verdicts[rel], node = hit
+            if node:
+                nodes[rel] = node
+    for rel, digest, node, data, file_findings in _run_per_file(checker, list(stat_keys), jobs, cache):
+        verdicts[rel], digests[rel] = file_findings, digest
+        if node:
+            nodes[rel] = node
+        if digest != b"big":
+            cache.put(rel, stat_keys[rel], digest, file_findings, node, data, parsed=data is not _CACHED)
+    findings.extend(_file_findings(files, verdicts, nodes))
+    inputs = hashlib.blake2b(digest_size=16)
+    for rel in sorted(digests):
+        inputs.update(rel.encode() + b"\0" + digests[rel] + b"\n")
+    for rel in links:  # a new symlink changes the verdict (LAYOUT-SYMLINK) though no file changed
+        inputs.update(b"link\0" + rel.encode() + b"\n")
+    # an oversized or unreadable file has no content hash: its message (size, error) must be made afresh
+    inputs_key = None if b"big" in digests.values() else inputs.digest()
+    return Loaded(root, files, verdicts, nodes, findings, inputs_key, cache, checker)
+
+
+def _read_bounded(path: str) -> bytes | None:
+    """The file's bytes, or None when it is over the size limit (the loader then reports FILE-SIZE)."""
+    try:
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+                return None
+            return fh.read()
+    except OSError:
+        return None
+
+
+_CACHED = object()  # data stands for "unchanged content, read from the cache when wanted"
+
+
+def _node(rel: str, data: object) -> Node | None:
+    """What the scoping of cross-record rules needs to know of a record file: its id and references."""
+    location = classify(rel)
+    if location.kind is None or not isinstance(data, dict):
+        return None
+    return _record_id(location, data), links_of(data)
+
+
+def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache: FileCache):
+    """Yield (rel, digest, node, data, findings) for files whose stat changed; a content hit skips parsing
+    (data is then _CACHED: it is read from the cache if the registry is wanted).
+
+    A fresh clone with a restored cache (CI) misses every stat key but hits by content: files are hashed
+    here first and only the misses are parsed, in parallel when there are many.
+    """
+    misses = rels
+    if cache.entries:
+        misses = []
+        for rel in rels:
+            raw = _read_bounded(os.path.join(checker.root, rel))
+            hit = cache.by_digest(rel, _digest(raw)) if raw is not None else None
+            if hit is None:
+                misses.append(rel)
+            else:
+                yield rel, _digest(raw), hit[1], _CACHED, hit[0]
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(misses) < PARALLEL_THRESHOLD:
+        for rel in misses:
+            raw = _read_bounded(os.path.join(checker.root, rel))
+            data, findings = checker.check(rel, raw)
+            yield rel, _digest(raw), _node(rel, data), data, findings
+        return
+    size = max(100, len(misses) // (workers * 6))
+    batches = [(checker, misses[i:i + size]) for i in range(0, len(misses), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for blob in pool.map(_per_file_batch, batches):
+            for rel, digest, data, findings in marshal.loads(blob):
+                yield rel, digest, _node(rel, data), data, findings
+
+
+def _file_findings(files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node]) -> list[Finding]:
+    """Per-file findings, and files that sit where no record kind belongs."""
+    out: list[Finding] = []
+    for rel in files:
+        if rel not in nodes and rel != PROVINCES_FILE and classify(rel).kind is None:
+            if not _is_allowed_other_file(rel):
+                out.append(make("LAYOUT-PATH", rel, 1, 1, f"Tệp «{rel}» không nằm ở vị trí của một loại hồ sơ nào."))
+        elif verdicts.get(rel):
+            out.extend(Finding.from_dict(f) for f in verdicts[rel])
+    return out
+
+
+def _build_index(root: Path, files: list[str], data_of: Callable[[str], object]) -> Registry:
+    registry = Registry(root=root)
+    prefix = str(root) + os.sep
+    for rel in files:
+        if rel == PROVINCES_FILE:
+            data = data_of(rel)
+            registry.provinces_doc = Document(rel, prefix + rel, data)
+            registry.provinces = data.get("provinces", []) if isinstance(data, dict) else []
+            continue
+        location = classify(rel)
+        if location.kind is None:
+            continue
+        data = data_of(rel)
+        if isinstance(data, dict):
+            registry.add(_record(location, Document(rel, prefix + rel, data)))
+    registry.index()
+    return registry
+
+
+def _is_allowed_other_file(rel: str) -> bool:
+    parts = rel.split("/")
+    if parts[-1] in ("README.md", ".gitkeep"):
+        return True
+    return len(parts) >= 4 and parts[0] == "registry" and parts[2] == "media" and rel.lower().endswith(MEDIA_SUFFIXES)
+
+
+def _referrers_of_deleted(loaded: Loaded, selected: set[str]) -> set[str]:
+    """Files that refer to a selected record file that no longer exists: deleting a producer breaks its
+    products, and a check of the change must say so (their REF-MISSING is about the deletion)."""
+    gone = {rel.rsplit("/", 1)[-1][:-5] for rel in selected
+            if rel.endswith(".yaml") and classify(rel).kind and not (loaded.root / rel).exists()}
+    if not gone:
+        return set()
+    return {rel for rel, (_id, links) in loaded.nodes.items() if gone.intersection(links)}
+
+
+def validate(config: RunConfig) -> Outcome:
+    root = config.root.resolve()
+    changed = start_changed_files(root, config.changed_since) if config.changed_since else None  # git works meanwhile
+    loaded = load(root, config.use_cache)
+    selected = _selection(root, config.paths, changed() if changed else None)
+    if selected is not None:
+        selected |= _referrers_of_deleted(loaded, selected)
+    ctx = checks.Context(root=root, today=config.today.isoformat(), base_ref=config.base_ref)
+    scope = _scope(loaded, selected) if selected is not None and config.scoped else None
+    with gc_paused():
+        findings = _findings(loaded, ctx, scope)
+    loaded.cache.save(loaded.record_files)
+    if selected is not None:
+        findings = [f for f in findings if _touches(f, selected)]
+    findings.sort(key=Finding.sort_key)
+    return Outcome(loaded, findings, loaded.files_read, selected)
+
+
+# Families that find records other than by following references: history looks up every base file's id
+# in today's tree, so it needs the whole index (it runs only against a base ref, i.e. in PR checks).
+WHOLE_TREE_FAMILIES = ("history",)
+
+
+def _findings(loaded: Loaded, ctx: checks.Context, scope: list[str] | None) -> list[Finding]:
+    """Per-file findings plus the cross-record rules' (from the whole-run cache when nothing changed)."""
+    run_key = _run_key(loaded.root, loaded.inputs_key, ctx)
+    cached = loaded.cache.run
+    if run_key is not None and cached is not None and cached[0] == run_key:
+        return [Finding.from_dict(f) for f in cached[1]]
+    if scope is not None:  # a few files selected: only their neighbourhood is indexed and checked
+        by_reference = checks.run_cross_record(loaded.index(scope), ctx, skip=WHOLE_TREE_FAMILIES)
+        whole = checks.run_cross_record(loaded.registry, ctx, only=WHOLE_TREE_FAMILIES) if ctx.base_ref else []
+        return loaded.findings + by_reference + whole
+    findings = loaded.findings + checks.run_cross_record(loaded.registry, ctx)
+    if run_key is not None:
+        loaded.cache.run = (run_key, [f.to_dict() for f in findings])
+        loaded.cache.dirty = True
+    return findings
+
+
+EXTRA_INPUTS = (".github/CODEOWNERS", ".github/ISSUE_TEMPLATE")
+
+
+def _run_key(root: Path, inputs_key: bytes | None, ctx: checks.Context) -> bytes | None:
+    """Everything the cross-record rules read besides the records; None when a git base is involved or
+    some input has no content hash."""
+    if ctx.base_ref or inputs_key is None:
+        return None
+    h = hashlib.blake2b(inputs_key + ctx.today.encode(), digest_size=16)
+    for rel in EXTRA_INPUTS:
+        path = root / rel
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                h.update(file.as_posix().encode() + file.read_bytes())
+    return h.digest()
+
+
+SCOPE_LIMIT = 2000  # more selected records than this: checking everything is as fast and simpler
+
+
+def _scope(loaded: Loaded, selected: set[str]) -> list[str] | None:
+    """The files the cross-record rules must index to judge the selected ones, or None for all."""
+    prefixes = tuple(s for s in selected if s.endswith("/") or s == "")
+    seeds = [rel for rel in loaded.nodes if rel in selected or (prefixes and rel.startswith(prefixes))]
+    if len(seeds) > SCOPE_LIMIT:
+        return None
+    scope = neighbourhood(loaded.nodes, seeds)
+    return [rel for rel in loaded.files if rel in scope or rel == PROVINCES_FILE]
+
+
+def _selection(root: Path, paths: Sequence[str], changed: set[str] | None) -> set[str] | None:
+    if not paths and changed is None:
+        return None
+    selected: set[str] = set(changed or ())
+    for p in paths or []:
+        absolute = Path(p).resolve()
+        rel = absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else p
+        if absolute.is_dir():
+            prefix = "" if rel == "." else rel.rstrip("/") + "/"
+            selected.add(prefix)  # a folder selects everything below it
+        else:
+            selected.add(rel)
+    return selected
+
+
+def _touches(finding: Finding, selected: set[str]) -> bool:
+    files = [finding.file, *(r.file for r in finding.related)]
+    return any(f in selected or any(s.endswith("/") and f.startswith(s) for s in selected if s) or "" in selected
+               for f in files)

@@ -1,0 +1,115 @@
+"""Administrative-unit references: the code exists in the named code list, the name matches, wards sit
+inside their province, and a record's address rolls up to the province folder it is filed under."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ocop.check.rules import Provinces
+from ocop.findings import Finding, make, rule
+from ocop.model import units
+from ocop.model.layout import CENTRAL
+from ocop.model.registry import Record
+
+rule("UNIT-CODE", "error", "Mã đơn vị hành chính không tồn tại",
+     "Mã đơn vị phải có trong bộ mã đã ghi ở version (2004: trước 01/7/2025; 2025: 34 tỉnh, 3.321 xã). "
+     "Bộ mã 2025 không có cấp huyện.",
+     example='{level: province, code: "30", version: "2025"}  (30 là Hải Dương trong bộ mã 2004)',
+     fix="Tra mã trong bộ mã đúng phiên bản, hoặc sửa version cho khớp với mã.", family="units")
+rule("UNIT-NAME", "warning", "Tên đơn vị khác tên chính thức",
+     "Tên ghi kèm mã khác tên trong bộ mã (bỏ qua dấu và tiền tố Tỉnh/Thành phố).",
+     example='{code: "01", version: "2025", name: "Hải Phòng"}', fix="Sửa tên hoặc mã cho khớp.", family="units")
+rule("UNIT-HIERARCHY", "error", "Xã/huyện không thuộc tỉnh đã ghi",
+     "Trong một địa chỉ, xã (và huyện) phải thuộc tỉnh đã ghi, cùng phiên bản bộ mã.",
+     example="ward 00004 (Hà Nội) với province 31 (Hải Phòng)", fix="Sửa mã xã hoặc mã tỉnh.", family="units")
+rule("UNIT-PROVINCE", "error", "Địa chỉ không thuộc tỉnh của thư mục",
+     "Địa chỉ của chủ thể và sản phẩm phải thuộc (hoặc đã sáp nhập vào) tỉnh của thư mục chứa hồ sơ.",
+     example="registry/ha-noi/products/… có địa chỉ ở tỉnh Ninh Bình",
+     fix="Chuyển hồ sơ về thư mục tỉnh đúng, hoặc sửa địa chỉ.", family="units")
+rule("UNIT-VERSION-DATE", "warning", "Phiên bản bộ mã không khớp ngày",
+     "Văn bản ban hành trước 01/7/2025 dùng bộ mã 2004; sau ngày đó dùng bộ mã 2025.",
+     example="quyết định năm 2023 ghi issuer.unit.version: \"2025\"",
+     fix="Ghi mã đơn vị của cơ quan tại thời điểm ban hành.", family="units")
+
+
+def check_record(record: Record, provinces: Provinces) -> Iterator[Finding]:
+    for path, ref in _unit_refs(record.data, ()):
+        yield from _check_ref(record, path, ref)
+    address = record.get("address")
+    if isinstance(address, dict):
+        yield from _address(record, address, provinces.code_of)
+    if record.kind == "decision":
+        yield from _issuer_version(record)
+
+
+def _unit_refs(value: object, path: tuple) -> Iterator[tuple[tuple, dict]]:
+    if isinstance(value, dict):
+        if {"level", "code", "version"} <= value.keys():
+            yield path, value
+            return
+        for key, item in value.items():
+            yield from _unit_refs(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _unit_refs(item, (*path, i))
+
+
+def _check_ref(record: Record, path: tuple, ref: dict) -> Iterator[Finding]:
+    if not all(isinstance(ref.get(k), str) for k in ("level", "code", "version")):
+        return  # the schema reports the types
+    unit = units.resolve(ref)
+    if unit is None:
+        line, column = record.locate(*path, "code")
+        other = "2025" if ref["version"] == "2004" else "2004"
+        alt = units.lookup(ref["level"], ref["code"], other)
+        hint = (f"Trong bộ mã {other}, mã {ref['code']} là «{alt.name}»: có phải version phải là \"{other}\"?"
+                if alt else "Tra mã trong danh mục đơn vị hành chính đúng phiên bản.")
+        yield make("UNIT-CODE", record.path, line, column,
+                   f"Không có đơn vị cấp {_level_vi(ref['level'])} mã {ref['code']} trong bộ mã {ref['version']}.", hint)
+        return
+    name = ref.get("name")
+    if isinstance(name, str) and not units.same_name(name, unit.name):
+        line, column = record.locate(*path, "name")
+        yield make("UNIT-NAME", record.path, line, column,
+                   f"Mã {unit.code} ({unit.version}) là «{unit.name}», không phải «{name}».",
+                   f"Sửa tên thành «{unit.name}» hoặc kiểm tra lại mã.")
+
+
+def _level_vi(level: str) -> str:
+    return {"province": "tỉnh", "district": "huyện", "ward": "xã"}.get(level, level)
+
+
+def _address(record: Record, address: dict, slug_to_code: dict) -> Iterator[Finding]:
+    province = address.get("province")
+    if not isinstance(province, dict) or units.resolve(province) is None:
+        return
+    for part in ("district", "ward"):
+        sub = address.get(part)
+        unit = units.resolve(sub) if isinstance(sub, dict) else None
+        if unit and (unit.version != province.get("version") or unit.province_code != province.get("code")):
+            line, column = record.locate("address", part, "code")
+            yield make("UNIT-HIERARCHY", record.path, line, column,
+                       f"{unit.name} (mã {unit.code}, bộ mã {unit.version}) không thuộc tỉnh mã {province.get('code')} "
+                       f"bộ mã {province.get('version')}.")
+    folder = record.location.province_folder
+    expected = slug_to_code.get(folder)
+    if record.kind in ("producer", "product") and folder != CENTRAL and expected:
+        now = units.rolls_up_to(province)
+        if now and now != expected:
+            line, column = record.locate("address", "province")
+            current = units.lookup("province", now, "2025")
+            yield make("UNIT-PROVINCE", record.path, line, column,
+                       f"Địa chỉ thuộc {current.name if current else now}, không thuộc tỉnh của thư mục «{folder}».",
+                       f"Chuyển hồ sơ vào registry/{units.slug(current.name) if current else '…'}/ hoặc sửa địa chỉ.")
+
+
+def _issuer_version(record: Record) -> Iterator[Finding]:
+    issuer, date = record.get("issuer"), record.get("date")
+    unit = issuer.get("unit") if isinstance(issuer, dict) else None
+    if not (isinstance(unit, dict) and isinstance(date, str) and unit.get("version") in ("2004", "2025")):
+        return
+    expected = "2004" if date < units.REFORM_DATE else "2025"
+    if unit["version"] != expected:
+        line, column = record.locate("issuer", "unit", "version")
+        yield make("UNIT-VERSION-DATE", record.path, line, column,
+                   f"Quyết định ngày {date} nên ghi mã cơ quan theo bộ mã {expected}, không phải {unit['version']}.")

@@ -1,0 +1,122 @@
+"""Site benchmark on `ocop synth` trees: build time at 2k/5k/20k products, size, search bytes per query.
+
+Prints `bench: <name> <value> <unit>` lines (the format `make bench` collects).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ocop.config import BuildConfig
+from ocop.publish.build import build_site
+
+SIZES = {"2k": 2000, "5k": 5000, "20k": 20000}
+TODAY = dt.date(2026, 11, 23)
+QUERY = "ca phe"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def synth_tree(out: Path, products: int) -> Path:
+    from ocop.devtools.synth import synth
+
+    synth(out, products=products)
+    return out
+
+
+def timed_build(root: Path, out: Path) -> tuple[float, Path, dict[str, float]]:
+    start = time.perf_counter()
+    log = io.StringIO()
+    # a synthetic tree with a few invalid records still measures the site: build anyway, say so
+    config = BuildConfig(root, TODAY, "http://127.0.0.1:8000/", out, documents=False, refuse_errors=False,
+                         use_cache=False)
+    result = build_site(config, log=log)
+    elapsed = time.perf_counter() - start
+    summary = [line for line in log.getvalue().splitlines() if line.startswith("KHÔNG ĐẠT")]
+    if summary:
+        print(f"bench: note: {root.name}: {summary[0]}", file=sys.stderr)
+    return elapsed, result.site, result.timings
+
+
+def tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def search_bytes(site: Path, query: str = QUERY) -> int:
+    """Bytes the search page fetches from /pagefind/ to show the first results of one query, in Chromium."""
+    if not Path(CHROMIUM).exists():
+        return estimated_search_bytes(site)
+    from playwright.sync_api import sync_playwright
+
+    from ocop.publish.site.serve import Server
+
+    server = Server(site)
+    fetched: dict[str, int] = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+
+            def on_response(response) -> None:
+                if "/pagefind/" in response.url:
+                    try:
+                        fetched[response.url] = len(response.body())
+                    except Exception:  # a response without a body (redirect) counts as nothing
+                        fetched.setdefault(response.url, 0)
+
+            page.on("response", on_response)
+            page.goto(server.url + "tim-kiem/")
+            page.fill("#search-q", query)
+            page.wait_for_selector("#search-results li a", timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            browser.close()
+    finally:
+        server.close()
+    return sum(fetched.values())
+
+
+def estimated_search_bytes(site: Path, shown: int = 10) -> int:
+    """Without a browser: loader, WASM, entry, filters, the largest index chunk and `shown` average fragments."""
+    bundle = site / "pagefind"
+    fixed = sum(p.stat().st_size for p in bundle.iterdir() if p.is_file())
+    chunks = [p.stat().st_size for p in (bundle / "index").glob("*")] or [0]
+    fragments = [p.stat().st_size for p in (bundle / "fragment").glob("*")] or [0]
+    return fixed + max(chunks) + shown * sum(fragments) // len(fragments)
+
+
+def report(name: str, value: float, unit: str) -> None:
+    print(f"bench: {name} {value:.1f} {unit}", flush=True)
+
+
+def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="ocop-site-bench-") as tmp:
+        base = Path(out) if out else Path(tmp)
+        for label, n in (sizes or SIZES).items():
+            root = synth_tree(base / f"tree-{label}", n)
+            seconds, site, steps = timed_build(root, base / f"build-{label}")
+            figures[f"site_build_{label}"] = seconds
+            report(f"site_build_{label}", seconds, "s")
+            for step, value in steps.items():  # where the time goes (validate is the core's, cold cache)
+                report(f"site_step_{step.split()[0]}_{label}", value, "s")
+            if label == "20k" or label == list(sizes or SIZES)[-1]:
+                figures[f"site_size_{label}"] = tree_size(site) / 1e6
+                report(f"site_size_{label}", figures[f"site_size_{label}"], "MB")
+                figures["search_download_per_query"] = search_bytes(site) / 1024
+                report("search_download_per_query", figures["search_download_per_query"], "KB")
+    return figures
+
+
+def bench(out: Path) -> None:
+    """Entry point used by `make bench` (ocop.bench): trees and sites under out/site."""
+    run(Path(out) / "site")
+
+
+if __name__ == "__main__":
+    run(Path(sys.argv[1]) if len(sys.argv) > 1 else None)

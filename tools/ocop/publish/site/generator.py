@@ -1,0 +1,491 @@
+"""Turn the Registry into the docs folder MkDocs builds: Markdown hub pages and plain HTML record pages.
+
+Record pages (products, producers, decisions, verifications) are written as finished HTML files, so
+MkDocs only copies them: Material's per-page cost (~4 ms, quadratic with a big nav) stays on the few
+dozen hub pages, and any generator that copies static files builds the same site.
+Every record value reaches HTML through Jinja2 autoescape; hub pages wrap their HTML in one raw block,
+which Markdown leaves untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import multiprocessing
+import os
+import re
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import segno
+
+from ocop.model import labels, units
+from ocop.model.registry import Record, gc_paused
+from ocop.publish.site import charts, export
+from ocop.publish.site.model import SAFE_ID, ProductView, SiteModel, address_line, current_province_of, text, vdate
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+ASSETS = HERE / "assets"
+NEWEST = 12
+QR_CACHE_VERSION = "1"  # bump when qr_svg's output changes
+
+
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def vnum(value: object) -> str:
+    """A score as Vietnamese write it: decimal comma (91,25), since a dot groups thousands (1.500 m)."""
+    shown = str(value)
+    return shown.replace(".", ",") if _DECIMAL.fullmatch(shown) else shown
+
+
+def http_url(value: Any) -> str | None:
+    """Only http(s) URLs become links; anything else (javascript:, data:, relative) stays text."""
+    if isinstance(value, str) and re.match(r"^https?://[^\s<>\"'`]+$", value, re.I):
+        return value
+    return None
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["vdate"] = vdate
+    env.filters["vnum"] = vnum
+    env.filters["http_url"] = http_url
+    return env
+
+
+@dataclass
+class Generator:
+    model: SiteModel
+    docs: Path
+    env: jinja2.Environment
+    records: Path  # where record pages go: docs itself, or a staging folder the build moves into the site
+    qr_cache: dict[str, str] = field(default_factory=dict)  # canonical URL → SVG, kept across builds
+    qr_fresh: dict[str, str] = field(default_factory=dict)  # encoded in this run
+
+    @property
+    def base(self) -> dict[str, Any]:
+        return {"today": vdate(self.model.today), "sample": self.model.sample}
+
+    def write(self, rel: str, content: str) -> None:
+        path = self.docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+
+    def qr(self, url: str) -> str:
+        svg = self.qr_cache.get(url)
+        if svg is None:
+            svg = self.qr_cache[url] = self.qr_fresh[url] = qr_svg(url)
+        return svg
+
+    def record_page(self, folder: str, record_id: str, template: jinja2.Template, **ctx: Any) -> None:
+        rel = f"{folder}/{record_id}/"
+        root = "../" * (folder.count("/") + 2)
+        html = template.render(root=root, canonical=self.model.url(rel), **self.base, **ctx)
+        leaf = self.records / folder / record_id
+        leaf.mkdir()  # one syscall: the folder above exists, the id is unique (file creation dominates at 20k)
+        (leaf / "index.html").write_text(html, encoding="utf-8")
+
+    def hub(self, rel_dir: str, title: str, template: str, **ctx: Any) -> None:
+        """A Markdown page whose body is one raw HTML block (so Markdown never re-reads record text)."""
+        depth = rel_dir.count("/") + 1 if rel_dir else 0
+        html = self.env.get_template(template).render(root="../" * depth, **self.base, **ctx)
+        html = re.sub(r"\n\s*\n", "\n", html).strip()  # a blank line would end the raw HTML block
+        # no table of contents: hub pages carry wide tables and charts
+        front = "---\ntitle: " + json.dumps(title, ensure_ascii=False) + "\nhide: [toc]\n---\n\n"
+        self.write((rel_dir + "/" if rel_dir else "") + "index.md", front + '<div class="ocop">\n' + html + "\n</div>\n")
+
+
+# Folders of plain HTML pages (records, and the long per-province lists: Markdown's raw-HTML parser
+# would take tens of seconds on them at national scale). "tinh" and "het-han" also hold a hub page.
+RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh/cu", "het-han")
+
+
+def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | None = None,
+             jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None) -> None:
+    """Write the whole docs folder (removed first: pages of deleted records must not linger).
+
+    Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
+    `records` when the caller moves them into the built site itself (`ocop build` does: see build.py).
+    `after_records` runs once the record pages exist (the build starts Pagefind on them there, so
+    indexing overlaps with the hub pages and MkDocs).
+    """
+    for folder in {docs, records or docs}:
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+    gen = Generator(model, docs, environment(), records or docs, load_qr_cache(qr_cache))
+    for name in RECORD_FOLDERS:
+        (gen.records / name).mkdir(exist_ok=True)
+    shutil.copytree(ASSETS, docs / "assets" / "ocop")
+    copy_media(model, docs)
+    record_pages(gen, jobs or min(os.cpu_count() or 1, 4))
+    save_qr_cache(gen, qr_cache)
+    if after_records:
+        after_records()
+    home(gen)
+    catalogue(gen)
+    gen.hub("tim-kiem", "Tìm kiếm", "search.html")
+    province_pages(gen)
+    expiry(gen)
+    plan_pages(gen)
+    export.write_all(model, docs / "du-lieu")
+    gen.hub("du-lieu", "Dữ liệu mở", "open_data.html", files=export.describe(docs / "du-lieu"),
+            schemas=sorted(p.name for p in (docs / "du-lieu" / "luoc-do").glob("*.json")))
+    rules_page(gen)
+    gen.write("dong-gop/index.md", (TEMPLATES / "guide.md").read_text(encoding="utf-8"))
+
+
+# ---- record pages -------------------------------------------------------------------------------
+
+_FORKED: Generator | None = None  # the generator a forked worker inherits (no pickling of the model)
+
+
+def record_pages(gen: Generator, jobs: int) -> None:
+    """Every record page; in `jobs` forked processes when there are many (QR encoding is ~2.5 ms each)."""
+    global _FORKED
+    with gc_paused():
+        _record_pages(gen, jobs)
+
+
+def _record_pages(gen: Generator, jobs: int) -> None:
+    global _FORKED
+    try:
+        if jobs <= 1 or len(gen.model.products) < 500 or "fork" not in multiprocessing.get_all_start_methods():
+            _render_share(gen, 0, 1)
+            return
+        _FORKED = gen
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for fresh in pool.map(_forked_share, range(jobs), [jobs] * jobs):
+                gen.qr_fresh.update(fresh)
+    finally:
+        _FORKED = None
+
+
+def _forked_share(part: int, parts: int) -> dict[str, str]:
+    assert _FORKED is not None
+    _render_share(_FORKED, part, parts)
+    return _FORKED.qr_fresh  # the parent keeps what the worker encoded, for the next build
+
+
+def _render_share(gen: Generator, part: int, parts: int) -> None:
+    for func in (products_pages, producer_pages, decision_pages, verify_pages):
+        func(gen, part, parts)
+
+
+def copy_media(model: SiteModel, docs: Path) -> None:
+    root = model.registry.root.resolve()
+    for product in model.products.values():
+        for rel in photos(product):
+            src = (root / rel).resolve()
+            if src.is_file() and src.is_relative_to(root / "registry"):
+                (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, docs / rel)
+
+
+def photos(product: ProductView) -> list[str]:
+    """Repository paths of photos that are safe to publish (inside registry/, no parent hops)."""
+    items = product.record.get("photos") or []
+    return [p for p in items if isinstance(p, str) and p.startswith("registry/") and ".." not in p.split("/")
+            and re.match(r"^[A-Za-z0-9._/-]+$", p)]
+
+
+def load_qr_cache(path: Path | None) -> dict[str, str]:
+    """QR codes of earlier builds (encoding is the costliest part of a product page): URL → SVG."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (ValueError, EOFError, TypeError):
+        return {}
+    return data if isinstance(data, dict) and data.pop("version", None) == QR_CACHE_VERSION else {}
+
+
+def save_qr_cache(gen: Generator, path: Path | None) -> None:
+    if path is None or not gen.qr_fresh:
+        return
+    wanted = {gen.model.url(f"san-pham/{pid}/") for pid in gen.model.products}
+    merged = {url: svg for url, svg in {**gen.qr_cache, **gen.qr_fresh}.items() if url in wanted}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(marshal.dumps({"version": QR_CACHE_VERSION, **merged}))
+    os.replace(tmp, path)
+
+
+def qr_svg(url: str, border: int = 2) -> str:
+    """The page's QR code as inline SVG: segno encodes; we draw one path of horizontal runs ourselves.
+
+    A fixed mask (any of the 8 is a valid QR code) skips segno's mask scoring, which alone cost ~10 ms
+    per code; segno's own SVG writer cost ~2 ms more. Both matter at 20,000 products.
+    """
+    matrix = segno.make(url, error="m", mask=4, micro=False).matrix
+    size = len(matrix) + 2 * border
+    runs = []
+    for y, row in enumerate(matrix):
+        x, width = 0, len(row)
+        while x < width:
+            if row[x]:
+                start = x
+                while x < width and row[x]:
+                    x += 1
+                runs.append(f"M{start + border} {y + border}.5h{x - start}")
+            else:
+                x += 1
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
+            f'aria-label="Mã QR của trang này"><rect width="{size}" height="{size}" fill="#fff"/>'
+            f'<path stroke="#000" d="{"".join(runs)}"/></svg>')
+
+
+def share(items: list, part: int, parts: int) -> list:
+    return items[part::parts]
+
+
+def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
+    template = gen.env.get_template("product.html")
+    for p in share(list(gen.model.products.values()), part, parts):
+        r = p.record.data
+        channels = [{"type_label": labels.label(labels.CHANNEL_TYPES, c.get("type")), "name": text(c.get("name")),
+                     "url": c.get("url")} for c in (r.get("sales_channels") or []) if isinstance(c, dict)]
+        ip = [{"label": labels.label(labels.IP_TYPES, i.get("type")), "name": text(i.get("name")),
+               "number": text(i.get("number"))} for i in (r.get("intellectual_property") or []) if isinstance(i, dict)]
+        canonical = gen.model.url(f"san-pham/{p.id}/")
+        producer_name = text((p.producer.data if p.producer else {}).get("name"))
+        folded = units.fold(" ".join([p.name, producer_name, p.province_name, text(r.get("description"))]))
+        gen.record_page("san-pham", p.id, template, p=p, photos=photos(p), channels=channels, ip=ip,
+                        address=address_line(r.get("address")), group_label=labels.label(labels.GROUPS, p.group),
+                        scores=score_views(gen, p), qr=gen.qr(canonical), folded=folded,
+                        producer_name=producer_name)
+
+
+def score_views(gen: Generator, p: ProductView) -> list[dict[str, Any]]:
+    """Each evaluation with the council's score recomputed by ocop.scoring (parts and criteria)."""
+    from ocop.domain import scoring
+
+    out = []
+    for ev in sorted(gen.model.registry.evaluations_of_product.get(p.id, []), key=lambda e: text(e.get("date"))):
+        d = ev.data
+        try:
+            score = scoring.score(d)
+        except Exception:  # a malformed sheet still shows its declared total
+            score = None
+        council = d.get("council")
+        out.append({
+            "id": ev.id, "date": d.get("date"), "star": d.get("star"),
+            "total": float(score.total) if score else d.get("total"),
+            "council": text(council.get("name")) if isinstance(council, dict) else "",
+            "parts": [(labels.PARTS.get(k, k), float(v)) for k, v in score.parts.items()] if score else [],
+            "criteria": [(c.part, c.name, float(c.points), float(c.max)) for c in score.criteria] if score else [],
+            "failed": [text(x) for x in (score.failed_mandatory if score else d.get("failed_mandatory") or [])],
+        })
+    return out
+
+
+def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
+    template = gen.env.get_template("producer.html")
+    registry = gen.model.registry
+    for rec in share(registry.all("producer"), part, parts):
+        if not SAFE_ID.match(rec.id):
+            continue
+        products = [gen.model.products[p.id] for p in registry.products_of_producer.get(rec.id, [])
+                    if p.id in gen.model.products]
+        products.sort(key=lambda p: p.name)
+        address = rec.get("address") if isinstance(rec.get("address"), dict) else {}
+        legacy = isinstance(address.get("province"), dict) and address["province"].get("version") == "2004"
+        slug = current_province_of(gen.model, address.get("province")) or text(rec.get("province"))
+        gen.record_page("chu-the", rec.id, template, rec=rec, r=rec.data, products=products,
+                        type_label=labels.label(labels.PRODUCER_TYPES, rec.get("type")),
+                        address=address_line(address), legacy=legacy,
+                        province_name=gen.model.province_names.get(slug, slug))
+
+
+def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
+    template = gen.env.get_template("decision.html")
+    model = gen.model
+    for rec in share(model.registry.all("decision"), part, parts):
+        if not SAFE_ID.match(rec.id):
+            continue
+        revocation = rec.get("type") == "revocation"
+        entries = []
+        for e in rec.get("entries") or []:
+            if not isinstance(e, dict):
+                continue
+            cert = model.certs.get(text(e.get("certificate")))
+            action = labels.label(labels.GROUNDS, e.get("grounds")) if revocation else labels.label(labels.ENTRY_ACTIONS, e.get("action"))
+            entries.append({"product": model.products.get(text(e.get("product"))), "product_id": text(e.get("product")),
+                            "cert": cert, "cert_id": text(e.get("certificate")),
+                            "star": e.get("star") if isinstance(e.get("star"), int) else (cert.star if cert else None),
+                            "action": action})
+        gen.record_page("quyet-dinh", rec.id, template, rec=rec, r=rec.data, entries=entries,
+                        type_label=labels.label(labels.DECISION_TYPES, rec.get("type")))
+
+
+def verify_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
+    template = gen.env.get_template("verify.html")
+    for c in share(list(gen.model.certs.values()), part, parts):
+        grounds = labels.label(labels.GROUNDS, c.revocation[1].get("grounds")) if c.revocation else ""
+        gen.record_page("xac-minh", c.id, template, c=c, product=gen.model.products.get(text(c.record.get("product"))),
+                        grounds=grounds)
+
+
+# ---- hub pages ----------------------------------------------------------------------------------
+
+def certified(model: SiteModel) -> list[ProductView]:
+    return [p for p in model.products.values() if p.current]
+
+
+def home(gen: Generator) -> None:
+    model = gen.model
+    products = certified(model)
+    active = [p for p in products if p.state in ("valid", "expiring")]
+    by_star = Counter(p.star for p in active if p.star)
+    by_province = Counter(model.province_names.get(text(p.record.get("province")), "") for p in active)
+    by_group = Counter(labels.label(labels.GROUPS, p.group) for p in active)
+    by_year = Counter(c.start.year for c in model.certs.values() if c.start)
+    newest = sorted((c for c in model.certs.values() if c.start and c.start <= model.today),
+                    key=lambda c: (c.start, c.id), reverse=True)[:NEWEST]
+    charts_svg = {
+        "star": charts.bars([(f"{s} sao", by_star.get(s, 0)) for s in (3, 4, 5)], "Sản phẩm còn hiệu lực theo hạng sao"),
+        "province": charts.bars(sorted(by_province.items(), key=lambda kv: (-kv[1], kv[0])), "Sản phẩm còn hiệu lực theo tỉnh, thành phố"),
+        "group": charts.bars(sorted(by_group.items(), key=lambda kv: -kv[1]), "Sản phẩm còn hiệu lực theo nhóm ngành (148)"),
+        "year": charts.bars([(str(y), by_year[y]) for y in sorted(by_year)], "Giấy chứng nhận theo năm công nhận"),
+    }
+    gen.hub("", "Trang chủ", "home.html", total=len(model.products), active=len(active),
+            producers=len(model.registry.records["producer"]), certificates=len(model.certs),
+            charts=charts_svg, newest=[(c, model.products.get(text(c.record.get("product")))) for c in newest])
+
+
+def catalogue(gen: Generator) -> None:
+    model = gen.model
+    provinces = sorted(model.province_names.items(), key=lambda kv: units.fold(kv[1]))
+    pidx = {slug: i for i, (slug, _) in enumerate(provinces)}
+    gidx = {g: i for i, g in enumerate(labels.GROUP_ORDER)}
+    sidx = {s: i for i, s in enumerate(labels.STATE_ORDER)}
+    items = [[p.id, p.name, pidx.get(text(p.record.get("province")), -1), p.star or 0, gidx.get(p.group, -1),
+              sidx[p.state], p.year or 0, text((p.producer.data if p.producer else {}).get("name"))]
+             for p in sorted(model.products.values(), key=lambda p: p.id)]
+    index = {"fields": ["id", "name", "province", "star", "group", "state", "year", "producer"],
+             "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.GROUPS[g]] for g in labels.GROUP_ORDER],
+             "states": [[s, labels.STATES[s]] for s in labels.STATE_ORDER], "items": items}
+    gen.write("danh-muc/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+    gen.hub("danh-muc", "Danh mục sản phẩm", "catalogue.html", count=len(items))
+
+
+def province_pages(gen: Generator) -> None:
+    model = gen.model
+    by_province = model.products_of_province()
+    legacy = legacy_groups(model)
+    page = gen.env.get_template("province.html")
+    rows = []
+    for p in model.registry.provinces:
+        slug = text(p.get("slug"))
+        if not SAFE_ID.match(slug):
+            continue
+        products = sorted(by_province.get(slug, []), key=lambda x: units.fold(x.name))
+        olds = [(key, items) for key, items in legacy.items() if key[2] == slug]
+        rows.append((slug, text(p.get("name")), len(products)))
+        gen.record_page("tinh", slug, page, name=text(p.get("name")), slug=slug, products=products, olds=olds,
+                        counts=Counter(x.state for x in products), states=labels.STATES)
+    page = gen.env.get_template("legacy.html")
+    for (code, name, successor), items in legacy.items():
+        gen.record_page("tinh/cu", code, page, name=name, code=code, successor=successor,
+                        successor_name=model.province_names.get(successor, successor),
+                        products=sorted(items, key=lambda x: units.fold(x.name)))
+    gen.hub("tinh", "Tỉnh, thành phố", "provinces.html", rows=rows,
+            legacy=[(code, name, successor, len(items)) for (code, name, successor), items in legacy.items()])
+
+
+def legacy_groups(model: SiteModel) -> dict[tuple[str, str, str], list[ProductView]]:
+    """Products addressed in a pre-2025 province, keyed by (2004 code, name, current province slug)."""
+    out: dict[tuple[str, str, str], list[ProductView]] = defaultdict(list)
+    for p in model.products.values():
+        if p.legacy_province and re.match(r"^[0-9]{2}$", p.legacy_province[0]):
+            out[(*p.legacy_province, text(p.record.get("province")))].append(p)
+    return dict(sorted(out.items()))
+
+
+def expiry(gen: Generator) -> None:
+    """A hub with counts per province, and one plain page per province with the certificates themselves."""
+    model, today = gen.model, gen.model.today
+    current = [p.current for p in model.products.values() if p.current and p.current.end]
+    active = ("valid", "expiring")
+    buckets = {
+        "expired": [c for c in current if c.state == "expired" and (today - c.end).days <= 365],
+        "d30": [c for c in current if c.state in active and 0 <= (c.end - today).days <= 30],
+        "d90": [c for c in current if c.state in active and 30 < (c.end - today).days <= 90],
+    }
+    per_province: dict[str, dict[str, list]] = defaultdict(lambda: {k: [] for k in buckets})
+    for key, certs in buckets.items():
+        for c in sorted(certs, key=lambda c: (c.end, c.id)):
+            product = model.products.get(text(c.record.get("product")))
+            slug = text(product.record.get("province")) if product else text(c.record.get("province"))
+            per_province[slug][key].append((c, product))
+    page = gen.env.get_template("expiry_province.html")
+    rows = []
+    for slug in sorted(per_province, key=lambda s: units.fold(model.province_names.get(s, s))):
+        if not SAFE_ID.match(slug):
+            continue
+        name = model.province_names.get(slug, slug)
+        rows.append((slug, name, {k: len(v) for k, v in per_province[slug].items()}))
+        gen.record_page("het-han", slug, page, name=name, lists=per_province[slug])
+    gen.hub("het-han", "Giấy chứng nhận hết hạn và sắp hết hạn", "expiry.html", rows=rows,
+            totals={k: len(v) for k, v in buckets.items()},
+            expired_all=sum(1 for c in current if c.state == "expired"))
+
+
+def plan_pages(gen: Generator) -> None:
+    model = gen.model
+    plans = sorted((p for p in model.registry.all("plan") if SAFE_ID.match(p.id)), key=lambda p: p.id)
+    rows = []
+    for plan in plans:
+        downloads = plan_downloads(gen, plan)
+        progress = plan_progress(model, plan)
+        rows.append((plan, plan_title(plan)))
+        gen.hub(f"ke-hoach/{plan.id}", plan_title(plan), "plan.html", plan=plan, r=plan.data,
+                heading=plan_title(plan), downloads=downloads, progress=progress,
+                issuer=text((plan.get("issuer") or {}).get("name")) if isinstance(plan.get("issuer"), dict) else "")
+    gen.hub("ke-hoach", "Kế hoạch thực hiện Chương trình OCOP", "plans.html", rows=rows)
+
+
+def plan_title(plan: Record) -> str:
+    number = plan.get("number")
+    symbol = text(plan.get("symbol"))
+    ref = f"Kế hoạch số {number}/{symbol}" if number else f"Dự thảo kế hoạch ({symbol})"
+    return f"{ref}: {text(plan.get('title'))}"
+
+
+def plan_downloads(gen: Generator, plan: Record) -> list[tuple[str, str]]:
+    """Word/PDF renderings written by the documents step (build/plans/<id>.docx|.pdf), copied next to the page."""
+    found = []
+    for suffix, label in ((".docx", "Word (.docx)"), (".pdf", "PDF"), ("-tien-do.docx", "báo cáo tiến độ (.docx)")):
+        src = gen.model.registry.root / "build" / "plans" / f"{plan.id}{suffix}"
+        if src.is_file():
+            dest = gen.docs / "ke-hoach" / plan.id / f"{plan.id}{suffix}"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            found.append((f"{plan.id}{suffix}", label))
+    return found
+
+
+def plan_progress(model: SiteModel, plan: Record) -> list[Any]:
+    """Progress rows per measured target, from the documents package (one implementation of the metrics)."""
+    try:
+        from ocop.publish.documents import progress
+    except ImportError:
+        return []
+    if model.progress_data is None:
+        model.progress_data = progress.from_registry(model.registry)
+    return progress.plan_progress(plan.data, model.progress_data, model.today.isoformat())
+
+
+def rules_page(gen: Generator) -> None:
+    from ocop.report import rules as rulesdoc
+
+    gen.write("quy-tac/index.md", rulesdoc.render("markdown", html_safe=True))

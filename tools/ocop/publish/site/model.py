@@ -1,0 +1,176 @@
+"""View models: what the pages show, computed once from the Registry for a given build date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ocop.domain import lifecycle
+from ocop.model import labels, units
+from ocop.model.registry import Record, Registry
+
+SAFE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # ids become paths: never trust one that is not a slug
+
+
+@dataclass
+class CertView:
+    record: Record
+    start: dt.date | None
+    end: dt.date | None
+    state: str
+    decision: Record | None
+    successor: Record | None
+    revocation: tuple[Record, dict] | None
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def star(self) -> int | None:
+        star = self.record.get("star")
+        return star if isinstance(star, int) else None
+
+    @property
+    def state_label(self) -> str:
+        return labels.STATES.get(self.state, self.state)
+
+
+@dataclass
+class ProductView:
+    record: Record
+    producer: Record | None
+    certs: list[CertView]
+    province_name: str
+    legacy_province: tuple[str, str] | None  # (2004 code, name) for records addressed in a pre-2025 province
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def name(self) -> str:
+        return text(self.record.get("name"))
+
+    @property
+    def current(self) -> CertView | None:
+        """The newest certificate: the one a buyer's star refers to."""
+        return self.certs[-1] if self.certs else None
+
+    @property
+    def state(self) -> str:
+        return self.current.state if self.current else "none"
+
+    @property
+    def star(self) -> int | None:
+        return self.current.star if self.current else None
+
+    @property
+    def year(self) -> int | None:
+        return self.current.start.year if self.current and self.current.start else None
+
+    @property
+    def group(self) -> str:
+        classification = self.record.get("classification") or {}
+        return text(classification.get("group"))
+
+
+@dataclass
+class SiteModel:
+    registry: Registry
+    today: dt.date
+    site_url: str
+    products: dict[str, ProductView] = field(default_factory=dict)
+    certs: dict[str, CertView] = field(default_factory=dict)
+    province_names: dict[str, str] = field(default_factory=dict)  # slug → name
+    province_by_code: dict[str, str] = field(default_factory=dict)  # 2025 code → slug
+    sample: bool = False
+    progress_data: Any = None  # documents.progress input, built once for all plan pages
+
+    def url(self, path: str) -> str:
+        """Canonical absolute URL of a site path (what the QR code carries)."""
+        return self.site_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def products_of_province(self) -> dict[str, list[ProductView]]:
+        out: dict[str, list[ProductView]] = defaultdict(list)
+        for product in self.products.values():
+            out[text(product.record.get("province"))].append(product)
+        return out
+
+
+def text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def build(registry: Registry, today: dt.date, site_url: str) -> SiteModel:
+    model = SiteModel(registry, today, site_url)
+    for p in registry.provinces:
+        if isinstance(p, dict) and isinstance(p.get("slug"), str):
+            model.province_names[p["slug"]] = text(p.get("name"))
+            model.province_by_code[text(p.get("code"))] = p["slug"]
+    model.province_names.setdefault("trung-uong", "Trung ương")
+    revoked = lifecycle.revocations(registry)
+    for cert in registry.all("certificate"):
+        if SAFE_ID.match(cert.id):
+            model.certs[cert.id] = _cert_view(registry, cert, today, revoked)
+    for product in registry.all("product"):
+        if SAFE_ID.match(product.id):
+            model.products[product.id] = _product_view(model, product)
+    model.sample = any(r.get("sample") is True for kind in registry.records.values() for r in kind.values())
+    return model
+
+
+def _cert_view(registry: Registry, cert: Record, today: dt.date, revoked: dict) -> CertView:
+    """State, dates and links of one certificate; the rules themselves live in ocop.lifecycle."""
+    status = lifecycle.status(registry, cert, today, revoked)
+    return CertView(cert, status.valid_from, status.valid_to, status.state,
+                    registry.get("decision", cert.get("decision")), registry.superseded_by.get(cert.id),
+                    registry.revoked_by.get(cert.id))
+
+
+def _product_view(model: SiteModel, product: Record) -> ProductView:
+    registry = model.registry
+    certs = [model.certs[c.id] for c in registry.certificates_of_product.get(product.id, []) if c.id in model.certs]
+    certs.sort(key=lambda c: (c.start or dt.date.min, c.id))
+    slug = text(product.get("province"))
+    return ProductView(product, registry.get("producer", product.get("producer")), certs,
+                       model.province_names.get(slug, slug), legacy_province(product.get("address")))
+
+
+def legacy_province(address: Any) -> tuple[str, str] | None:
+    province = address.get("province") if isinstance(address, dict) else None
+    if isinstance(province, dict) and province.get("version") == "2004":
+        return text(province.get("code")), text(province.get("name"))
+    return None
+
+
+def address_line(address: Any) -> str:
+    """Street, ward, district, province as written in the record (names of the units at the time)."""
+    if not isinstance(address, dict):
+        return ""
+    parts = [text(address.get("street"))]
+    for key in ("ward", "district", "province"):
+        unit = address.get(key)
+        if isinstance(unit, dict):
+            parts.append(text(unit.get("name")))
+    return ", ".join(p for p in parts if p)
+
+
+def current_province_of(model: SiteModel, unit: Any) -> str | None:
+    """Slug of the 2025 province a (possibly legacy) unit belongs to now."""
+    if not isinstance(unit, dict):
+        return None
+    try:
+        code = units.rolls_up_to(unit)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return model.province_by_code.get(code) if code else None
+
+
+def vdate(value: Any) -> str:
+    """dd/mm/yyyy, the way Vietnamese documents write dates."""
+    day = value if isinstance(value, dt.date) else lifecycle.parse_date(value)
+    return day.strftime("%d/%m/%Y") if day else text(value)

@@ -1,0 +1,44 @@
+"""Markdown reporter (GitHub job summaries, issue bodies, pull-request comments).
+
+Every cell is escaped: record values are untrusted text, and GitHub renders HTML, mentions and links.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ocop.report.model import SEVERITY_VI, Report, Table
+
+
+def cell(value: str) -> str:
+    """Table-cell text: no HTML, no pipes, no line breaks, no code spans."""
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("|", "\\|").replace("\r", " ").replace("\n", " ").replace("`", "'")
+
+
+def render_table(table: Table) -> str:
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    for row in table.rows:
+        cells = [f"`{cell(v)}`" if i in table.code else cell(v) for i, v in enumerate(row)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def findings_table(report: Report) -> Table | None:
+    if not report.findings:
+        return None
+    rows = [(SEVERITY_VI[f.severity], f.rule, f"{f.file}:{f.line}:{f.column}", f.message, f.hint)
+            for f in report.findings]
+    return Table(("Mức", "Quy tắc", "Vị trí", "Nội dung", "Gợi ý"), rows, code=frozenset({1}))
+
+
+def render(report: Report) -> str:
+    if report.document is not None:
+        return report.document
+    table = report.table if report.table is not None else findings_table(report)
+    body = f"## {report.title}\n\n{report.summary}\n\n"
+    return body + (render_table(table) if table and table.rows else "")
+
+
+def report(report: Report, out: TextIO) -> None:
+    out.write(render(report))
