@@ -29,6 +29,7 @@ build: $(STAMP) $(CMS)
 
 test: $(STAMP) $(CMS)
 	$(PY) -m ruff check tools tests
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -39,6 +40,7 @@ fuzz: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check tools tests
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf build
