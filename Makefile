@@ -6,7 +6,7 @@ OCOP := $(VENV)/bin/ocop
 STAMP := $(VENV)/.installed
 CMS := tools/cms/node_modules/.installed
 
-.PHONY: build test validate bench fuzz install lint clean
+.PHONY: build test validate bench fuzz install install-python lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(tools/find-python)" -m venv $(VENV)
@@ -19,6 +19,11 @@ $(CMS): tools/cms/package.json
 	@touch $(CMS)
 
 install: $(STAMP) $(CMS)
+
+# Only the `ocop` package and its pinned dependencies: no test tools, no npm. For CI jobs that just run `ocop`.
+install-python:
+	@test -x $(PY) || "$$(tools/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
 
 validate: $(STAMP)
 	$(OCOP) validate
