@@ -1,6 +1,6 @@
 """Build assets/reference.docx: pandoc's default reference document edited to NĐ 30/2020.
 
-Run `python -m ocop.documents.reference` after changing a style; the result is committed so that
+Run `python -m ocop.publish.documents.reference` after changing a style; the result is committed so that
 rendering never depends on this step. Page: A4, margins 20/20/30/15 mm; Times New Roman; body
 14 pt; page number centred in the top margin and absent on page 1 (different first page).
 """
