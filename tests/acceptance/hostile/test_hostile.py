@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile.corpus import (
+from acceptance.hostile.corpus import (
     BASE,
     CASE_DIRS,
     HERE,
@@ -104,7 +104,7 @@ def test_bounded_time_and_memory(tmp_path: Path, case_dir: Path) -> None:
     200 MB (RSS of the process, interpreter and schemas included) and validating the tree stays bounded."""
     root = tmp_path / "tree"
     expect = prepare(case_dir, root)
-    env = {**os.environ, "PYTHONPATH": str(HERE.parents[1] / "tools")}
+    env = {**os.environ, "PYTHONPATH": str(HERE.parents[2] / "tools")}
     run = subprocess.run([sys.executable, "-c", MEASURE, str(root), expect["file"]], capture_output=True, text=True, env=env,
                          timeout=60)
     assert run.returncode == 0, run.stderr

@@ -18,8 +18,8 @@ import pytest
 from ocop.config import BuildConfig
 from ocop.publish.build import build_site
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REPO = Path(__file__).resolve().parents[2]  # tests/browser -> repository
+FIXTURES = REPO / "tests" / "fixtures" / "site"
 TODAY = dt.date(2026, 11, 23)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hostile.corpus import CASE_DIRS as HOSTILE_CASES
-from hostile.corpus import digest, expect_of, git, prepare
+from acceptance.hostile.corpus import CASE_DIRS as HOSTILE_CASES
+from acceptance.hostile.corpus import digest, expect_of, git, prepare
 from ocop.check import pipeline as validate_module
 from ocop.check.pipeline import validate
 from ocop.check.scope import links_of, neighbourhood

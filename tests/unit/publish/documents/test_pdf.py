@@ -12,7 +12,7 @@ from ocop.publish.documents.plan import load_plan
 
 MARKS = "ắ ầ ẩ ẫ ậ ề ể ễ ệ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ứ ừ ử ữ ự đ Đ"
 HA_NOI = "kh-ha-noi-2021-146"
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[4]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_page_one_and_an_appendix_page_are_saved_as_pictures(system_tools: None)
     """build/screenshots/<plan>-page1.png and -appendix.png (pdftoppm), for a person to look at."""
     from ocop.publish.documents import screenshots
 
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[4]
     page1, appendix = screenshots(repo)
     sizes = {}
     for png in (page1, appendix):

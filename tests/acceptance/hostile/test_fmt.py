@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile.corpus import CASE_DIRS, expect_of, prepare
+from acceptance.hostile.corpus import CASE_DIRS, expect_of, prepare
 from ocop.authoring.fmt import comments, format_file, format_text, needs_quotes
 from ocop.check import schema as schema_check
 from ocop.load import load_document

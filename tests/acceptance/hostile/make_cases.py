@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-BASE = HERE.parents[0] / "fixtures" / "rules" / "valid"
+BASE = HERE.parents[1] / "fixtures" / "rules" / "valid"
 CASES = HERE / "cases"
 
 P1 = "registry/hai-phong/products/sp-hai-phong-0001.yaml"

@@ -10,7 +10,7 @@ import pytest
 
 from ocop.cli.main import main
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[4]
 
 
 def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:

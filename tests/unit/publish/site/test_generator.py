@@ -13,8 +13,9 @@ import pytest
 from ocop.check.pipeline import load_registry
 from ocop.cli.main import main
 from ocop.publish.site import generator, model
+from ocop_testing import REPO
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = REPO / "tests" / "fixtures" / "site"
 
 
 def generate(root: Path, out: Path, today: dt.date) -> Path:

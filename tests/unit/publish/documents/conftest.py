@@ -12,7 +12,7 @@ import pytest
 from ocop.publish.documents import render
 from ocop.publish.documents.plan import all_plans, load_plan
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[4]
 TOOLS = {"pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdftoppm": "poppler-utils",
          "soffice": "libreoffice-writer"}
 LIBERATION = Path("/usr/share/fonts/truetype/liberation2")  # LibreOffice's Times New Roman stand-in
