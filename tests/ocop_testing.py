@@ -44,7 +44,11 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 
 def build_case_tree(case_dir: Path, base: Path, dest: Path) -> dict:
-    """Copy the base tree, apply the case's overlay and edits; return its expectations."""
+    """Copy the base tree, apply the case's overlay and edits; return its expectations.
+
+    The expectations are the case's `findings` (see tests/fixtures/rules/README.md); `file` is also set,
+    to the first expected finding's file, for callers that look at one file of the case.
+    """
     shutil.copytree(base, dest, symlinks=True)
     expect = yaml.safe_load((case_dir / "expect.yaml").read_text("utf-8"))
     overlay = case_dir / "overlay"
@@ -66,4 +70,6 @@ def build_case_tree(case_dir: Path, base: Path, dest: Path) -> dict:
         for i in range(expect["copies"]["count"]):
             new_id = f"{stem[:-4]}{5000 + i:04d}" if i < 4999 else f"{stem}-{i}"
             (source.parent / f"{new_id}.yaml").write_text(text.replace(stem, new_id), "utf-8")
+    if "file" not in expect and expect.get("findings"):
+        expect["file"] = expect["findings"][0]["file"]
     return expect
