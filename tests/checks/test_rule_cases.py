@@ -8,12 +8,17 @@ format is described in tests/fixtures/rules/README.md.
 
 from __future__ import annotations
 
+import ctypes
+import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from ocop_testing import FIXTURES, build_case_tree, tree_digest, validate_json
+from ocop_testing import FIXTURES, build_case_tree, run_cli, tree_digest, validate_json
 
 TODAY = "2026-11-23"
 KEYS = ("rule", "file", "line", "column", "severity")
@@ -49,12 +54,51 @@ def inputs_digest(root: Path) -> dict[str, str]:
     return {rel: h for rel, h in tree_digest(root).items() if not rel.startswith(".git/")}
 
 
+def run_case(capsys: pytest.CaptureFixture, root: Path, expect: dict) -> tuple[int, list[dict]]:
+    """Validate the case's tree (with the case's `args`); return the exit code and the findings."""
+    argv = ["--root", str(root), "validate", "--format", "json", "--no-cache", "--today", str(expect.get("today", TODAY)),
+            *(str(a) for a in expect.get("args", []))]
+    if expect.get("unreadable"):
+        for rel in expect["unreadable"]:
+            assert not readable_by_child(root / rel), f"{rel} is still readable: the case cannot test what it says"
+        code, out, err = run_child(argv)
+    else:
+        code, out, err = run_cli(capsys, *argv)
+    assert code in (0, 1), err
+    return code, json.loads(out)
+
+
+# Root reads a file of mode 000 through two capabilities. A child started without them in its bounding set
+# (prctl PR_CAPBSET_DROP before exec) is denied like any other user: that is how `unreadable` files stay
+# unreadable when the tests run as root, as in containers. As another user, chmod 000 is enough.
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
+CLI = "import sys; from ocop.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def _without_read_override() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP): root cannot be kept from reading a file here")
+
+
+def run_child(argv: list[str], code: str = CLI) -> tuple[int, str, str]:
+    run = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=120,
+                         preexec_fn=_without_read_override if os.geteuid() == 0 else None)
+    return run.returncode, run.stdout, run.stderr
+
+
+def readable_by_child(path: Path) -> bool:
+    code, out, _ = run_child([str(path)], "import sys; open(sys.argv[1], 'rb').read(1); print('read')")
+    return code == 0 and out == "read\n"
+
+
 @pytest.mark.parametrize("case_dir", CASES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_rule_case(capsys: pytest.CaptureFixture, tmp_path: Path, case_dir: Path) -> None:
     root = tmp_path / "tree"
     expect = build_case_tree(case_dir, case_dir.parent.parent / "valid", root)
     before = inputs_digest(root)
-    code, findings = validate_json(capsys, root, "--today", str(expect.get("today", TODAY)))
+    code, findings = run_case(capsys, root, expect)
     for f in findings:
         assert f["message"] and f["line"] >= 1 and f["column"] >= 1, f
     missing, extra = difference(expect["findings"], findings)
