@@ -61,7 +61,7 @@ def build_case_tree(case_dir: Path, base: Path, dest: Path) -> dict:
     `file` is also set, to the first expected finding's file, for callers that look at one file of the case.
     """
     shutil.copytree(base, dest, symlinks=True)
-    expect = yaml.safe_load((case_dir / "expect.yaml").read_text("utf-8"))
+    expect = yaml.safe_load((case_dir / "expect.yaml").read_text("utf-8")) or {}
     overlay = case_dir / "overlay"
     if overlay.is_dir():
         shutil.copytree(overlay, dest, dirs_exist_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -55,8 +56,16 @@ def inputs_digest(root: Path) -> dict[str, str]:
 
 
 def run_case(capsys: pytest.CaptureFixture, root: Path, expect: dict) -> tuple[int, list[dict]]:
-    """Validate the case's tree (with the case's `args`); return the exit code and the findings."""
-    argv = ["--root", str(root), "validate", "--format", "json", "--no-cache", "--today", str(expect.get("today", TODAY)),
+    """Run the case's command on its tree; return the exit code and the findings.
+
+    `ocop validate` by default. `ocop expiry` reports LIFECYCLE-EXPIRED and -EXPIRING, which validate does not
+    (expiry is a fact about the date, not an error in the records): its findings are read from its GitHub
+    annotations, the only output that names them.
+    """
+    command = expect.get("command", "validate")
+    formats = {"validate": ["--format", "json", "--no-cache"], "expiry": ["--format", "github"]}
+    assert command in formats, f"unknown command {command!r}"
+    argv = ["--root", str(root), command, *formats[command], "--today", str(expect.get("today", TODAY)),
             *(str(a) for a in expect.get("args", []))]
     if expect.get("unreadable"):
         for rel in expect["unreadable"]:
@@ -65,7 +74,38 @@ def run_case(capsys: pytest.CaptureFixture, root: Path, expect: dict) -> tuple[i
     else:
         code, out, err = run_cli(capsys, *argv)
     assert code in (0, 1), err
-    return code, json.loads(out)
+    return code, json.loads(out) if command == "validate" else annotations(out)
+
+
+ANNOTATION = re.compile(r"::(error|warning) file=([^,]*),line=(\d+),col=(\d+),title=([^,]*)::(.*)")
+
+
+def _unescape(value: str) -> str:
+    """GitHub workflow-command escapes, undone (%25 last: it escapes the escapes)."""
+    for escaped, char in (("%0A", "\n"), ("%0D", "\r"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        value = value.replace(escaped, char)
+    return value
+
+
+def annotations(out: str) -> list[dict]:
+    """Findings from `--format github` output (`::warning file=…,line=…,col=…,title=RULE: …::message`)."""
+    found = []
+    for line in out.splitlines():
+        match = ANNOTATION.fullmatch(line)
+        if match:
+            severity, file, row, column, title, message = match.groups()
+            found.append({"rule": _unescape(title).split(":")[0], "file": _unescape(file), "line": int(row),
+                          "column": int(column), "severity": severity, "message": _unescape(message)})
+        else:
+            assert not line.startswith("::"), f"unparsed annotation: {line}"
+    return found
+
+
+def test_annotations_are_read_back() -> None:
+    out = ("::warning file=registry/a%2Cb.yaml,line=5,col=11,title=LIFECYCLE-EXPIRED%3A cảnh báo::hết hạn%0AGợi ý: 100%25\n"
+           "Ngày 2026-11-23: 1 đã hết hạn\n")
+    assert annotations(out) == [{"rule": "LIFECYCLE-EXPIRED", "file": "registry/a,b.yaml", "line": 5, "column": 11,
+                                 "severity": "warning", "message": "hết hạn\nGợi ý: 100%"}]
 
 
 # Root reads a file of mode 000 through two capabilities. A child started without them in its bounding set
@@ -94,7 +134,9 @@ def readable_by_child(path: Path) -> bool:
 
 
 @pytest.mark.parametrize("case_dir", CASES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
-def test_rule_case(capsys: pytest.CaptureFixture, tmp_path: Path, case_dir: Path) -> None:
+def test_rule_case(capsys: pytest.CaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   case_dir: Path) -> None:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)  # `--format github` would append to it
     root = tmp_path / "tree"
     expect = build_case_tree(case_dir, case_dir.parent.parent / "valid", root)
     before = inputs_digest(root)
