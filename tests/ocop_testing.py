@@ -15,6 +15,8 @@ from ocop.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Folders of rule cases (tests/fixtures/<name>/cases/<CASE>/), each beside the valid/ tree its cases edit.
+CASE_ROOTS = sorted(p for p in FIXTURES.glob("*/cases") if (p.parent / "valid").is_dir())
 
 
 def run_cli(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:

@@ -19,11 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from ocop_testing import FIXTURES, build_case_tree, run_cli, tree_digest, validate_json
+from ocop_testing import CASE_ROOTS, build_case_tree, run_cli, tree_digest, validate_json
 
 TODAY = "2026-11-23"
 KEYS = ("rule", "file", "line", "column", "severity")
-CASE_ROOTS = sorted(p for p in FIXTURES.glob("*/cases") if (p.parent / "valid").is_dir())
 CASES = [case for root in CASE_ROOTS for case in sorted(root.iterdir()) if case.is_dir()]
 
 
