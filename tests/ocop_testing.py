@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from ocop.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Folders of rule cases (tests/fixtures/<name>/cases/<CASE>/), each beside the valid/ tree its cases edit.
+CASE_ROOTS = sorted(p for p in FIXTURES.glob("*/cases") if (p.parent / "valid").is_dir())
 
 
 def run_cli(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
@@ -39,22 +42,32 @@ def tree_digest(root: Path) -> dict[str, str]:
         if path.is_symlink():
             out[rel] = "link:" + str(path.readlink())
         elif path.is_file():
-            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            try:
+                out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except PermissionError:  # a case's `unreadable` file, when the tests do not run as root
+                st = path.stat()
+                out[rel] = f"unreadable:{st.st_size}:{st.st_mtime_ns}"
     return out
 
 
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=Kiểm thử", "-c", "user.email=test@example.invalid",
+                           "-c", "commit.gpgsign=false", *args],
+                          cwd=root, capture_output=True, text=True, check=True).stdout
+
+
 def build_case_tree(case_dir: Path, base: Path, dest: Path) -> dict:
-    """Copy the base tree, apply the case's overlay and edits; return its expectations."""
+    """Copy the base tree, apply the case's overlay and edits; return its expectations.
+
+    The keys are described in tests/fixtures/rules/README.md. The expectations are the case's `findings`;
+    `file` is also set, to the first expected finding's file, for callers that look at one file of the case.
+    """
     shutil.copytree(base, dest, symlinks=True)
-    expect = yaml.safe_load((case_dir / "expect.yaml").read_text("utf-8"))
+    expect = yaml.safe_load((case_dir / "expect.yaml").read_text("utf-8")) or {}
     overlay = case_dir / "overlay"
     if overlay.is_dir():
         shutil.copytree(overlay, dest, dirs_exist_ok=True)
-    for rel in expect.get("remove", []):
-        (dest / rel).unlink()
-    for rel, (old, new) in expect.get("replace", {}).items():
-        path = dest / rel
-        path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+    _edit(dest, expect)
     if "symlink" in expect:
         link = dest / expect["symlink"]["path"]
         link.parent.mkdir(parents=True, exist_ok=True)
@@ -66,4 +79,39 @@ def build_case_tree(case_dir: Path, base: Path, dest: Path) -> dict:
         for i in range(expect["copies"]["count"]):
             new_id = f"{stem[:-4]}{5000 + i:04d}" if i < 4999 else f"{stem}-{i}"
             (source.parent / f"{new_id}.yaml").write_text(text.replace(stem, new_id), "utf-8")
+    for rel, size in expect.get("pad", {}).items():
+        pad(dest / rel, size)
+    if "after_commit" in expect:  # the tree so far is the base commit; these edits are the change
+        git(dest, "init", "-q", "-b", "main")
+        git(dest, "add", "-A")
+        git(dest, "commit", "-q", "-m", "base")
+        _edit(dest, expect["after_commit"] or {})
+    for rel in expect.get("unreadable", []):
+        (dest / rel).chmod(0)
+    for rel in expect.get("mkdir", []):  # a folder where a command must write a file: a real write failure
+        (dest / rel).mkdir(parents=True)
+    if "file" not in expect and expect.get("findings"):
+        expect["file"] = expect["findings"][0]["file"]
     return expect
+
+
+def _edit(root: Path, spec: dict) -> None:
+    for rel in spec.get("remove", []):
+        (root / rel).unlink()
+    for rel, (old, new) in spec.get("replace", {}).items():
+        path = root / rel
+        text = path.read_text("utf-8")
+        assert old in text, f"{rel} has no {old!r} to replace"
+        path.write_text(text.replace(old, new), "utf-8")
+    for old_rel, new_rel in spec.get("move", {}).items():
+        (root / new_rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / old_rel).rename(root / new_rel)
+
+
+def pad(path: Path, size: int) -> None:
+    """Grow a text file to exactly `size` bytes with a trailing YAML comment (large files are made at test
+    time, never committed)."""
+    data = path.read_bytes()
+    data += b"" if data.endswith(b"\n") else b"\n"
+    assert size >= len(data) + 2, f"{path.name} is already {len(data)} bytes"
+    path.write_bytes(data + b"#" + b"." * (size - len(data) - 2) + b"\n")

@@ -1,4 +1,4 @@
-"""Regenerate tests/hostile/cases/ from the table below (run by hand: `.venv/bin/python tests/hostile/make_cases.py`).
+"""Regenerate tests/acceptance/hostile/cases/ from the table below (run by hand: `.venv/bin/python tests/acceptance/hostile/make_cases.py`).
 
 Each case edits a copy of tests/fixtures/rules/valid and names the rule it must produce. The expected
 line is computed here from the edited text (the line holding `at`), so the table stays readable; the

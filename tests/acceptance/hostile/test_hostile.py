@@ -1,7 +1,7 @@
 """The hostile corpus: every case yields its rule at its file and line, in bounded time and memory,
 changes no file, runs nothing, and `ocop build` refuses it (errors) or shows it escaped (warnings).
 
-Cases live in tests/hostile/cases/<name>/ (overlay/ + expect.yaml, as in tests/fixtures/*/cases, over
+Cases live in tests/acceptance/hostile/cases/<name>/ (overlay/ + expect.yaml, as in tests/fixtures/*/cases, over
 tests/fixtures/rules/valid); regenerate them with make_cases.py. Extra expect keys read here:
 `generate` (pathological files made at test time), `encode` (re-encode a file), `git` (validate
 against a base commit), `measure` (time and memory in a subprocess), `build` (rendered in the site test).

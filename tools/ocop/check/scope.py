@@ -11,7 +11,7 @@ ids of the base tree's files; validate.py runs it on the whole tree.)
 How far is far enough: the longest chain a rule reads is 3 steps (a revocation decision → the
 certificate it revokes ← the certificate superseding that one → its decision). A finding *at* a
 neighbour that names a changed file in `related` sits at most 2 steps away and needs its own 3:
-RADIUS = 5. tests/test_scope.py runs every rule fixture and hostile case both ways and requires the
+RADIUS = 5. tests/unit/check/test_scope.py runs every rule fixture and hostile case both ways and requires the
 same findings (all of them already agree at radius 2; at radius 1 they do not).
 """
 
