@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ocop.findings import Finding
+from ocop.findings import Finding, rule_page
 
 SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
-RULE_PAGE = "quy-tac/{id}/"  # the rule's page on the public site, relative to the site's root
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class Report:
         return cls(title, verdict(findings, files_checked), findings, site_url=site_url)
 
     def rule_url(self, rule_id: str) -> str:
-        return self.site_url.rstrip("/") + "/" + RULE_PAGE.format(id=rule_id) if self.site_url else ""
+        return self.site_url.rstrip("/") + "/" + rule_page(rule_id) if self.site_url else ""
 
 
 def verdict(findings: list[Finding], files_checked: int) -> str:
