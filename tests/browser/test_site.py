@@ -112,6 +112,25 @@ def test_rules_page_shows_rule_texts_about_markup_as_text(sample_site, page):
     assert page.guard.errors == [] and page.guard.dialogs == []
 
 
+def test_every_rule_has_its_own_page_and_annotations_link_to_it(sample_site, page):
+    """/quy-tac/<ID>/ for every rule of the catalogue; the URL the GitHub reporter writes is that page."""
+    from ocop.check.catalogue import all_rules
+    from ocop.findings import Finding
+    from ocop.report import Report
+
+    site, server = sample_site
+    rules = all_rules()
+    assert rules and all((site / "quy-tac" / r.id / "index.html").is_file() for r in rules)
+    finding = Finding("TEXT-MARKUP", "warning", "registry/x.yaml", 1, 1, "m")
+    url = Report.of_findings([finding], 1, site_url=server.url).rule_url("TEXT-MARKUP")
+    page.goto(url)
+    assert page.locator("h1").inner_text().startswith("TEXT-MARKUP")
+    assert "<script>" in page.locator("article").inner_text()  # its example of rejected markup, as text
+    page.get_by_role("link", name="Tất cả quy tắc kiểm tra").click()
+    assert page.url.rstrip("/").endswith("/quy-tac")
+    assert page.guard.errors == [] and page.guard.dialogs == []
+
+
 def test_revoked_product_does_not_look_certified(sample_site, page):
     """A shopper scanning an old package must not read a revoked star as a current one, nor print a stamp."""
     _, server = sample_site

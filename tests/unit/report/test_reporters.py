@@ -56,6 +56,8 @@ def test_annotation_links_the_rule_page_when_the_site_is_known() -> None:
     github.report(report, out)
     assert "%0AQuy tắc: https://ocop.example.vn/quy-tac/SCHEMA/" in out.getvalue()
     assert "Quy tắc:" not in github.annotation(FINDING)
+    assert "| [`SCHEMA`](https://ocop.example.vn/quy-tac/SCHEMA/) |" in markdown.render(report)
+    assert "](" not in markdown.render(Report.of_findings([FINDING], 1))  # no site known: no links
 
 
 def test_markdown_reporter_escapes_every_cell() -> None:

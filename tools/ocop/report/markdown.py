@@ -6,6 +6,7 @@ Every cell is escaped: record values are untrusted text, and GitHub renders HTML
 from __future__ import annotations
 
 from typing import TextIO
+from urllib.parse import quote
 
 from ocop.report.model import SEVERITY_VI, Report, Table
 
@@ -19,9 +20,15 @@ def cell(value: str) -> str:
 def render_table(table: Table) -> str:
     lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     for row in table.rows:
-        cells = [f"`{cell(v)}`" if i in table.code else cell(v) for i, v in enumerate(row)]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(_cell(table, i, v) for i, v in enumerate(row)) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _cell(table: Table, column: int, value: str) -> str:
+    text = f"`{cell(value)}`" if column in table.code else cell(value)
+    if column in table.links:
+        return f"[{text}]({table.links[column].format(quote(value, safe=''))})"
+    return text
 
 
 def findings_table(report: Report) -> Table | None:
@@ -29,7 +36,8 @@ def findings_table(report: Report) -> Table | None:
         return None
     rows = [(SEVERITY_VI[f.severity], f.rule, f"{f.file}:{f.line}:{f.column}", f.message, f.hint)
             for f in report.findings]
-    return Table(("Mức", "Quy tắc", "Vị trí", "Nội dung", "Gợi ý"), rows, code=frozenset({1}))
+    links = {1: report.rule_url("{}")} if report.site_url else {}
+    return Table(("Mức", "Quy tắc", "Vị trí", "Nội dung", "Gợi ý"), rows, code=frozenset({1}), links=links)
 
 
 def render(report: Report) -> str:

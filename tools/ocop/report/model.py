@@ -19,6 +19,7 @@ class Table:
     columns: tuple[str, ...]
     rows: list[tuple[str, ...]]
     code: frozenset[int] = frozenset()
+    links: dict[int, str] = field(default_factory=dict)  # column → URL template; "{}" takes the cell, URL-quoted
 
 
 @dataclass

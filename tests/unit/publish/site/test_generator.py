@@ -101,3 +101,15 @@ def test_build_refuses_a_registry_with_errors(tmp_path: Path, capsys: pytest.Cap
     err = capsys.readouterr().err
     assert "sp-dak-lak-9001.yaml" in err and "không dựng trang web" in err
     assert not (tmp_path / "out" / "site").exists()
+
+
+def test_rule_pages_are_generated_with_escaped_prose(xss_docs: Path):
+    from ocop.check.catalogue import all_rules
+
+    for rule in all_rules():
+        text = (xss_docs / "quy-tac" / f"{rule.id}.md").read_text("utf-8")
+        assert text.startswith(f"# {rule.id}: ")
+        prose = text.split("Ví dụ sai:")[0]
+        assert "<script" not in prose and "<img" not in prose, rule.id
+    index = (xss_docs / "quy-tac" / "index.md").read_text("utf-8")
+    assert "[Trang của quy tắc TEXT-MARKUP](TEXT-MARKUP.md)" in index

@@ -25,10 +25,12 @@ from typing import Any
 import jinja2
 import segno
 
+from ocop.check.catalogue import all_rules
 from ocop.model import labels, units
 from ocop.model.registry import Record, gc_paused
 from ocop.publish.site import charts, export
 from ocop.publish.site.model import SAFE_ID, ProductView, SiteModel, address_line, current_province_of, text, vdate
+from ocop.report import rules as rulesdoc
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -476,16 +478,15 @@ def plan_downloads(gen: Generator, plan: Record) -> list[tuple[str, str]]:
 
 def plan_progress(model: SiteModel, plan: Record) -> list[Any]:
     """Progress rows per measured target, from the documents package (one implementation of the metrics)."""
-    try:
-        from ocop.publish.documents import progress
-    except ImportError:
-        return []
+    from ocop.publish.documents import progress  # imported on use: python-docx is slow to import
+
     if model.progress_data is None:
         model.progress_data = progress.from_registry(model.registry)
     return progress.plan_progress(plan.data, model.progress_data, model.today.isoformat())
 
 
 def rules_page(gen: Generator) -> None:
-    from ocop.report import rules as rulesdoc
-
+    """The catalogue (quy-tac/index.md) and one page per rule (quy-tac/<ID>.md → /quy-tac/<ID>/)."""
     gen.write("quy-tac/index.md", rulesdoc.render("markdown", html_safe=True))
+    for rule in all_rules():
+        gen.write(f"quy-tac/{rule.id}.md", rulesdoc.render_page(rule))
