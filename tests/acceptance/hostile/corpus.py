@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 BASE = FIXTURES / "rules" / "valid"
 CASE_DIRS = sorted(p for p in (HERE / "cases").iterdir() if (p / "expect.yaml").is_file())
 TODAY = "2026-11-23"
+ONE_MB = 1024 * 1024
 TEN_MB = 10 * 1024 * 1024
 
 
@@ -39,6 +40,14 @@ def generated(kind: str, original: str) -> bytes:
     if kind == "big":  # 10 MB of ordinary-looking records text
         filler = "".join(f"  - Dòng ghi chú số {i} của hồ sơ.\n" for i in range(TEN_MB // 30))
         return (original + "notes:\n" + filler).encode()[: TEN_MB + 100]
+    if kind == "list-2000-names":  # as long as the loader allows, each item a photo that does not exist
+        kept = "\n".join(line for line in lines if not line.startswith("photos:")).rstrip("\n") + "\n"
+        return (kept + "photos: [" + ",".join(["a"] * 2000) + "]\n").encode()
+    if kind in ("list-of-numbers", "list-of-names"):  # just under 1 MB: half a million list items
+        item = "1" if kind == "list-of-numbers" else "a"
+        kept = "\n".join(line for line in lines if not line.startswith("photos:")).rstrip("\n") + "\n"
+        count = (ONE_MB - len(kept.encode()) - 64) // 2
+        return (kept + "photos: [" + ",".join([item] * count) + "]\n").encode()
     if kind == "big-line":
         return (original.rstrip("\n") + "\nnote: " + "x" * TEN_MB + "\n").encode()
     raise ValueError(kind)

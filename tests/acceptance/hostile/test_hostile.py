@@ -94,14 +94,16 @@ elapsed = time.perf_counter() - loaded
 # VmHWM is this process image's own peak; ru_maxrss would carry the forking pytest's size across exec
 peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(json.dumps({"file_seconds": loaded - start, "tree_seconds": elapsed, "peak_mb": peak_kb / 1024,
-                  "rules": sorted({f.rule for f in outcome.findings})}))
+                  "rules": sorted({f.rule for f in outcome.findings}), "findings": len(outcome.findings)}))
 """
 
 
 @pytest.mark.parametrize("case_dir", [c for c in CASE_DIRS if expect_of(c).get("measure")], ids=lambda p: p.name)
 def test_bounded_time_and_memory(tmp_path: Path, case_dir: Path) -> None:
     """Bombs, deep nesting and 10 MB files: the file is refused in under 1 s, the whole run peaks under
-    200 MB (RSS of the process, interpreter and schemas included) and validating the tree stays bounded."""
+    200 MB (RSS of the process, interpreter and schemas included) and validating the tree stays bounded.
+    A file within the size limit but holding half a million items: the tree validates in 5 s and 300 MB,
+    with a bounded number of findings (20 a rule and file, then one that says how many more)."""
     root = tmp_path / "tree"
     expect = prepare(case_dir, root)
     env = {**os.environ, "PYTHONPATH": str(HERE.parents[2] / "tools")}
@@ -110,9 +112,10 @@ def test_bounded_time_and_memory(tmp_path: Path, case_dir: Path) -> None:
     assert run.returncode == 0, run.stderr
     stats = json.loads(run.stdout)
     assert expect["rule"] in stats["rules"]
-    assert stats["file_seconds"] < 1.0, stats
-    assert stats["tree_seconds"] < 10.0, stats
-    assert stats["peak_mb"] < 200, stats
+    assert stats["file_seconds"] < expect.get("max_file_seconds", 1.0), stats
+    assert stats["tree_seconds"] < expect.get("max_seconds", 10.0), stats
+    assert stats["peak_mb"] < expect.get("max_mb", 200), stats
+    assert stats["findings"] <= expect.get("max_findings", 100), stats
 
 
 BUILD_CASES = [c for c in CASE_DIRS if expect_of(c).get("build")]

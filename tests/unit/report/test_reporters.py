@@ -81,3 +81,9 @@ def test_one_report_in_every_format() -> None:
     assert outputs["markdown"] == "## Tiêu đề\n\nTóm tắt.\n\n| Mã | Tên |\n|---|---|\n| `a\\|b` | x y |\n"
     assert outputs["github"].startswith("::error file=") and outputs["github"].endswith("Tóm tắt.\n")
     assert sorted(REPORTERS) == ["github", "json", "markdown", "text"]
+
+
+def test_markdown_tables_are_bounded() -> None:
+    table = Table(("Mã",), [(str(i),) for i in range(1005)])
+    body = markdown.render_table(table)
+    assert body.count("\n| ") == 1000 and "… và 5 dòng nữa" in body

@@ -25,7 +25,7 @@ from ocop.check.cache import FileCache, stat_key
 from ocop.check.gitdiff import start_changed_files
 from ocop.check.scope import Node, links_of, neighbourhood
 from ocop.config import RunConfig
-from ocop.findings import Finding, has_errors, make, rule
+from ocop.findings import Finding, capped, has_errors, make, rule
 from ocop.load import MAX_FILE_BYTES, Document, load_document
 from ocop.model.layout import PROVINCES_FILE, Location, RegistryRootError, classify, discover
 from ocop.model.registry import Record, Registry, gc_paused
@@ -81,10 +81,13 @@ class FileChecker:
         location = classify(relpath)
         doc = load_document(self.root / relpath, relpath, raw)
         findings = doc.findings
+        more = None
         if isinstance(doc.data, dict) and location.kind:
-            findings.extend(schema_check.check_document(doc, location.kind, self.schemas))
+            schema_findings, unexplained = schema_check.explain(doc, location.kind, self.schemas)
+            findings.extend(schema_findings)
             findings.extend(checks.run_per_record(_record(location, doc), self.provinces))
-        return doc.data, [f.to_dict() for f in findings]
+            more = {("SCHEMA", relpath): 1} if unexplained else None
+        return doc.data, [f.to_dict() for f in capped(findings, more=more)]
 
 
 def _record_id(location: Location, data: dict) -> str:
@@ -355,8 +358,9 @@ def _findings(loaded: Loaded, ctx: checks.Context, scope: list[str] | None) -> l
     if scope is not None:  # a few files selected: only their neighbourhood is indexed and checked
         by_reference = checks.run_cross_record(loaded.index(scope), ctx, skip=WHOLE_TREE_FAMILIES)
         whole = checks.run_cross_record(loaded.registry, ctx, only=WHOLE_TREE_FAMILIES) if ctx.base_ref else []
-        return loaded.findings + by_reference + whole
-    findings = loaded.findings + checks.run_cross_record(loaded.registry, ctx)
+        return loaded.findings + capped(by_reference + whole)
+    # per-file findings are capped as they are made (and cached); the cross-record ones here
+    findings = loaded.findings + capped(checks.run_cross_record(loaded.registry, ctx))
     if run_key is not None:
         loaded.cache.run = (run_key, [f.to_dict() for f in findings])
         loaded.cache.dirty = True

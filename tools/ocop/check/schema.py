@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ SCHEMA = rule("SCHEMA", "error", "Không đúng lược đồ",
               example="star: năm   (phải là số 3, 4 hoặc 5)",
               fix="Sửa trường được chỉ ra theo gợi ý; xem mô tả trường trong trang Lược đồ.", family="schema")
 
+MAX_EXPLAINED = 200  # schema errors explained per file (findings shown: findings.PER_RULE_AND_FILE)
 TYPE_VI = {"string": "chữ (chuỗi)", "integer": "số nguyên", "number": "số", "boolean": "true/false",
            "object": "một nhóm trường", "array": "một danh sách", "null": "để trống"}
 
@@ -57,14 +59,23 @@ def reference_validator(directory: Path, kind: str) -> jsonschema.Draft202012Val
 
 
 def check_document(doc: Document, kind: str, directory: Path = SCHEMA_DIR) -> list[Finding]:
+    return explain(doc, kind, directory)[0]
+
+
+def explain(doc: Document, kind: str, directory: Path = SCHEMA_DIR) -> tuple[list[Finding], bool]:
+    """The document's schema findings, and whether there were more errors than were explained."""
     if kind not in load_schemas(directory) or fast_validator(directory, kind).is_valid(doc.data):
-        return []
+        return [], False
     validator = reference_validator(directory, kind)
-    errors = sorted(validator.iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    # The explanation stops after MAX_EXPLAINED errors: a list of half a million wrong items would take
+    # minutes and gigabytes to explain one by one, and the report shows only the first few anyway.
+    first = list(itertools.islice(validator.iter_errors(doc.data), MAX_EXPLAINED + 1))
+    more = len(first) > MAX_EXPLAINED
+    errors = sorted(first[:MAX_EXPLAINED], key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     findings = [_translate(doc, _deepest(e), validator) for e in errors]
     if not findings:  # the two implementations disagree: still fail, and say so
         findings = [make("SCHEMA", doc.path, 1, 1, "Hồ sơ không khớp lược đồ (jsonschema-rs).")]
-    return _dedupe(findings)
+    return _dedupe(findings), more
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:

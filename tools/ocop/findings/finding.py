@@ -81,3 +81,39 @@ def bounded(text: str) -> str:
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
+
+
+PER_RULE_AND_FILE = 20  # findings of one rule in one file; past that, one finding says how many more
+
+
+def capped(findings: list[Finding], limit: int = PER_RULE_AND_FILE, more: dict[tuple[str, str], int] | None = None,
+           ) -> list[Finding]:
+    """At most `limit` findings per (rule, file), in their order, then one finding of the same rule at the
+    first one left out, saying how many there are besides ("và N lỗi tương tự"). `more` counts findings
+    known to exist beyond those given (a check that stopped early), keyed by (rule, file).
+
+    A 1 MB file can hold half a million list items; one finding each would cost minutes, gigabytes and a
+    report no one can read.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    dropped: dict[tuple[str, str], list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        key = (f.rule, f.file)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= limit:
+            out.append(f)
+        else:
+            dropped.setdefault(key, []).append(f)
+    for key, extra in (more or {}).items():
+        if extra and key in seen:
+            dropped.setdefault(key, [])
+    for (rule_id, file), rest in dropped.items():
+        first = rest[0] if rest else next(f for f in findings if (f.rule, f.file) == (rule_id, file))
+        count = len(rest) + (more or {}).get((rule_id, file), 0)
+        word = "lỗi" if first.severity == "error" else "cảnh báo"
+        at_least = "ít nhất " if (more or {}).get((rule_id, file)) else ""
+        out.append(Finding(rule_id, first.severity, file, first.line, first.column,
+                           f"… và {at_least}{count} {word} {rule_id} tương tự trong tệp này (chỉ hiện {limit} đầu tiên).",
+                           "Sửa các chỗ đã nêu rồi chạy lại để xem tiếp."))
+    return out

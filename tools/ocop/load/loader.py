@@ -21,6 +21,9 @@ from ocop.findings import Finding, make, rule
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 40
+# No schema allows a longer list or a bigger mapping (decision entries: 2000); past this the loader stops,
+# as it does for depth: half a million items of a 1 MB file would cost every later stage seconds each.
+MAX_ITEMS = 2000
 BOM = b"\xef\xbb\xbf"
 
 FILE_SIZE = rule("FILE-SIZE", "error", "Tệp quá lớn",
@@ -68,6 +71,11 @@ KEY_TYPE = rule("YAML-KEY", "error", "Tên trường không hợp lệ",
 DEPTH = rule("YAML-DEPTH", "error", "Lồng nhau quá sâu",
              f"Hồ sơ lồng quá {MAX_DEPTH} cấp.", example="[[[[[[…]]]]]]",
              fix="Kiểm tra lại cấu trúc hồ sơ theo lược đồ.", family="yaml")
+LENGTH = rule("YAML-LENGTH", "error", "Danh sách hoặc bảng trường quá dài",
+              f"Một danh sách hay một bảng trường có quá {MAX_ITEMS} mục: không hồ sơ OCOP nào cần nhiều như vậy, "
+              "và đọc tiếp sẽ làm chậm mọi bước kiểm tra.", example="photos: [1, 1, 1, … (500.000 lần)]",
+              fix="Kiểm tra lại trường được chỉ ra: có lẽ tệp bị sinh lỗi hoặc dán nhầm.", family="yaml",
+              fixed="photos: [registry/ha-noi/media/sp-ha-noi-0001-1.jpg]", added_in="0.2.0")
 NFD = rule("TEXT-NFC", "warning", "Tiếng Việt chưa chuẩn hóa NFC",
            "Văn bản dùng dấu tổ hợp (NFD); sổ đăng ký tự chuẩn hóa về NFC khi đọc.",
            example="«Hà Nội» gõ bằng bộ gõ tách dấu (a + ̀).",
@@ -132,6 +140,10 @@ class StrictLoader(yaml.cyaml.CParser, _StrictResolver):  # type: ignore[misc]
         return SEQ if kind is yaml.SequenceNode else MAP
 
 
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # Vietnamese groups thousands with dots
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -154,6 +166,10 @@ class _Builder:
             return self._scalar(node, tag, key)
         if depth >= MAX_DEPTH:
             raise LoadError("YAML-DEPTH", f"Hồ sơ lồng nhau quá {MAX_DEPTH} cấp.", *_mark(node))
+        if isinstance(node.value, list) and len(node.value) > MAX_ITEMS:
+            what = f"Trường «{key}»" if key else "Giá trị"
+            raise LoadError("YAML-LENGTH", f"{what} có {_thousands(len(node.value))} mục, quá giới hạn "
+                            f"{_thousands(MAX_ITEMS)} mục.", *_mark(node))
         if tag == MAP and isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
         if tag == SEQ and isinstance(node, yaml.SequenceNode):

@@ -17,10 +17,15 @@ def cell(value: str) -> str:
     return escaped.replace("|", "\\|").replace("\r", " ").replace("\n", " ").replace("`", "'")
 
 
-def render_table(table: Table) -> str:
+MAX_ROWS = 1000  # GitHub refuses a job summary over 1 MiB; every row is also in the JSON report
+
+
+def render_table(table: Table, max_rows: int = MAX_ROWS) -> str:
     lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    for row in table.rows:
+    for row in table.rows[:max_rows]:
         lines.append("| " + " | ".join(_cell(table, i, v) for i, v in enumerate(row)) + " |")
+    if len(table.rows) > max_rows:
+        lines += ["", f"… và {len(table.rows) - max_rows} dòng nữa (xem đủ bằng `--format json`)."]
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,30 @@
+"""Findings are bounded: per rule and file, and in every message."""
+
+from __future__ import annotations
+
+from ocop.findings import MAX_TEXT, Finding, bounded, capped
+
+
+def many(rule: str, file: str, count: int, severity: str = "error") -> list[Finding]:
+    return [Finding(rule, severity, file, i + 1, 1, f"m{i}") for i in range(count)]
+
+
+def test_twenty_per_rule_and_file_then_one_that_counts_the_rest() -> None:
+    findings = many("SCHEMA", "a.yaml", 25) + many("SCHEMA", "b.yaml", 3) + many("TEXT-NFC", "a.yaml", 21, "warning")
+    out = capped(findings)
+    assert len(out) == 20 + 1 + 3 + 20 + 1
+    summary = [f for f in out if f.message.startswith("…")]
+    assert [(f.rule, f.file, f.line, f.severity) for f in summary] == [
+        ("SCHEMA", "a.yaml", 21, "error"), ("TEXT-NFC", "a.yaml", 21, "warning")]
+    assert "và 5 lỗi SCHEMA tương tự" in summary[0].message
+    assert "và 1 cảnh báo TEXT-NFC tương tự" in summary[1].message
+
+
+def test_a_check_that_stopped_early_says_at_least() -> None:
+    out = capped(many("SCHEMA", "a.yaml", 22), more={("SCHEMA", "a.yaml"): 1})
+    assert "và ít nhất 3 lỗi SCHEMA" in out[-1].message
+    assert capped(many("SCHEMA", "a.yaml", 20)) == many("SCHEMA", "a.yaml", 20)
+
+
+def test_messages_are_bounded() -> None:
+    assert len(bounded("x" * 10_000)) == MAX_TEXT
