@@ -101,3 +101,16 @@ def test_build_refuses_a_registry_with_errors(tmp_path: Path, capsys: pytest.Cap
     err = capsys.readouterr().err
     assert "sp-dak-lak-9001.yaml" in err and "không dựng trang web" in err
     assert not (tmp_path / "out" / "site").exists()
+
+
+def test_verify_page_names_every_successor(tmp_path: Path):
+    """Two certificates superseding one (an error the validator reports) are both shown, never one picked."""
+    root = tmp_path / "tree"
+    shutil.copytree(REPO / "tests/fixtures/rules/valid", root)
+    (root / "registry/hai-phong/certificates/2025/cn-hai-phong-2025-0003.yaml").write_text(
+        "id: cn-hai-phong-2025-0003\nprovince: hai-phong\nsample: true\nproduct: sp-hai-phong-0002\n"
+        "decision: qd-hai-phong-2025-002\nstar: 4\nsupersedes: cn-hai-phong-2021-0001\n", "utf-8")
+    docs = generate(root, tmp_path / "docs", dt.date(2026, 11, 23))
+    verify = (docs / "xac-minh/cn-hai-phong-2021-0001/index.html").read_text(encoding="utf-8")
+    assert "xac-minh/cn-hai-phong-2024-0002/" in verify
+    assert "xac-minh/cn-hai-phong-2025-0003/" in verify
