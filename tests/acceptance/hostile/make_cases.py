@@ -27,6 +27,14 @@ C = "registry/hai-phong/certificates/2024/cn-hai-phong-2024-0002.yaml"
 C25 = "registry/hai-phong/certificates/2025/cn-hai-phong-2025-0002.yaml"
 E = "registry/hai-phong/evaluations/2024/dg-hai-phong-2024-0002.yaml"
 HN = "registry/ha-noi/products/sp-ha-noi-0001.yaml"
+C21 = "registry/hai-phong/certificates/2021/cn-hai-phong-2021-0001.yaml"
+C253 = "registry/hai-phong/certificates/2025/cn-hai-phong-2025-0003.yaml"
+C254 = "registry/hai-phong/certificates/2025/cn-hai-phong-2025-0004.yaml"
+R25 = "registry/hai-phong/decisions/2025/qd-hai-phong-2025-001.yaml"
+# a second re-recognition of sp-hai-phong-0002 that also names the 2021 certificate (2024-0002 already does)
+SUCCESSOR = ("id: cn-hai-phong-2025-0003\nprovince: hai-phong\nsample: true\nproduct: sp-hai-phong-0002\n"
+             "decision: qd-hai-phong-2025-002\nstar: 4\nsupersedes: cn-hai-phong-2021-0001\n")
+ENTRY253 = "  - {product: sp-hai-phong-0002, certificate: cn-hai-phong-2025-0003, star: 4, action: re_recognition}"
 
 BOMB = "".join([
     "id: sp-hai-phong-0001\n",
@@ -161,6 +169,29 @@ TABLE: dict[str, tuple[str, str, int, str | int, dict]] = {
         D1: [["star: 3", "star: 4"]], "registry/hai-phong/certificates/2024/cn-hai-phong-2024-0001.yaml": [["star: 3", "star: 4"]]}}),
     "decision-in-future": ("DECISION-FUTURE", D25, 1, "date:", {"today": "2025-08-01"}),
     "valid-to-before-from": ("LIFECYCLE-ORDER", C25, 1, "valid_to:", {"replace": replaced(C25, ("star: 3", 'star: 3\nvalid_to: "2025-01-01"'))}),
+    # --- lifecycle and authority gaps (issue 11 §10)
+    "valid-from-9999": ("LIFECYCLE-START", C25, 1, "valid_from:", {"replace": replaced(C25, ("star: 3", 'star: 3\nvalid_from: "9999-12-31"'))}),
+    "valid-from-years-later": ("LIFECYCLE-START", C, 1, "valid_from:", {"replace": replaced(
+        C, ("star: 4", 'star: 4\nvalid_from: "2031-10-10"\nvalid_to: "2034-10-10"'))}),
+    "supersede-twice": ("LIFECYCLE-SUPERSEDE-TWICE", C21, 1, "id:", {
+        "write": {C253: SUCCESSOR}, "replace": replaced(D25, ("star: 3, action: new}", "star: 3, action: new}\n" + ENTRY253))}),
+    "supersede-three-ways": ("LIFECYCLE-SUPERSEDE-TWICE", C21, 1, "id:", {
+        "write": {C253: SUCCESSOR, C254: SUCCESSOR.replace("2025-0003", "2025-0004")},
+        "replace": replaced(D25, ("star: 3, action: new}", "star: 3, action: new}\n" + ENTRY253 + "\n"
+                                  + ENTRY253.replace("2025-0003", "2025-0004")))}),
+    "district-decision-2025-07-02": ("AUTH-ISSUER-DATE", D25, 1, "  level: district", {"replace": replaced(D25, (
+        'date: "2025-08-15"\nissuer:\n  level: province\n  name: UBND thành phố Hải Phòng\n'
+        '  unit: {level: province, code: "31", version: "2025", name: Thành phố Hải Phòng}',
+        'date: "2025-07-02"\nissuer:\n  level: district\n  name: UBND huyện Thanh Hà\n'
+        '  unit: {level: district, code: "294", version: "2004", name: Huyện Thanh Hà}'))}),
+    "district-revocation-after-reform": ("AUTH-ISSUER-DATE", R25, 1, "  level: district", {"replace": replaced(
+        R25, ('date: "2025-05-06"', 'date: "2025-09-01"'))}),
+    "unit-2025-code-on-2024-decision": ("UNIT-VERSION-DATE", D1, 1, "  unit:", {"replace": replaced(D1, (
+        'unit: {level: district, code: "294", version: "2004", name: Huyện Thanh Hà}',
+        'unit: {level: province, code: "31", version: "2025", name: Thành phố Hải Phòng}'))}),
+    "unit-2004-code-after-reform": ("UNIT-VERSION-DATE", D25, 1, "  unit:", {"replace": replaced(D25, (
+        'unit: {level: province, code: "31", version: "2025", name: Thành phố Hải Phòng}',
+        'unit: {level: province, code: "30", version: "2004", name: Tỉnh Hải Dương}'))}),
     # --- history against a base ref (temp git repository)
     "history-edit-decision": ("HISTORY-EDIT", D, 1, "number:", {"git": True, "replace": replaced(D, ("4011/QĐ-UBND", "4012/QĐ-UBND"))}),
     "history-delete-certificate": ("HISTORY-DELETE", C25, 1, 1, {"git": True, "remove": [C25]}),

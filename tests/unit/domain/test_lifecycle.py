@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from ocop.check.pipeline import load_registry
 from ocop.domain import lifecycle
-from ocop_testing import FIXTURES, run_cli
+from ocop_testing import FIXTURES, run_cli, validate_json
 
 RULES = FIXTURES / "rules" / "valid"
 TODAY = dt.date(2026, 11, 23)
@@ -118,3 +119,54 @@ def test_validity_of_a_date_at_the_end_of_the_calendar_is_clamped() -> None:
     assert lifecycle.add_months(dt.date(9999, 12, 31), 36) == dt.date.max
     assert lifecycle.add_months(dt.date(1, 1, 1), -1) == dt.date.min
     assert lifecycle.add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+
+
+def _two_successors(tmp_path: Path) -> Path:
+    """The rules tree plus a second certificate (2025) that also supersedes cn-hai-phong-2021-0001."""
+    root = tmp_path / "tree"
+    shutil.copytree(RULES, root)
+    (root / CERTS / "2025/cn-hai-phong-2025-0003.yaml").write_text(
+        "id: cn-hai-phong-2025-0003\nprovince: hai-phong\nsample: true\nproduct: sp-hai-phong-0002\n"
+        "decision: qd-hai-phong-2025-002\nstar: 4\nsupersedes: cn-hai-phong-2021-0001\n", "utf-8")
+    decision = root / "registry/hai-phong/decisions/2025/qd-hai-phong-2025-002.yaml"
+    decision.write_text(decision.read_text("utf-8") + "  - {product: sp-hai-phong-0002, certificate: "
+                        "cn-hai-phong-2025-0003, star: 4, action: re_recognition}\n", "utf-8")
+    return root
+
+
+def test_every_successor_is_indexed_and_named_by_the_state(tmp_path: Path) -> None:
+    registry = load_registry(_two_successors(tmp_path), use_cache=False)[0]
+    assert [c.id for c in registry.superseded_by["cn-hai-phong-2021-0001"]] == [
+        "cn-hai-phong-2024-0002", "cn-hai-phong-2025-0003"]
+    old = registry.get("certificate", "cn-hai-phong-2021-0001")
+    now = lifecycle.status(registry, old, TODAY)
+    assert now.state == "superseded" and now.by.id == "cn-hai-phong-2024-0002"
+    assert [c.id for c in now.successors] == ["cn-hai-phong-2024-0002", "cn-hai-phong-2025-0003"]
+    assert now.to_json(registry)["successors"] == ["cn-hai-phong-2024-0002", "cn-hai-phong-2025-0003"]
+    # before the second decision (2025-08-15) only the first successor is in force
+    earlier = lifecycle.status(registry, old, dt.date(2025, 1, 1))
+    assert earlier.state == "superseded" and [c.id for c in earlier.successors] == ["cn-hai-phong-2024-0002"]
+
+
+def test_two_successors_are_one_error_naming_all_three_files(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    code, findings = validate_json(capsys, _two_successors(tmp_path), "--today", "2026-11-23")
+    assert code == 1
+    assert [(f["rule"], f["file"], f["line"]) for f in findings] == [
+        ("LIFECYCLE-SUPERSEDE-TWICE", f"{CERTS}/2021/cn-hai-phong-2021-0001.yaml", 1)]
+    related = findings[0]["related"]
+    assert [(r["file"], r["line"]) for r in related] == [
+        (f"{CERTS}/2024/cn-hai-phong-2024-0002.yaml", 9), (f"{CERTS}/2025/cn-hai-phong-2025-0003.yaml", 7)]
+    assert "cn-hai-phong-2024-0002" in findings[0]["message"] and "cn-hai-phong-2025-0003" in findings[0]["message"]
+
+
+def test_a_late_valid_from_names_both_dates_and_the_decision(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    shutil.copytree(RULES, root)
+    cert = root / CERTS / "2025/cn-hai-phong-2025-0002.yaml"
+    cert.write_text(cert.read_text("utf-8") + 'valid_from: "2025-12-01"\n', "utf-8")
+    code, findings = validate_json(capsys, root, "--today", "2026-11-23")
+    assert code == 1 and [f["rule"] for f in findings] == ["LIFECYCLE-START"]
+    message = findings[0]["message"]
+    assert "2025-12-01" in message and "2025-08-15" in message and "2301/QĐ-UBND" in message
+    assert [(r["file"], r["line"]) for r in findings[0]["related"]] == [
+        ("registry/hai-phong/decisions/2025/qd-hai-phong-2025-002.yaml", 6)]

@@ -1,12 +1,15 @@
 """Certificate lifecycle: effective dates and the state of every certificate as of a date.
 
 Conventions (also in docs-src/interfaces.md):
-- valid_from is the certificate's own date, else its decision's date.
+- valid_from is the certificate's own date, else its decision's date. Validity runs 36 months from
+  recognition, so a valid_from other than the decision's date is an error (LIFECYCLE-ORDER before it,
+  LIFECYCLE-START after it); the states below still read the dates as written.
 - valid_to is the certificate's own date, else valid_from + 36 months on the same day of the month
   (clamped to the month's last day: 2024-02-29 → 2027-02-28). The certificate is valid up to and
   including valid_to; it is expired from the next day. days_left = valid_to − today (0 on the last day).
 - States, first match wins: revoked (a revocation decision dated on or before the date names it);
-  superseded (a later certificate with `supersedes:` is in force from its valid_from); expired;
+  superseded (a later certificate with `supersedes:` is in force from its valid_from; when several
+  name it, an error, every one is kept in Status.successors and `by` is the first in force); expired;
   expiring (0–30 days left: the issuer must notify the producer at least 30 days before the end);
   valid. `ocop expiry` also lists valid certificates up to 90 days ahead, for planning.
 """
@@ -80,7 +83,8 @@ class Status:
     valid_from: dt.date | None
     valid_to: dt.date | None
     days_left: int | None
-    by: Record | None = None  # the revocation decision or the superseding certificate
+    by: Record | None = None  # the revocation decision or the (first) superseding certificate in force
+    successors: tuple[Record, ...] = ()  # every certificate superseding this one in force on the date
 
     def to_json(self, registry: Registry) -> dict:
         product = registry.get("product", self.cert.get("product"))
@@ -95,6 +99,7 @@ class Status:
             "state": self.state,
             "days_left": self.days_left,
             "by": self.by.id if self.by else None,
+            "successors": [c.id for c in self.successors],
             "file": self.cert.path,
         }
 
@@ -124,15 +129,24 @@ def status(registry: Registry, cert: Record, today: dt.date,
         if date <= today:
             base.state, base.by = "revoked", decision
             return base
-    successor = registry.superseded_by.get(cert.id)
-    successor_start = valid_from(registry, successor) if successor else None
-    if successor and successor_start and successor_start <= today:
-        base.state, base.by = "superseded", successor
+    in_force = tuple(c for start, c in successors(registry, cert) if start is not None and start <= today)
+    if in_force:
+        base.state, base.by, base.successors = "superseded", in_force[0], in_force
     elif days_left is not None and days_left < 0:
         base.state = "expired"
     elif days_left is not None and days_left <= NOTICE_DAYS:
         base.state = "expiring"
     return base
+
+
+def successors(registry: Registry, cert: Record) -> list[tuple[dt.date | None, Record]]:
+    """Every other certificate naming `cert` in `supersedes`, with its valid_from, earliest first.
+
+    One is the normal case; more than one is an error (LIFECYCLE-SUPERSEDE-TWICE) and none of them
+    is silently preferred: callers get them all."""
+    found = [(valid_from(registry, c), c) for c in registry.superseded_by.get(cert.id, []) if c.id != cert.id]
+    found.sort(key=lambda item: (item[0] or dt.date.max, item[1].id))
+    return found
 
 
 def statuses(registry: Registry, today: dt.date) -> list[Status]:

@@ -54,7 +54,9 @@ class Registry:
     # derived indexes, filled by index()
     certificates_of_product: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     products_of_producer: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    superseded_by: dict[str, Record] = field(default_factory=dict)
+    # every certificate naming an id in `supersedes`, by id: more than one is an error the lifecycle
+    # rule reports, so the index keeps them all rather than the last one loaded
+    superseded_by: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     revoked_by: dict[str, tuple[Record, dict]] = field(default_factory=dict)
     evaluations_of_product: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     _any_kind: dict[str, Record] = field(default_factory=dict, repr=False)  # ids are unique across kinds
@@ -91,7 +93,7 @@ class Registry:
             self.certificates_of_product[_ref(cert.get("product"))].append(cert)
             prev = cert.get("supersedes")
             if isinstance(prev, str):
-                self.superseded_by[prev] = cert
+                self.superseded_by[prev].append(cert)
         for product in self.all("product"):
             self.products_of_producer[_ref(product.get("producer"))].append(product)
         for evaluation in self.all("evaluation"):
@@ -104,6 +106,8 @@ class Registry:
                     self.revoked_by[entry["certificate"]] = (decision, entry)
         for certs in self.certificates_of_product.values():
             certs.sort(key=lambda c: (str(c.get("valid_from") or ""), c.id))
+        for certs in self.superseded_by.values():
+            certs.sort(key=lambda c: c.id)
 
 
 @contextlib.contextmanager

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
-REFORM_DATE = "2025-07-01"
-
 
 class _LazyModule:
     """A module imported on first use: the 2004 code list and the conversion tables take ~0.2 s to

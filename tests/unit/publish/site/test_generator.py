@@ -113,3 +113,16 @@ def test_rule_pages_are_generated_with_escaped_prose(xss_docs: Path):
         assert "<script" not in prose and "<img" not in prose, rule.id
     index = (xss_docs / "quy-tac" / "index.md").read_text("utf-8")
     assert "[Trang của quy tắc TEXT-MARKUP](TEXT-MARKUP.md)" in index
+
+
+def test_verify_page_names_every_successor(tmp_path: Path):
+    """Two certificates superseding one (an error the validator reports) are both shown, never one picked."""
+    root = tmp_path / "tree"
+    shutil.copytree(REPO / "tests/fixtures/rules/valid", root)
+    (root / "registry/hai-phong/certificates/2025/cn-hai-phong-2025-0003.yaml").write_text(
+        "id: cn-hai-phong-2025-0003\nprovince: hai-phong\nsample: true\nproduct: sp-hai-phong-0002\n"
+        "decision: qd-hai-phong-2025-002\nstar: 4\nsupersedes: cn-hai-phong-2021-0001\n", "utf-8")
+    docs = generate(root, tmp_path / "docs", dt.date(2026, 11, 23))
+    verify = (docs / "xac-minh/cn-hai-phong-2021-0001/index.html").read_text(encoding="utf-8")
+    assert "xac-minh/cn-hai-phong-2024-0002/" in verify
+    assert "xac-minh/cn-hai-phong-2025-0003/" in verify

@@ -1,5 +1,6 @@
-"""Certificate lifecycle rules: coherent dates, at most 36 months, revocations and supersession that
-go forward in time. (Expiry itself is a fact, reported by `ocop expiry` and lifecycle.expiry_findings.)"""
+"""Certificate lifecycle rules: validity starting on the decision's date, at most 36 months, revocations
+and supersession that go forward in time, one successor per certificate. (Expiry itself is a fact,
+reported by `ocop expiry` and lifecycle.expiry_findings.)"""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ rule("LIFECYCLE-ORDER", "error", "Ngày hiệu lực không hợp lệ",
      "valid_to phải sau valid_from, và valid_from không sớm hơn ngày ban hành quyết định.",
      example='valid_from: "2024-09-01", valid_to: "2024-03-01"',
      fix="Sửa ngày theo quyết định; bỏ trống để dùng mặc định (ngày quyết định, +36 tháng).", family=F)
+rule("LIFECYCLE-START", "error", "Hiệu lực bắt đầu sau ngày ban hành quyết định",
+     "Chứng nhận OCOP có hiệu lực 36 tháng kể từ ngày ban hành quyết định công nhận, nên valid_from (nếu ghi) "
+     "phải đúng ngày đó. Ghi ngày muộn hơn (nhiều năm sau, hay 9999-12-31) sẽ kéo dài hiệu lực quá 36 tháng.",
+     example='decision: qd-hai-phong-2025-002 (ngày 2025-08-15)\nvalid_from: "2025-12-01"',
+     fix="Sửa valid_from thành ngày ban hành quyết định, hoặc bỏ trống để dùng ngày đó.", family=F,
+     fixed='decision: qd-hai-phong-2025-002 (ngày 2025-08-15)\nvalid_from: "2025-08-15"', added_in="0.2.0")
 rule("LIFECYCLE-TOO-LONG", "error", "Hiệu lực quá 36 tháng",
      "Chứng nhận OCOP có hiệu lực 36 tháng kể từ valid_from (cùng ngày của tháng; tháng ngắn hơn thì ngày cuối tháng).",
      example='valid_from: "2024-08-20", valid_to: "2028-08-20"',
@@ -27,6 +34,13 @@ rule("LIFECYCLE-SUPERSEDE-ORDER", "error", "Thay thế chứng nhận ngược t
      "Chứng nhận thay thế (công nhận lại, nâng hạng) phải có hiệu lực sau chứng nhận bị thay thế.",
      example="cn-…-2022-0001 (hiệu lực 2022-05-01) supersedes cn-…-2024-0001 (hiệu lực 2024-08-20)",
      fix="Đảo lại: chứng nhận mới ghi supersedes: <mã chứng nhận cũ>.", family=F)
+rule("LIFECYCLE-SUPERSEDE-TWICE", "error", "Một chứng nhận bị nhiều chứng nhận thay thế",
+     "Mỗi chứng nhận chỉ được một chứng nhận mới thay thế (công nhận lại hoặc nâng hạng). Khi hai chứng nhận cùng "
+     "ghi supersedes một mã, cả hai cùng hiện còn hiệu lực cho một sản phẩm và không biết hạng sao nào đúng.",
+     example="cn-hai-phong-2024-0002 và cn-hai-phong-2025-0003 cùng ghi supersedes: cn-hai-phong-2021-0001",
+     fix="Chứng nhận mới hơn thay thế chứng nhận gần nhất của chuỗi: sửa supersedes của nó.", family=F,
+     fixed="cn-hai-phong-2024-0002: supersedes: cn-hai-phong-2021-0001\n"
+           "cn-hai-phong-2025-0003: supersedes: cn-hai-phong-2024-0002", added_in="0.2.0")
 
 
 def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
@@ -34,6 +48,7 @@ def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
     for cert in registry.all("certificate"):
         yield from _dates(registry, cert)
         yield from _supersedes(registry, cert)
+        yield from _successors(registry, cert)
     yield from _revocations(registry)
 
 
@@ -48,8 +63,18 @@ def _dates(registry: Registry, cert: Record) -> Iterator[Finding]:
     if start and decided and start < decided:
         yield make("LIFECYCLE-ORDER", cert.path, *_where(cert, "valid_from"),
                    f"Hiệu lực từ {start} sớm hơn ngày ban hành quyết định {decision.id} ({decided}).",
-                   f"Sửa valid_from thành {decided} hoặc muộn hơn (hoặc bỏ trống để dùng ngày quyết định).",
+                   f"Sửa valid_from thành {decided} (hoặc bỏ trống để dùng ngày quyết định).",
                    [Related(decision.path, *decision.locate("date"), "ngày ban hành quyết định")])
+    if start and decided and start > decided:
+        number = decision.get("number")
+        named = f"{decision.id} (số {number})" if isinstance(number, str) else decision.id
+        yield make("LIFECYCLE-START", cert.path, *_where(cert, "valid_from"),
+                   f"Hiệu lực từ {start} muộn hơn ngày ban hành quyết định {named} là {decided}: chứng nhận "
+                   f"có hiệu lực 36 tháng kể từ ngày quyết định.",
+                   f"Sửa thành valid_from: \"{decided}\" hoặc bỏ trống để dùng ngày quyết định.",
+                   [Related(decision.path, *decision.locate("date"), "ngày ban hành quyết định")])
+        # measure what else is written against the lawful start; a derived valid_to is not the record's
+        start, end = decided, lifecycle.parse_date(cert.get("valid_to"))
     if not (start and end):
         return
     if end <= start:
@@ -77,13 +102,27 @@ def _supersedes(registry: Registry, cert: Record) -> Iterator[Finding]:
                    [Related(previous.path, *_where(previous, "valid_from"), "chứng nhận bị thay thế")])
 
 
+def _successors(registry: Registry, cert: Record) -> Iterator[Finding]:
+    found = lifecycle.successors(registry, cert)
+    if len(found) < 2:
+        return
+    listed = ", ".join(f"{c.id} (hiệu lực từ {start or '?'})" for start, c in found)
+    yield make("LIFECYCLE-SUPERSEDE-TWICE", cert.path, *cert.locate("id"),
+               f"Chứng nhận {cert.id} bị {len(found)} chứng nhận cùng thay thế: {listed}. Mỗi chứng nhận chỉ "
+               f"được một chứng nhận mới thay thế.",
+               "Sửa supersedes của chứng nhận mới hơn thành chứng nhận gần nhất của chuỗi (chuỗi công nhận lại "
+               "là cũ ← mới ← mới hơn).",
+               [Related(c.path, *c.locate("supersedes"), "chứng nhận thay thế") for _start, c in found])
+
+
 def _revocations(registry: Registry) -> Iterator[Finding]:
     for cert_id, items in lifecycle.revocations(registry).items():
         cert = registry.get("certificate", cert_id)
         if cert is None:
             continue
-        successor = registry.superseded_by.get(cert_id)
-        successor_start = lifecycle.valid_from(registry, successor) if successor else None
+        # the first successor in force (several are LIFECYCLE-SUPERSEDE-TWICE, reported on their own)
+        successor_start, successor = next(((s, c) for s, c in lifecycle.successors(registry, cert) if s),
+                                          (None, None))
         for n, (date, decision) in enumerate(items):
             reason = None
             if n > 0:

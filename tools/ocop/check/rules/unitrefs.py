@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ocop.check.rules import Provinces
+from ocop.domain import authority
 from ocop.findings import Finding, make, rule
 from ocop.model import units
 from ocop.model.layout import CENTRAL
@@ -26,10 +27,14 @@ rule("UNIT-PROVINCE", "error", "Địa chỉ không thuộc tỉnh của thư m�
      "Địa chỉ của chủ thể và sản phẩm phải thuộc (hoặc đã sáp nhập vào) tỉnh của thư mục chứa hồ sơ.",
      example="registry/ha-noi/products/… có địa chỉ ở tỉnh Ninh Bình",
      fix="Chuyển hồ sơ về thư mục tỉnh đúng, hoặc sửa địa chỉ.", family="units")
-rule("UNIT-VERSION-DATE", "warning", "Phiên bản bộ mã không khớp ngày",
-     "Văn bản ban hành trước 01/7/2025 dùng bộ mã 2004; sau ngày đó dùng bộ mã 2025.",
-     example="quyết định năm 2023 ghi issuer.unit.version: \"2025\"",
-     fix="Ghi mã đơn vị của cơ quan tại thời điểm ban hành.", family="units")
+rule("UNIT-VERSION-DATE", "error", "Mã đơn vị của cơ quan ban hành không thuộc bộ mã dùng vào ngày ban hành",
+     "Mã đơn vị của cơ quan ban hành (issuer.unit) phải thuộc bộ mã đang dùng vào ngày của quyết định: bộ mã 2004 "
+     "(124/2004/QĐ-TTg) đến hết 30/6/2025, bộ mã 2025 (19/2025/QĐ-TTg) từ 01/7/2025. Mã theo bộ mã khác chỉ một "
+     "đơn vị chưa có hoặc không còn vào ngày đó. Thời hạn của mỗi bộ mã là dữ liệu có dẫn nguồn "
+     "(domain/data/authority.yaml).",
+     example='date: "2023-06-01"\nissuer.unit: {level: province, code: "31", version: "2025"}',
+     fix="Ghi mã đơn vị của cơ quan tại thời điểm ban hành, theo bộ mã đang dùng vào ngày đó.", family="units",
+     fixed='date: "2023-06-01"\nissuer.unit: {level: province, code: "30", version: "2004", name: Tỉnh Hải Dương}')
 
 
 def check_record(record: Record, provinces: Provinces) -> Iterator[Finding]:
@@ -104,12 +109,21 @@ def _address(record: Record, address: dict, slug_to_code: dict) -> Iterator[Find
 
 
 def _issuer_version(record: Record) -> Iterator[Finding]:
+    """The issuer's unit code comes from the code list in use on the decision's date (dated data)."""
     issuer, date = record.get("issuer"), record.get("date")
     unit = issuer.get("unit") if isinstance(issuer, dict) else None
-    if not (isinstance(unit, dict) and isinstance(date, str) and unit.get("version") in ("2004", "2025")):
+    if not (isinstance(unit, dict) and isinstance(date, str) and isinstance(unit.get("version"), str)):
         return
-    expected = "2004" if date < units.REFORM_DATE else "2025"
-    if unit["version"] != expected:
-        line, column = record.locate("issuer", "unit", "version")
-        yield make("UNIT-VERSION-DATE", record.path, line, column,
-                   f"Quyết định ngày {date} nên ghi mã cơ quan theo bộ mã {expected}, không phải {unit['version']}.")
+    if isinstance(issuer.get("level"), str) and authority.missing_level(issuer["level"], date):
+        return  # the issuer's level itself did not exist: AUTH-ISSUER-DATE says so once
+    span = authority.code_version(unit["version"])
+    if span is None or span.covers(date):
+        return  # an unknown version is a SCHEMA error
+    current = authority.code_version_on(date)
+    line, column = record.locate("issuer", "unit", "version")
+    period = f"đến hết ngày {span.end}" if span.end else f"từ ngày {span.start}"
+    yield make("UNIT-VERSION-DATE", record.path, line, column,
+               f"Quyết định ngày {date} ghi mã cơ quan theo bộ mã {unit['version']}, bộ mã này chỉ dùng {period} "
+               f"({span.basis}).",
+               f"Ghi mã đơn vị của cơ quan theo bộ mã {current.name} ({current.basis}), tên đơn vị tại ngày ban hành."
+               if current else "Ghi mã đơn vị của cơ quan theo bộ mã dùng vào ngày ban hành.")

@@ -22,7 +22,7 @@ class CertView:
     end: dt.date | None
     state: str
     decision: Record | None
-    successor: Record | None
+    successors: tuple[Record, ...]  # all of them: two is an error, shown as such rather than one picked
     revocation: tuple[Record, dict] | None
 
     @property
@@ -127,8 +127,8 @@ def _cert_view(registry: Registry, cert: Record, today: dt.date, revoked: dict) 
     """State, dates and links of one certificate; the rules themselves live in ocop.lifecycle."""
     status = lifecycle.status(registry, cert, today, revoked)
     return CertView(cert, status.valid_from, status.valid_to, status.state,
-                    registry.get("decision", cert.get("decision")), registry.superseded_by.get(cert.id),
-                    registry.revoked_by.get(cert.id))
+                    registry.get("decision", cert.get("decision")),
+                    tuple(c for _start, c in lifecycle.successors(registry, cert)), registry.revoked_by.get(cert.id))
 
 
 def _product_view(model: SiteModel, product: Record) -> ProductView:
