@@ -299,17 +299,14 @@ def _jpeg_complete(data: bytes) -> bool:
             return False
         i += 2 + length
         if marker == 0xDA:  # entropy-coded data: runs to the next marker that is not a stuffed 00 or a restart
-            while True:
-                j = data.find(b"\xff", i)
-                if j < 0 or j + 1 >= n:
-                    return False
-                following = data[j + 1]
-                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-                    i = j + 1 if following == 0xFF else j + 2
-                    continue
-                i = j
-                break
+            found = _NEXT_MARKER.search(data, i)
+            if found is None:
+                return False
+            i = found.start()
     return False
+
+
+_NEXT_MARKER = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")  # not FF00 (a stuffed FF), FFD0–D7 (restarts), FFFF (fill)
 
 
 def _png_complete(data: bytes) -> bool:
