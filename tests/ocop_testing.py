@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
+import struct
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -79,6 +82,9 @@ def build_case_tree(case_dir: Path, base: Path, dest: Path) -> dict:
         for i in range(expect["copies"]["count"]):
             new_id = f"{stem[:-4]}{5000 + i:04d}" if i < 4999 else f"{stem}-{i}"
             (source.parent / f"{new_id}.yaml").write_text(text.replace(stem, new_id), "utf-8")
+    for rel, spec in expect.get("images", {}).items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_bytes(make_image(spec))
     for rel, size in expect.get("pad", {}).items():
         pad(dest / rel, size)
     if "after_commit" in expect:  # the tree so far is the base commit; these edits are the change
@@ -115,3 +121,69 @@ def pad(path: Path, size: int) -> None:
     data += b"" if data.endswith(b"\n") else b"\n"
     assert size >= len(data) + 2, f"{path.name} is already {len(data)} bytes"
     path.write_bytes(data + b"#" + b"." * (size - len(data) - 2) + b"\n")
+
+
+GPS_IFD = 0x8825
+
+
+def make_image(spec: dict) -> bytes:
+    """A photo made at test time (large or hostile ones are never committed), from an `images` entry:
+
+    `format` (jpeg, png, webp) and `size` [width, height] of a real image with some detail in it;
+    `header_only: true` a PNG or WebP whose header declares `size` but holds no pixels (a pixel bomb costs nothing);
+    `gps: true` a JPEG with an EXIF GPS position and a camera make; `orientation: N` its EXIF orientation;
+    `mode` (default RGB: e.g. RGBA, L, P, CMYK); `drop_tail: N` the last N bytes cut off (an interrupted
+    upload); `pad: N` zero bytes appended up to N bytes in all.
+    """
+    from PIL import Image
+
+    width, height = spec["size"]
+    fmt = spec.get("format", "png").upper()
+    if spec.get("header_only"):
+        assert fmt in ("PNG", "WEBP"), "only PNG and WebP headers are made without their pixels"
+        data = png_header(width, height) if fmt == "PNG" else webp_header(width, height)
+    else:
+        image = _detailed(width, height).convert(spec.get("mode", "RGB"))
+        out = io.BytesIO()
+        params: dict = {}
+        if spec.get("gps") or spec.get("orientation"):
+            exif = Image.Exif()
+            exif[0x010F] = "Máy ảnh kiểm thử"  # Make
+            if spec.get("orientation"):
+                exif[0x0112] = spec["orientation"]
+            if spec.get("gps"):
+                exif[GPS_IFD] = {1: "N", 2: (21.0, 1.0, 42.0), 3: "E", 4: (105.0, 51.0, 0.0)}  # Hà Nội
+            params["exif"] = exif.tobytes()
+        image.save(out, "JPEG" if fmt == "JPG" else fmt, **params)
+        data = out.getvalue()
+    if spec.get("drop_tail"):
+        data = data[: -spec["drop_tail"]]
+    if spec.get("pad"):
+        assert spec["pad"] >= len(data)
+        data += bytes(spec["pad"] - len(data))
+    return data
+
+
+def _detailed(width: int, height: int):
+    """Gradients in three channels: deterministic, and enough detail for real compressed data."""
+    from PIL import Image
+
+    size = (width, height)
+    return Image.merge("RGB", [Image.linear_gradient("L").resize(size), Image.radial_gradient("L").resize(size),
+                               Image.linear_gradient("L").rotate(90).resize(size)])
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A structurally whole PNG (chunks with CRCs, IEND) whose header declares width × height pixels."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+def webp_header(width: int, height: int) -> bytes:
+    """A WebP (RIFF) holding only a VP8X chunk that declares a width × height canvas."""
+    vp8x = bytes(4) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    body = b"WEBP" + b"VP8X" + len(vp8x).to_bytes(4, "little") + vp8x
+    return b"RIFF" + len(body).to_bytes(4, "little") + body

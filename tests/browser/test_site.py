@@ -69,6 +69,24 @@ def test_product_page_state_and_qr(sample_site, page, shot):
     assert page.locator(".verdict-big .state").inner_text() == "Hiệu lực"
 
 
+def test_photos_are_the_sites_own_copies(sample_site, page):
+    """Product pages and the catalogue show the re-encoded copies (anh/), never the contributed files."""
+    _, server = sample_site
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    page.goto(server.url + "san-pham/sp-ha-noi-0001/")
+    photo = page.locator(".photos img").first
+    assert "/anh/" in photo.get_attribute("src") and "/media/" not in page.content()
+    assert page.evaluate(loaded, photo.element_handle())
+    page.goto(server.url + "danh-muc/")
+    page.wait_for_selector("#cat-body tr")
+    page.fill("#f-q", "binh gom men lam ve tay lam phong")
+    thumb = page.locator("#cat-body tr td:first-child a img.thumb").first
+    assert thumb.get_attribute("src").endswith("-nho.jpg")
+    page.wait_for_function(loaded, arg=thumb.element_handle())
+    assert page.locator("#cat-body tr td:first-child").first.inner_text().strip() == "Bình gốm men lam vẽ tay Lam Phong"
+    assert page.guard.errors == []
+
+
 def test_xss_fixture_runs_no_script(xss_site, page):
     _, server = xss_site
     for path in ("", "danh-muc/", "san-pham/sp-hai-phong-0001/", "chu-the/ct-hai-phong-0001/",

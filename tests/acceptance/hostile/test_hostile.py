@@ -2,9 +2,9 @@
 changes no file, runs nothing, and `ocop build` refuses it (errors) or shows it escaped (warnings).
 
 Cases live in tests/acceptance/hostile/cases/<name>/ (overlay/ + expect.yaml, as in tests/fixtures/*/cases, over
-tests/fixtures/rules/valid); regenerate them with make_cases.py. Extra expect keys read here:
-`generate` (pathological files made at test time), `encode` (re-encode a file), `git` (validate
-against a base commit), `measure` (time and memory in a subprocess), `build` (rendered in the site test).
+tests/fixtures/rules/valid; `images` makes photos at test time); regenerate them with make_cases.py. Extra
+expect keys read here: `generate` (pathological files made at test time), `encode` (re-encode a file), `git`
+(validate against a base commit), `measure` (time and memory in a subprocess), `build` (rendered in the site test).
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ def _fingerprint(root: Path, provinces_raw: bytes) -> str:
     so the cache never serves a stale verdict."""
     h = hashlib.blake2b(CACHE_VERSION.encode() + provinces_raw, digest_size=16)
     h.update(_units_package_version().encode())
+    h.update(_distribution("PIL", "pillow").encode())  # reads the photos' headers
     for path in verdict_sources(root):
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())
@@ -50,9 +51,14 @@ def _fingerprint(root: Path, provinces_raw: bytes) -> str:
 def _units_package_version() -> str:
     """The installed vietnam-provinces distribution (its dist-info folder name), without importing it or
     importlib.metadata: both would cost more than a warm run's whole budget."""
-    spec = importlib.util.find_spec("vietnam_provinces")
+    return _distribution("vietnam_provinces", "vietnam_provinces")
+
+
+def _distribution(module: str, dist: str) -> str:
+    """An installed distribution's dist-info folder name (its version), found beside its top-level module."""
+    spec = importlib.util.find_spec(module)
     package = Path(spec.origin).parent if spec and spec.origin else None
-    found = sorted(p.name for p in package.parent.glob("vietnam_provinces-*.dist-info")) if package else []
+    found = sorted(p.name for p in package.parent.glob(f"{dist}-*.dist-info")) if package else []
     return found[-1] if found else "unknown"
 
 

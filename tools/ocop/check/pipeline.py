@@ -23,6 +23,7 @@ from ocop.check import rules as checks
 from ocop.check import schema as schema_check
 from ocop.check.cache import FileCache, stat_key
 from ocop.check.gitdiff import start_changed_files
+from ocop.check.rules import photos
 from ocop.check.scope import Node, links_of, neighbourhood
 from ocop.config import RunConfig
 from ocop.findings import Finding, capped, has_errors, make, rule
@@ -40,7 +41,6 @@ SYMLINK = rule("LAYOUT-SYMLINK", "error", "Liên kết tượng trưng trong kho
                example="registry/ha-noi/products/x.yaml -> /etc/passwd",
                fix="Thay liên kết bằng tệp thật.", family="layout")
 PARALLEL_THRESHOLD = 3000
-MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
 @dataclass
@@ -76,8 +76,11 @@ class FileChecker:
         provinces, raw = provinces_of(root)
         return cls(root, provinces, schema_dir(root)), raw
 
-    def check(self, relpath: str, raw: bytes | None) -> tuple[object, list[dict]]:
-        """Load one file, check it against its schema and run the checks that need only this record."""
+    def check(self, relpath: str, raw: bytes | photos.Media | None) -> tuple[object, list[dict]]:
+        """Load one file, check it against its schema and run the checks that need only this record; or
+        check one photo file by its content (data None)."""
+        if photos.is_media(relpath):
+            return None, photos.check_media(relpath, raw if isinstance(raw, photos.Media) else None)
         location = classify(relpath)
         doc = load_document(self.root / relpath, relpath, raw)
         findings = doc.findings
@@ -98,8 +101,16 @@ def _record(location: Location, doc: Document) -> Record:
     return Record(location.kind, _record_id(location, doc.data), doc.data, doc, location)
 
 
-def _digest(raw: bytes | None) -> bytes:
+def _digest(raw: bytes | photos.Media | None) -> bytes:
+    if isinstance(raw, photos.Media):
+        return photos.digest(raw)
     return hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
+
+
+def _read_input(root: str, rel: str) -> bytes | photos.Media | None:
+    """What the per-file stage reads of a file: a record's bytes (bounded), or a photo's (see photos.read_media)."""
+    path = os.path.join(root, rel)
+    return photos.read_media(path) if photos.is_media(rel) else _read_bounded(path)
 
 
 def _per_file_batch(args: tuple[FileChecker, list[str]]) -> bytes:
@@ -108,7 +119,7 @@ def _per_file_batch(args: tuple[FileChecker, list[str]]) -> bytes:
     root = str(checker.root)
     out = []
     for rel in rels:
-        raw = _read_bounded(os.path.join(root, rel))
+        raw = _read_input(root, rel)
         out.append((rel, _digest(raw), *checker.check(rel, raw)))
     return marshal.dumps(out)
 
@@ -138,6 +149,12 @@ class Loaded:
     def file_set(self) -> frozenset[str]:
         return frozenset(self.files)
 
+    @functools.cached_property
+    def photo_problems(self) -> dict[str, tuple[str, ...]]:
+        """Photo files the per-file checks refused, with the rules they failed (PHOTO-REJECTED reads it)."""
+        return {rel: tuple(sorted({f["rule"] for f in found})) for rel, found in self.verdicts.items()
+                if found and photos.is_media(rel)}
+
     @property
     def files_read(self) -> int:
         return len(self.verdicts)
@@ -154,6 +171,7 @@ class Loaded:
         with gc_paused():
             registry = _build_index(self.root, files, self._data)
         registry.folder_sizes, registry.files = self.folder_sizes, self.file_set
+        registry.photo_problems = self.photo_problems
         return registry
 
     def _data(self, rel: str) -> object:
@@ -196,8 +214,8 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     now_ns = time.time_ns()
     for rel in files:
         st = stats.get(rel)
-        if not rel.endswith(".yaml"):
-            digests[rel] = str(st and st.st_size).encode()  # media: existence and size matter
+        if not rel.endswith(".yaml") and not photos.is_media(rel):
+            digests[rel] = str(st and st.st_size).encode()  # other files: only their place matters (LAYOUT-PATH)
             continue
         key = stat_key(st, now_ns)
         hit = cache.by_stat(rel, key)
@@ -211,8 +229,9 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
         verdicts[rel], digests[rel] = file_findings, digest
         if node:
             nodes[rel] = node
-        if digest != b"big":
-            cache.put(rel, stat_keys[rel], digest, file_findings, node, data, parsed=data is not _CACHED)
+        if digest != b"big":  # a photo has no data to keep, only its verdict
+            cache.put(rel, stat_keys[rel], digest, file_findings, node, data,
+                      parsed=data is not _CACHED and rel.endswith(".yaml"))
     findings.extend(_file_findings(files, verdicts, nodes))
     inputs = hashlib.blake2b(digest_size=16)
     for rel in sorted(digests):
@@ -257,7 +276,7 @@ def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache
     if cache.entries:
         misses = []
         for rel in rels:
-            raw = _read_bounded(os.path.join(checker.root, rel))
+            raw = _read_input(str(checker.root), rel)
             hit = cache.by_digest(rel, _digest(raw)) if raw is not None else None
             if hit is None:
                 misses.append(rel)
@@ -266,7 +285,7 @@ def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(misses) < PARALLEL_THRESHOLD:
         for rel in misses:
-            raw = _read_bounded(os.path.join(checker.root, rel))
+            raw = _read_input(str(checker.root), rel)
             data, findings = checker.check(rel, raw)
             yield rel, _digest(raw), _node(rel, data), data, findings
         return
@@ -283,7 +302,9 @@ def _file_findings(files: list[str], verdicts: dict[str, list[dict]], nodes: dic
     out: list[Finding] = []
     for rel in files:
         if rel not in nodes and rel != PROVINCES_FILE and classify(rel).kind is None:
-            if not _is_allowed_other_file(rel):
+            if photos.is_media(rel):
+                out.extend(Finding.from_dict(f) for f in verdicts.get(rel, ()))
+            elif not _is_allowed_other_file(rel):
                 out.append(make("LAYOUT-PATH", rel, 1, 1, f"Tệp «{rel}» không nằm ở vị trí của một loại hồ sơ nào."))
         elif verdicts.get(rel):
             out.extend(Finding.from_dict(f) for f in verdicts[rel])
@@ -313,7 +334,7 @@ def _is_allowed_other_file(rel: str) -> bool:
     parts = rel.split("/")
     if parts[-1] in ("README.md", ".gitkeep"):
         return True
-    return len(parts) >= 4 and parts[0] == "registry" and parts[2] == "media" and rel.lower().endswith(MEDIA_SUFFIXES)
+    return photos.is_media(rel)
 
 
 def _referrers_of_deleted(loaded: Loaded, selected: set[str]) -> set[str]:

@@ -63,6 +63,7 @@ class Registry:
     # set by the loader from the whole tree, also when only a neighbourhood of records is indexed:
     folder_sizes: dict[str, int] = field(default_factory=dict)  # record files per folder
     files: frozenset[str] = frozenset()  # every file found (photos must be among them)
+    photo_problems: dict[str, tuple[str, ...]] = field(default_factory=dict)  # photo file → rules it failed
 
     def add(self, record: Record) -> None:
         existing = self._any_kind.get(record.id)

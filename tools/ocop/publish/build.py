@@ -59,7 +59,8 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     trash = discard(out, ("docs", "site", "records", "pagefind-bundle"))
     indexer = PagefindRun(records, out / "pagefind-bundle") if config.pagefind else None
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
-                                                records=records, qr_cache=out / "cache" / "site-qr.marshal"))
+                                                records=records, qr_cache=out / "cache" / "site-qr.marshal",
+                                                photo_cache=out / "cache" / "photos", log=log))
     guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, site_model.sample))
     step("admin", lambda: install_editor(out / "site", root, outcome.registry, log))

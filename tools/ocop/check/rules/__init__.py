@@ -25,6 +25,7 @@ from ocop.model.registry import Record, Registry
 FAMILY_MODULES = [
     "layout",
     "references",
+    "photos",
     "unitrefs",
     "scoring",
     "authority",

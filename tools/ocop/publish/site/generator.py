@@ -13,6 +13,7 @@ import json
 import marshal
 import multiprocessing
 import os
+import posixpath
 import re
 import shutil
 from collections import Counter, defaultdict
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import jinja2
 import segno
@@ -29,6 +30,7 @@ from ocop.check.catalogue import all_rules
 from ocop.model import labels, units
 from ocop.model.registry import Record, gc_paused
 from ocop.publish.site import charts, export
+from ocop.publish.site import photos as site_photos
 from ocop.publish.site.model import SAFE_ID, ProductView, SiteModel, address_line, current_province_of, text, vdate
 from ocop.report import rules as rulesdoc
 
@@ -72,6 +74,10 @@ class Generator:
     records: Path  # where record pages go: docs itself, or a staging folder the build moves into the site
     qr_cache: dict[str, str] = field(default_factory=dict)  # canonical URL → SVG, kept across builds
     qr_fresh: dict[str, str] = field(default_factory=dict)  # encoded in this run
+    photos: dict[str, site_photos.Published] = field(default_factory=dict)  # repository path → its copies
+
+    def product_photos(self, product: ProductView) -> list[site_photos.Published]:
+        return [self.photos[rel] for rel in photos(product) if rel in self.photos]
 
     @property
     def base(self) -> dict[str, Any]:
@@ -112,13 +118,15 @@ RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh
 
 
 def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | None = None,
-             jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None) -> None:
+             jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None,
+             photo_cache: Path | None = None, log: TextIO | None = None) -> None:
     """Write the whole docs folder (removed first: pages of deleted records must not linger).
 
     Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
     `records` when the caller moves them into the built site itself (`ocop build` does: see build.py).
     `after_records` runs once the record pages exist (the build starts Pagefind on them there, so
-    indexing overlaps with the hub pages and MkDocs).
+    indexing overlaps with the hub pages and MkDocs). Photos are published as re-encoded copies
+    (photos.py), kept in `photo_cache` between builds.
     """
     for folder in {docs, records or docs}:
         if folder.exists():
@@ -128,8 +136,9 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     for name in RECORD_FOLDERS:
         (gen.records / name).mkdir(exist_ok=True)
     shutil.copytree(ASSETS, docs / "assets" / "ocop")
-    copy_media(model, docs)
-    record_pages(gen, jobs or min(os.cpu_count() or 1, 4))
+    jobs = jobs or min(os.cpu_count() or 1, 4)
+    gen.photos = publish_photos(model, gen.records, photo_cache, jobs, log)
+    record_pages(gen, jobs)
     save_qr_cache(gen, qr_cache)
     if after_records:
         after_records()
@@ -183,21 +192,18 @@ def _render_share(gen: Generator, part: int, parts: int) -> None:
         func(gen, part, parts)
 
 
-def copy_media(model: SiteModel, docs: Path) -> None:
-    root = model.registry.root.resolve()
-    for product in model.products.values():
-        for rel in photos(product):
-            src = (root / rel).resolve()
-            if src.is_file() and src.is_relative_to(root / "registry"):
-                (docs / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, docs / rel)
+def publish_photos(model: SiteModel, dest: Path, cache: Path | None, jobs: int,
+                   log: TextIO | None = None) -> dict[str, site_photos.Published]:
+    """Re-encoded copies of every product's photos under dest/anh/ (the contributed files are never copied)."""
+    wanted = [rel for product in model.products.values() for rel in photos(product)]
+    return site_photos.publish(model.registry.root, wanted, dest, cache, jobs, model.registry.photo_problems, log)
 
 
 def photos(product: ProductView) -> list[str]:
     """Repository paths of photos that are safe to publish (inside registry/, no parent hops)."""
     items = product.record.get("photos") or []
-    return [p for p in items if isinstance(p, str) and p.startswith("registry/") and ".." not in p.split("/")
-            and re.match(r"^[A-Za-z0-9._/-]+$", p)]
+    return [posixpath.normpath(p) for p in items if isinstance(p, str) and p.startswith("registry/")
+            and ".." not in p.split("/") and re.match(r"^[A-Za-z0-9._/-]+$", p)]
 
 
 def load_qr_cache(path: Path | None) -> dict[str, str]:
@@ -261,7 +267,7 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         canonical = gen.model.url(f"san-pham/{p.id}/")
         producer_name = text((p.producer.data if p.producer else {}).get("name"))
         folded = units.fold(" ".join([p.name, producer_name, p.province_name, text(r.get("description"))]))
-        gen.record_page("san-pham", p.id, template, p=p, photos=photos(p), channels=channels, ip=ip,
+        gen.record_page("san-pham", p.id, template, p=p, photos=gen.product_photos(p), channels=channels, ip=ip,
                         address=address_line(r.get("address")), group_label=labels.label(labels.GROUPS, p.group),
                         scores=score_views(gen, p), qr=gen.qr(canonical), folded=folded,
                         producer_name=producer_name)
@@ -371,13 +377,19 @@ def catalogue(gen: Generator) -> None:
     gidx = {g: i for i, g in enumerate(labels.GROUP_ORDER)}
     sidx = {s: i for i, s in enumerate(labels.STATE_ORDER)}
     items = [[p.id, p.name, pidx.get(text(p.record.get("province")), -1), p.star or 0, gidx.get(p.group, -1),
-              sidx[p.state], p.year or 0, text((p.producer.data if p.producer else {}).get("name"))]
+              sidx[p.state], p.year or 0, text((p.producer.data if p.producer else {}).get("name")), thumb(gen, p)]
              for p in sorted(model.products.values(), key=lambda p: p.id)]
-    index = {"fields": ["id", "name", "province", "star", "group", "state", "year", "producer"],
+    index = {"fields": ["id", "name", "province", "star", "group", "state", "year", "producer", "thumb"],
              "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.GROUPS[g]] for g in labels.GROUP_ORDER],
              "states": [[s, labels.STATES[s]] for s in labels.STATE_ORDER], "items": items}
     gen.write("danh-muc/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
     gen.hub("danh-muc", "Danh mục sản phẩm", "catalogue.html", count=len(items))
+
+
+def thumb(gen: Generator, product: ProductView) -> str:
+    """The catalogue's thumbnail of a product: its first published photo's, or "" (a site path, not record text)."""
+    published = gen.product_photos(product)
+    return published[0].thumb if published else ""
 
 
 def province_pages(gen: Generator) -> None:

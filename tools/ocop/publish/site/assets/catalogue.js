@@ -66,6 +66,15 @@
     tr.appendChild(td);
   }
 
+  var THUMB = /^anh\/[0-9a-f]{32}-nho\.jpg$/;  // the build's own copies only (publish/site/photos.py)
+
+  function thumb(tr, path) {  // the product's catalogue thumbnail, inside the name cell's link
+    if (!THUMB.test(path || "")) return;
+    var img = document.createElement("img");
+    img.className = "thumb"; img.alt = ""; img.loading = "lazy"; img.src = root + path;
+    tr.firstChild.firstChild.insertBefore(img, tr.firstChild.firstChild.firstChild);
+  }
+
   function render() {
     rows = filtered();
     var pages = Math.max(1, Math.ceil(rows.length / PAGE));
@@ -77,6 +86,7 @@
       var prov = data.provinces[it[F.province]] || ["", ""];
       var state = data.states[it[F.state]];
       cell(tr, it[F.name], root + "san-pham/" + encodeURIComponent(it[F.id]) + "/");
+      thumb(tr, it[F.thumb]);
       cell(tr, it[F.producer]);
       cell(tr, prov[1], prov[0] ? root + "tinh/" + encodeURIComponent(prov[0]) + "/" : null);
       cell(tr, it[F.star] ? "★".repeat(it[F.star]) : "", null, "stars");
