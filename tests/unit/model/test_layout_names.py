@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from ocop.model.layout import name_problem, shown, valid_name
+from ocop.model.layout import misnamed, name_problem, shown, valid_name
 
 GOOD = [
     "registry/provinces.yaml",
@@ -60,3 +60,8 @@ def test_shown_is_printable_and_keeps_printable_names() -> None:
         text = shown(_path)
         assert text.isprintable()
         text.encode("utf-8")  # no lone surrogate left: every reporter can write it
+
+
+def test_misnamed_lists_exactly_what_valid_name_refuses() -> None:
+    paths = GOOD + [b[0] for b in BAD] + ["registry/ha-noi", "plans/x/y.yaml", "registry/Ha-noi/a.yaml", "registry/ha-noi/b.yaml"]
+    assert misnamed(paths) == [p for p in paths if not valid_name(p)]

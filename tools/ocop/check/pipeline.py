@@ -29,7 +29,8 @@ from ocop.check.scope import Node, links_of, neighbourhood
 from ocop.config import RunConfig
 from ocop.findings import Finding, has_errors, make, rule
 from ocop.load import MAX_FILE_BYTES, Document, load_document
-from ocop.model.layout import PROVINCES_FILE, Location, RegistryRootError, classify, discover, shown, valid_name
+from ocop.model.layout import PROVINCES_FILE, Location, RegistryRootError, classify, discover, shown
+from ocop.model.layout import misnamed as invalid_names
 from ocop.model.registry import Record, Registry, gc_paused
 from ocop.model.schemas import schema_dir
 
@@ -186,9 +187,10 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
 def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     stats: dict[str, os.stat_result] = {}
     files, links = discover(root, stats)
-    misnamed = [rel for rel in files if not valid_name(rel)]
+    misnamed = invalid_names(files)
     if misnamed:  # never read: a name git cannot report as it is, or that differs from the record's id
-        files = [rel for rel in files if valid_name(rel)]
+        refused = set(misnamed)
+        files = [rel for rel in files if rel not in refused]
     findings = [make("LAYOUT-SYMLINK", shown(rel), 1, 1, f"«{shown(rel)}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
                 for rel in links]
     findings.extend(layout_rules.check_names([*links, *misnamed]))

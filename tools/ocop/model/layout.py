@@ -29,8 +29,10 @@ PROVINCES_FILE = "registry/provinces.yaml"
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 FREE_NAMES = ("README.md", ".gitkeep")
 _VALID_PATH = re.compile(rf"(?:registry|plans)(?:/{SLUG})*/(?:{SLUG}\.[a-z0-9]+|README\.md|\.gitkeep)")
+_VALID_FOLDERS = re.compile(rf"(?:registry|plans)(?:/{SLUG})*")
 _VALID_FOLDER = re.compile(SLUG)
 _VALID_FILE = re.compile(rf"{SLUG}\.[a-z0-9]+")
+_VALID_NAME = re.compile(rf"{SLUG}\.[a-z0-9]+|README\.md|\.gitkeep")
 
 
 class RegistryRootError(Exception):
@@ -113,6 +115,21 @@ def discover(root: Path, stats: dict[str, os.stat_result] | None = None) -> tupl
 def valid_name(relpath: str) -> bool:
     """True when every folder and the file below registry/ or plans/ is named as the layout requires."""
     return _VALID_PATH.fullmatch(relpath) is not None
+
+
+def misnamed(paths: list[str]) -> list[str]:
+    """The paths `valid_name` refuses; each folder is checked once (a registry has 60,000 files in a few
+    thousand folders)."""
+    folders: dict[str, bool] = {}
+    out = []
+    for rel in paths:
+        folder, _, name = rel.rpartition("/")
+        ok = folders.get(folder)
+        if ok is None:
+            ok = folders[folder] = _VALID_FOLDERS.fullmatch(folder) is not None
+        if not (ok and _VALID_NAME.fullmatch(name)):
+            out.append(rel)
+    return out
 
 
 @dataclass(frozen=True)
