@@ -20,8 +20,9 @@ from ocop.model.layout import PROVINCES_FILE, shown
 F = "review"
 rule("REVIEW-SENSITIVE", "warning", "Thay đổi cần nhóm trung ương xem kỹ",
      "Thay đổi danh sách tỉnh và nhóm phụ trách (registry/provinces.yaml), lược đồ (schemas/), dữ liệu quy tắc "
-     "(tools/ocop/domain/data/), mã của công cụ kiểm tra (tools/, pyproject.toml, Makefile) hay quy trình CI và "
-     "CODEOWNERS (.github/) đổi cách mọi hồ sơ được kiểm tra hoặc ai được duyệt chúng. Bước kiểm tra pull request "
+     "(tools/ocop/domain/data/), mã của công cụ kiểm tra (tools/, pyproject.toml, Makefile), quy trình CI và "
+     "CODEOWNERS (.github/, .ci/) hay cấu hình trang web (mkdocs.yml) đổi cách mọi hồ sơ được kiểm tra, công bố "
+     "hoặc ai được duyệt chúng. Bước kiểm tra pull request "
      "cảnh báo từng tệp như vậy để người duyệt thấy; CODEOWNERS giao chúng cho nhóm trung ương.",
      example="pull request của một tỉnh sửa schemas/product.schema.json hoặc đổi team của tỉnh trong provinces.yaml",
      fixed="pull request của tỉnh chỉ thêm, sửa hồ sơ trong registry/<tỉnh>/ và plans/kh-<tỉnh>-…",
@@ -45,6 +46,8 @@ SENSITIVE = (
     ("pyproject.toml", "phiên bản các thư viện của công cụ kiểm tra"),
     ("Makefile", "lệnh cài đặt và kiểm tra mà CI chạy"),
     (".github/", "quy trình CI, CODEOWNERS và biểu mẫu"),
+    (".ci/", "lệnh kiểm thử mà CI chạy"),
+    ("mkdocs.yml", "cấu hình trang web công khai"),
 )
 CHECKED_TOPS = ("registry/", "plans/")
 
