@@ -92,6 +92,8 @@ def build_case_tree(case_dir: Path, base: Path, dest: Path) -> dict:
         git(dest, "add", "-A")
         git(dest, "commit", "-q", "-m", "base")
         _edit(dest, expect["after_commit"] or {})
+        for args in (expect["after_commit"] or {}).get("git", []):  # e.g. a submodule entry in the index
+            git(dest, *(str(a) for a in args))
     for rel in expect.get("unreadable", []):
         (dest / rel).chmod(0)
     for rel in expect.get("mkdir", []):  # a folder where a command must write a file: a real write failure

@@ -9,9 +9,12 @@ are `generate`d at test time, never committed.
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import yaml
+
+from ocop.model.layout import shown
 
 HERE = Path(__file__).resolve().parent
 BASE = HERE.parents[1] / "fixtures" / "rules" / "valid"
@@ -180,6 +183,24 @@ TABLE: dict[str, tuple[str, str, int, str | int, dict]] = {
                                  {"remove": [P7], "write": {"registry/ha-noi/products/sp-hai-phong-0007.yaml": text(P7)}}),
     "yml-extension": ("LAYOUT-PATH", "registry/hai-phong/products/sp-hai-phong-0008.yml", 1, 1,
                       {"write": {"registry/hai-phong/products/sp-hai-phong-0008.yml": text(P7)}}),
+    # --- names git and the layout cannot agree on: the file is renamed at test time (never committed)
+    **{name: ("LAYOUT-NAME", shown(new), 1, 1, {"move": {P7: new}}) for name, new in {
+        "name-vietnamese-file": "registry/hai-phong/products/sp-hải-phòng-0007.yaml",
+        "name-vietnamese-folder": "registry/hải-phòng/products/sp-hai-phong-0007.yaml",
+        "name-nfd-file": unicodedata.normalize("NFD", "registry/hai-phong/products/sp-hải-phòng-0007.yaml"),
+        "name-nfd-media": unicodedata.normalize("NFD", "registry/hai-phong/media/ảnh-vải-thiều.jpg"),
+        "name-space-inside": "registry/hai-phong/products/sp-hai-phong 0007.yaml",
+        "name-space-trailing": "registry/hai-phong/products/sp-hai-phong-0007.yaml ",
+        "name-capitals-file": "registry/hai-phong/products/SP-HAI-PHONG-0007.yaml",
+        "name-capitals-media": "registry/hai-phong/media/IMG_0007.JPG",
+        "name-newline": "registry/hai-phong/products/sp-hai-phong\n-0007.yaml",
+        "name-terminal-escape": "registry/hai-phong/products/sp-hai-phong-0007\x1b[2K.yaml",
+        "name-zero-width-space": "registry/hai-phong/products/sp-hai-phong-\u200b0007.yaml",
+        "name-cyrillic-file": "registry/hai-phong/products/sp-hai-ph\u043eng-0007.yaml",
+        "name-cyrillic-folder": "registry/h\u0430i-phong/products/sp-hai-phong-0007.yaml",
+        "name-non-utf8-byte": "registry/hai-phong/products/sp-hai-phong-\udcff.yaml",  # the byte 0xFF
+        "name-latin1-bytes": "registry/hai-phong/products/sp-h\udce1i-ph\udcf2ng-0007.yaml",  # «hái phòng» in Latin-1
+    }.items()},
     "unit-2004-code-as-2025": ("UNIT-CODE", PR, 1, "  ward:", {"replace": replaced(
         PR, ('code: "10831", version: "2004"', 'code: "10831", version: "2025"'))}),
     "missing-product": ("REF-MISSING", C, 1, "product:", {"replace": replaced(C, ("product: sp-hai-phong-0002", "product: sp-hai-phong-0099"))}),
@@ -253,7 +274,7 @@ def main() -> None:
         (case / "overlay").mkdir(parents=True)
         content = edited_text(fields, rel)
         expect: dict = {"rule": rule_id, "file": rel, "line": line_of(content, at), "exit": code}
-        for key in ("today", "remove", "symlink", "generate", "measure", "git", "build", "encode", "images"):
+        for key in ("today", "remove", "move", "symlink", "generate", "measure", "git", "build", "encode", "images"):
             if key in fields:
                 expect[key] = fields[key]
         if "replace" in fields:  # `edits`, not `replace`: several edits per file (build_case_tree takes one)

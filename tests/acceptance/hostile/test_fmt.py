@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -151,3 +152,18 @@ def test_check_lists_and_writes_nothing(capsys: pytest.CaptureFixture, tmp_path:
     code, out, _ = run_cli(capsys, "--root", str(tmp_path), "fmt", str(path))
     assert code == 0 and 'criteria_set: "148/2023"' in path.read_text("utf-8")
     assert path.stat().st_mode == mode
+
+
+def test_misnamed_files_are_refused_and_named_printably(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    """A file that validation never reads (LAYOUT-NAME) is not rewritten either; its name cannot break the output."""
+    shutil.copytree(REPO / "tests/fixtures/rules/valid/registry", tmp_path / "registry")
+    products = tmp_path / "registry/hai-phong/products"
+    messy = (products / "sp-hai-phong-0007.yaml").read_text("utf-8").replace("  ", "    ")
+    names = [os.fsdecode(b"sp-hai-phong-\xff.yaml"), "sp-hai-phong\n-0008.yaml", "SP-HAI-PHONG-0009.yaml"]
+    for name in names:
+        (products / name).write_text(messy, "utf-8")
+    code, out, err = run_cli(capsys, "--root", str(tmp_path), "fmt")
+    assert code == 1 and "0008" not in out and "0009" not in out and "xff" not in out
+    for shown_name in ("sp-hai-phong-\\xff.yaml", "sp-hai-phong\\x0a-0008.yaml", "SP-HAI-PHONG-0009.yaml"):
+        assert f"bỏ qua registry/hai-phong/products/{shown_name}: tên tệp không đúng dạng (LAYOUT-NAME)" in err
+    assert all((products / name).read_text("utf-8") == messy for name in names)

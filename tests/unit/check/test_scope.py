@@ -4,7 +4,9 @@ exactly what a full run reports for those files, on every rule fixture and hosti
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from ocop.check.pipeline import validate
 from ocop.check.scope import links_of, neighbourhood
 from ocop.config import RunConfig
 from ocop.devtools.synth import synth
+from ocop.model.layout import shown
 from ocop_testing import FIXTURES, build_case_tree
 
 TODAY = "2026-11-23"
@@ -118,3 +121,75 @@ def test_deleting_a_record_reports_the_records_that_refer_to_it(tmp_path: Path) 
     broken = {(f.rule, f.file) for f in outcome.findings}
     assert ("REF-MISSING", "registry/hai-phong/products/sp-hai-phong-0001.yaml") in broken
     assert outcome.failed
+
+
+BAD_NAMES = {  # one of each name the layout refuses; git quoted all but the space, and 0xFF is not UTF-8
+    "vietnamese": "registry/hai-phong/products/sp-hải-phòng-0099.yaml",
+    "nfd": unicodedata.normalize("NFD", "registry/hai-phong/products/sp-hải-phòng-0098.yaml"),
+    "space": "registry/hai-phong/products/sp-hai-phong 0097.yaml",
+    "capitals": "registry/Hai-Phong/products/sp-hai-phong-0096.yaml",
+    "newline": "registry/hai-phong/products/sp-hai-phong\n-0095.yaml",
+    "cyrillic": "registry/hai-phong/products/sp-hai-ph\u043eng-0094.yaml",
+    "non-utf8": os.fsdecode(b"registry/hai-phong/products/sp-hai-phong-\xff.yaml"),
+    "media": "registry/hai-phong/media/Ảnh 1.JPG",
+}
+
+
+@pytest.mark.parametrize("rel", BAD_NAMES.values(), ids=BAD_NAMES.keys())
+def test_pull_request_check_reports_what_a_full_run_reports_for_a_misnamed_file(tmp_path: Path, rel: str) -> None:
+    """`--changed-since` used to miss every name git quoted (the scoped run passed a file the full run refused)
+    and crashed on a name that is not UTF-8."""
+    root = committed_tree(tmp_path)
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_bytes((root / "registry/hai-phong/products/sp-hai-phong-0001.yaml").read_bytes())
+    today = dt.date.fromisoformat(TODAY)
+    full = validate(RunConfig(root, today=today, use_cache=False))
+    pr = validate(RunConfig(root, changed_since="base", today=today, use_cache=False))
+    about_it = [f.to_dict() for f in full.findings if f.file == shown(rel)]
+    assert [f["rule"] for f in about_it] == ["LAYOUT-NAME"]
+    assert [f.to_dict() for f in pr.findings] == about_it
+    assert pr.failed
+    assert_same_both_ways(root, [rel], TODAY)
+
+
+def test_pull_request_check_reports_a_folder_it_fills_past_the_limit(tmp_path: Path) -> None:
+    """LAYOUT-FOLDER-SIZE names the folder, not a file: a change that adds files to it must see it."""
+    root = committed_tree(tmp_path)
+    folder = root / "registry/hai-phong/products"
+    text = (folder / "sp-hai-phong-0001.yaml").read_text("utf-8")
+    for i in range(2, 1002):
+        (folder / f"sp-hai-phong-{i:04d}.yaml").write_text(text.replace("sp-hai-phong-0001", f"sp-hai-phong-{i:04d}"),
+                                                           "utf-8")
+    pr = validate(RunConfig(root, changed_since="base", today=dt.date.fromisoformat(TODAY)))
+    assert ("LAYOUT-FOLDER-SIZE", "registry/hai-phong/products/") in {(f.rule, f.file) for f in pr.findings}
+    assert pr.failed
+
+
+def test_history_still_judges_a_change_that_holds_a_name_git_cannot_decode(tmp_path: Path) -> None:
+    """A committed file named with a byte that is not UTF-8 made the history rules fail to decode `git diff`:
+    HISTORY-BASE instead of the edited decision (and the scoped run dropped HISTORY-BASE, at ".")."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "rules" / "valid", root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "tag", "base")
+    decision = root / "registry/hai-phong/decisions/2024/qd-hai-phong-2024-002.yaml"
+    decision.write_text(decision.read_text("utf-8").replace("4011/QĐ-UBND", "4012/QĐ-UBND"), "utf-8")
+    (root / os.fsdecode(b"registry/hai-phong/products/x-\xff.yaml")).write_text("id: x\n", "utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "change")  # as a pull request: the name is in `git diff BASE`
+    pr = validate(RunConfig(root, changed_since="base", base_ref="base", today=dt.date.fromisoformat(TODAY)))
+    rules = {(f.rule, f.file) for f in pr.findings}
+    assert ("HISTORY-EDIT", "registry/hai-phong/decisions/2024/qd-hai-phong-2024-002.yaml") in rules
+    assert ("LAYOUT-NAME", "registry/hai-phong/products/x-\\xff.yaml") in rules
+
+
+def test_pull_request_check_reports_a_base_it_cannot_read(tmp_path: Path) -> None:
+    """HISTORY-BASE is about the whole tree ("."): a scoped run must not drop it as touching no changed file."""
+    root = committed_tree(tmp_path)
+    edit = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    edit.write_text(edit.read_text("utf-8") + "# sửa\n", "utf-8")
+    pr = validate(RunConfig(root, changed_since="base", base_ref="khong-co", today=dt.date.fromisoformat(TODAY)))
+    assert [(f.rule, f.file) for f in pr.findings] == [("HISTORY-BASE", ".")]
+    assert pr.failed

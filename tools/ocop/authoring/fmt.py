@@ -29,7 +29,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 from ocop.check import schema as schema_check
 from ocop.findings import Finding, has_errors
 from ocop.load import BOM, load_document
-from ocop.model.layout import classify
+from ocop.model.layout import classify, valid_name
 from ocop.model.schemas import load_schemas, schema_dir
 
 _YAML11 = yaml.resolver.Resolver()  # PyYAML's YAML 1.1 implicit types: what other tools would read
@@ -197,6 +197,8 @@ def format_file(root: Path, rel: str) -> Result:
     kind = classify(rel).kind
     if kind is None:
         return Result(rel, "refused", reason="không phải tệp hồ sơ (không biết lược đồ)")
+    if not valid_name(rel):  # never read as a record (LAYOUT-NAME): rename it first
+        return Result(rel, "refused", reason="tên tệp không đúng dạng (LAYOUT-NAME); đổi tên trước")
     raw = (root / rel).read_bytes()
     doc = load_document(root / rel, rel, raw)
     findings: list[Finding] = list(doc.findings)

@@ -22,13 +22,15 @@ from pathlib import Path
 from ocop.check import rules as checks
 from ocop.check import schema as schema_check
 from ocop.check.cache import FileCache, stat_key
-from ocop.check.gitdiff import start_changed_files
-from ocop.check.rules import photos
+from ocop.check.gitdiff import Changes, start_changed_files
+from ocop.check.rules import layout as layout_rules
+from ocop.check.rules import photos, review
 from ocop.check.scope import Node, links_of, neighbourhood
 from ocop.config import RunConfig
 from ocop.findings import Finding, capped, has_errors, make, rule
 from ocop.load import MAX_FILE_BYTES, Document, load_document
-from ocop.model.layout import PROVINCES_FILE, Location, RegistryRootError, classify, discover
+from ocop.model.layout import PROVINCES_FILE, Location, RegistryRootError, classify, discover, shown
+from ocop.model.layout import misnamed as invalid_names
 from ocop.model.registry import Record, Registry, gc_paused
 from ocop.model.schemas import schema_dir
 
@@ -138,8 +140,10 @@ class Loaded:
     hit never needs it, a run on a few changed files indexes only their neighbourhood)."""
 
     def __init__(self, root: Path, files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node],
-                 findings: list[Finding], inputs_key: bytes | None, cache: FileCache, checker: FileChecker) -> None:
+                 findings: list[Finding], inputs_key: bytes | None, cache: FileCache, checker: FileChecker,
+                 refused: frozenset[str] = frozenset()) -> None:
         self.root, self.files, self.verdicts, self.nodes, self.findings = root, files, verdicts, nodes, findings
+        self.refused = refused  # symlinks and misnamed files: reported (LAYOUT-SYMLINK, LAYOUT-NAME), never read
         self.inputs_key = inputs_key  # identifies every input file's content: the key of the whole-run cache
         self.cache, self.checker = cache, checker
         # files per folder, counted over the whole tree even when only a neighbourhood is indexed
@@ -203,8 +207,13 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
 def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     stats: dict[str, os.stat_result] = {}
     files, links = discover(root, stats)
-    findings = [make("LAYOUT-SYMLINK", rel, 1, 1, f"«{rel}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
+    misnamed = invalid_names(files)
+    if misnamed:  # never read: a name git cannot report as it is, or that differs from the record's id
+        refused = set(misnamed)
+        files = [rel for rel in files if rel not in refused]
+    findings = [make("LAYOUT-SYMLINK", shown(rel), 1, 1, f"«{shown(rel)}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
                 for rel in links]
+    findings.extend(layout_rules.check_names([*links, *misnamed]))
     checker, provinces_raw = FileChecker.for_root(root)
     cache = FileCache(root, use_cache, provinces_raw)
     verdicts: dict[str, list[dict]] = {}
@@ -237,10 +246,12 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     for rel in sorted(digests):
         inputs.update(rel.encode() + b"\0" + digests[rel] + b"\n")
     for rel in links:  # a new symlink changes the verdict (LAYOUT-SYMLINK) though no file changed
-        inputs.update(b"link\0" + rel.encode() + b"\n")
+        inputs.update(b"link\0" + os.fsencode(rel) + b"\n")
+    for rel in misnamed:  # so does a misnamed file (LAYOUT-NAME); its name may hold any byte
+        inputs.update(b"name\0" + os.fsencode(rel) + b"\n")
     # an oversized or unreadable file has no content hash: its message (size, error) must be made afresh
     inputs_key = None if b"big" in digests.values() else inputs.digest()
-    return Loaded(root, files, verdicts, nodes, findings, inputs_key, cache, checker)
+    return Loaded(root, files, verdicts, nodes, findings, inputs_key, cache, checker, frozenset(links + misnamed))
 
 
 def _read_bounded(path: str) -> bytes | None:
@@ -351,7 +362,8 @@ def validate(config: RunConfig) -> Outcome:
     root = config.root.resolve()
     changed = start_changed_files(root, config.changed_since) if config.changed_since else None  # git works meanwhile
     loaded = load(root, config.use_cache)
-    selected = _selection(root, config.paths, changed() if changed else None)
+    changes: Changes | None = changed() if changed else None
+    selected = _selection(root, config.paths, set(changes.paths) if changes else None)
     if selected is not None:
         selected |= _referrers_of_deleted(loaded, selected)
     ctx = checks.Context(root=root, today=config.today.isoformat(), base_ref=config.base_ref)
@@ -359,8 +371,11 @@ def validate(config: RunConfig) -> Outcome:
     with gc_paused():
         findings = _findings(loaded, ctx, scope)
     loaded.cache.save(loaded.record_files)
+    if changes is not None:  # what the change itself touches: sensitive files, paths no check read
+        findings = findings + review.check_changes(root, changes, loaded.file_set | loaded.refused)
     if selected is not None:
-        findings = [f for f in findings if _touches(f, selected)]
+        shown_selected = {shown(s) for s in selected}  # findings name a file as it can be printed
+        findings = [f for f in findings if _touches(f, shown_selected)]
     findings.sort(key=Finding.sort_key)
     return Outcome(loaded, findings, loaded.files_read, selected)
 
@@ -434,6 +449,13 @@ def _selection(root: Path, paths: Sequence[str], changed: set[str] | None) -> se
 
 
 def _touches(finding: Finding, selected: set[str]) -> bool:
-    files = [finding.file, *(r.file for r in finding.related)]
-    return any(f in selected or any(s.endswith("/") and f.startswith(s) for s in selected if s) or "" in selected
-               for f in files)
+    """A finding is reported for a selection when it names a selected file (or a file in a selected folder),
+    when it is about a folder holding a selected file (LAYOUT-FOLDER-SIZE), or about the whole tree (".")."""
+    if "" in selected:
+        return True
+    for f in (finding.file, *(r.file for r in finding.related)):
+        if f in selected or f == "." or any(s.endswith("/") and f.startswith(s) for s in selected if s):
+            return True
+        if f.endswith("/") and any(s.startswith(f) for s in selected):
+            return True
+    return False

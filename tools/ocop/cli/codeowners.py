@@ -13,7 +13,8 @@ from ocop.ops.codeowners import write
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     c = sub.add_parser("codeowners", help="sinh tệp .github/CODEOWNERS từ registry/provinces.yaml",
-                       description="In (hoặc ghi với --write) tệp CODEOWNERS: mỗi thư mục tỉnh → nhóm phụ trách.")
+                       description="In (hoặc ghi với --write) tệp CODEOWNERS: nhóm trung ương (national_team) duyệt "
+                       "mọi tệp; mỗi thư mục tỉnh và kế hoạch của tỉnh → nhóm phụ trách.")
     c.add_argument("--write", action="store_true", help="ghi vào .github/CODEOWNERS")
     c.set_defaults(func=run)
 

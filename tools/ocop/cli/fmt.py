@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ocop.authoring.fmt import format_file, record_files, write_atomically
 from ocop.cli.options import EXIT_FINDINGS, EXIT_OK
+from ocop.model.layout import shown
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -30,12 +31,12 @@ def run(args: argparse.Namespace) -> int:
         counts[result.status] += 1
         if result.status == "changed":
             if args.check:
-                print(f"cần định dạng: {rel}")
+                print(f"cần định dạng: {shown(rel)}")
             else:
                 write_atomically(root / rel, result.text)
-                print(f"đã định dạng: {rel}")
+                print(f"đã định dạng: {shown(rel)}")
         elif result.status in ("refused", "failed"):
-            sys.stderr.write(f"bỏ qua {rel}: {result.reason}\n")
+            sys.stderr.write(f"bỏ qua {shown(rel)}: {result.reason}\n")
     verb = "cần định dạng" if args.check else "đã định dạng"
     sys.stderr.write(f"ocop fmt: {len(files)} tệp; {counts['changed']} {verb}, {counts['ok']} đã chuẩn, "
                      f"{counts['refused'] + counts['failed']} bỏ qua.\n")

@@ -4,6 +4,8 @@
   registry/provinces.yaml. Runs in the per-file stage, so it is parallel and cached with the file.
 - `check(registry, ctx) -> Iterable[Finding]`: needs other records (references, history, lifecycle).
 
+`review` has neither: its rules judge a change (--changed-since), and the pipeline calls it directly.
+
 Order matters only for reading the output: structure first (layout, references, units), then the
 OCOP rules (scoring, authority, lifecycle), then history against a base ref.
 """
@@ -35,6 +37,7 @@ FAMILY_MODULES = [
     "sync",
     "forms",
     "publishing",
+    "review",
 ]
 
 

@@ -9,6 +9,7 @@ staged or not), and only those base versions are read, in one `git cat-file --ba
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from ocop.check.rules import Context
 from ocop.domain import lifecycle
 from ocop.findings import Finding, make, rule
 from ocop.load import parse_yaml
-from ocop.model.layout import KIND_VI, classify
+from ocop.model.layout import KIND_VI, classify, valid_name
 from ocop.model.registry import Record, Registry
 
 F = "history"
@@ -74,9 +75,9 @@ def base_files(root: Path, ref: str) -> dict[str, BaseFile]:
     for item in git(root, "ls-tree", "-r", "-z", ref, "--", "registry/").split(b"\0"):
         if not item:
             continue
-        meta, path = item.decode("utf-8").split("\t", 1)
+        meta, path = os.fsdecode(item).split("\t", 1)
         location = classify(path)
-        if location.kind is None or location.kind == "plan":
+        if location.kind is None or location.kind == "plan" or not valid_name(path):  # misnamed: never a record
             continue
         out[location.stem] = BaseFile(path, meta.split()[2], location.kind, location.province_folder, location.stem)
     return out
@@ -99,7 +100,7 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
 def changed_paths(root: Path, ref: str) -> set[str]:
     """Paths under registry/ whose working-tree content differs from the base (deletions included)."""
     out = git(root, "diff", "--name-only", "--no-renames", "-z", ref, "--", "registry/")
-    return {p.decode("utf-8") for p in out.split(b"\0") if p}
+    return {os.fsdecode(p) for p in out.split(b"\0") if p}  # a name that is not UTF-8 is LAYOUT-NAME's
 
 
 def check(registry: Registry, ctx: Context) -> Iterator[Finding]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ocop.check.rules import Context, Provinces
 from ocop.findings import Finding, Related, make, rule
-from ocop.model.layout import CENTRAL, FOLDER_OF_KIND, YEARLY_KINDS
+from ocop.model.layout import CENTRAL, FOLDER_OF_KIND, YEARLY_KINDS, name_problem, shown
 from ocop.model.registry import Record, Registry
 
 MAX_FILES_PER_FOLDER = 1000
@@ -41,6 +41,30 @@ rule("LAYOUT-CENTRAL", "error", "Sai thư mục trung ương",
 rule("LAYOUT-FOLDER-SIZE", "error", "Thư mục quá nhiều tệp",
      f"Một thư mục không chứa quá {MAX_FILES_PER_FOLDER} tệp (giới hạn liệt kê của GitHub và trình soạn thảo web).",
      example="registry/ha-noi/products/ có 1.200 tệp", fix="Tách theo năm hoặc theo mã.", family="layout")
+rule("LAYOUT-NAME", "error", "Tên tệp hoặc thư mục không đúng dạng",
+     "Mọi thư mục và tệp trong registry/ và plans/ có tên viết thường không dấu bằng chữ ASCII, số và gạch nối "
+     "(tệp thêm một đuôi viết thường: .yaml, .jpg…), như mã hồ sơ. Tên có dấu tiếng Việt (kể cả dạng NFD), "
+     "chữ hoa, dấu cách, ký tự điều khiển, chữ Kirin trông giống chữ Latinh hay byte không phải UTF-8 làm tên tệp "
+     "khác với mã hồ sơ, khác giữa các máy và không khớp được với danh sách tệp thay đổi của git: tệp đó không "
+     "được đọc như một hồ sơ.",
+     example="registry/hai-phong/products/sp-hải-phòng-0001.yaml", fixed="registry/hai-phong/products/sp-hai-phong-0001.yaml",
+     fix="Đổi tên tệp (hoặc thư mục) thành chữ thường không dấu, nối bằng gạch nối, trùng với mã hồ sơ.",
+     family="layout", added_in="0.2.0")
+
+
+def check_names(paths: list[str]) -> list[Finding]:
+    """LAYOUT-NAME for each path (under registry/ or plans/) that is not named as the layout requires; the
+    finding names the file as it can be printed (`shown`)."""
+    out = []
+    for rel in paths:
+        problem = name_problem(rel)
+        if problem is None:
+            continue
+        hint = (f"Đổi «{problem.part}» thành «{problem.suggestion}»." if problem.suggestion else
+                "Gõ lại tên bằng chữ thường không dấu (a–z), số và gạch nối, trùng với mã hồ sơ.")
+        out.append(make("LAYOUT-NAME", shown(rel), 1, 1,
+                        f"Tên «{problem.part}» {problem.reason}; sổ đăng ký không đọc tệp có tên như vậy.", hint))
+    return out
 
 
 def check(registry: Registry, ctx: Context) -> Iterator[Finding]:
