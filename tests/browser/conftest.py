@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import http.server
@@ -58,6 +59,10 @@ class Server:
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # keep pytest output readable
         pass
+
+    def handle(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser left before the file was sent
+            super().handle()
 
 
 def build_and_serve(tmp: Path, root: Path) -> tuple[Path, Server]:

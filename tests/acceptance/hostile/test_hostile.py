@@ -127,6 +127,8 @@ def test_markup_is_built_escaped(tmp_path: Path) -> None:
     root = tmp_path / "tree"
     shutil.copytree(BASE, root)
     for case_dir in BUILD_CASES:
+        if (case_dir / "overlay").is_dir():  # files the case adds (plans: the base tree has none)
+            shutil.copytree(case_dir / "overlay", root, dirs_exist_ok=True)
         for rel, pairs in expect_of(case_dir).get("edits", {}).items():
             path = root / rel
             text = path.read_text("utf-8")
@@ -140,7 +142,11 @@ def test_markup_is_built_escaped(tmp_path: Path) -> None:
     assert digest(root) == before
     pages = {p: p.read_text("utf-8") for p in result.site.rglob("*.html")}
     everything = "\n".join(pages.values())
-    for needle in ("&lt;script&gt;alert(", "&lt;img src=x onerror=alert(1)&gt;", "&lt;iframe src="):
+    for needle in ("&lt;script&gt;alert(", "&lt;img src=x onerror=alert(1)&gt;", "&lt;iframe src=",
+                   "&lt;svg/onload=alert(1)&gt;", "&lt;/title&gt;&lt;script&gt;alert(4)", "&lt;svg onload=alert(5)&gt;"):
         assert needle in everything, needle
-    for raw in ("<script>alert(", "<img src=x onerror", "<iframe src=\"https://evil", "onerror=alert(1)>"):
+    for raw in ("<script>alert(", "<img src=x onerror", "<iframe src=\"https://evil", "onerror=alert(1)>",
+                "<svg/onload=", "<svg onload=", "</title><script>"):
         assert raw not in everything, raw
+    plans = [p for p in pages if p.parent.parent.name == "ke-hoach"]  # the plan cases reached their pages
+    assert len(plans) == 2 and all("alert(4)" in pages[p] or "alert(5)" in pages[p] for p in plans)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
 import shutil
 from pathlib import Path
@@ -43,6 +44,24 @@ def test_record_text_is_escaped_everywhere(xss_docs: Path):
     product = (xss_docs / "san-pham/sp-hai-phong-0001/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Cà phê &lt;img src=x onerror=alert(2)&gt;" in product
     assert "&lt;/div&gt;&lt;script&gt;alert(8)" in (xss_docs / "quyet-dinh/qd-hai-phong-2024-001/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("title", [
+    "Kế hoạch số 5/KH-UBND: </title><script>alert(1)</script>",
+    'Dự thảo "><svg onload=alert(1)> {{7*7}} & \'x\'',
+    "a\n---\nhide: []\ntitle: <b>x</b>",  # a line that would close the front matter and add keys
+    "a\n...\n# <img src=x onerror=alert(1)>",
+    "\u2028\u2029\x85 title: x",
+])
+def test_hub_front_matter_is_yaml_with_an_html_title(title: str):
+    """MkDocs renders without autoescape: Material writes page.meta.title as it is into <title> and the
+    header. The title is stored escaped, and nothing in it can end the YAML block or add a key."""
+    from mkdocs.utils.meta import get_data
+
+    body, meta = get_data(generator.front_matter(title, hide=["toc"]) + '<div class="ocop">\n</div>\n')
+    assert meta == {"title": html.escape(title), "hide": ["toc"]}
+    assert body == '<div class="ocop">\n</div>\n'
+    assert "<" not in meta["title"] and '"' not in meta["title"]
 
 
 def test_catalogue_index_keeps_names_as_data(xss_docs: Path):

@@ -4,7 +4,8 @@ Record pages (products, producers, decisions, verifications) are written as fini
 MkDocs only copies them: Material's per-page cost (~4 ms, quadratic with a big nav) stays on the few
 dozen hub pages, and any generator that copies static files builds the same site.
 Every record value reaches HTML through Jinja2 autoescape; hub pages wrap their HTML in one raw block,
-which Markdown leaves untouched.
+which Markdown leaves untouched. A hub page's title goes through front_matter(): MkDocs renders templates
+without autoescape, so Material puts page.meta.title as it is into <title>, the header and the heading.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any, TextIO
 
 import jinja2
 import segno
+import yaml
 
 from ocop.check.catalogue import all_rules
 from ocop.model import labels, units
@@ -108,8 +111,21 @@ class Generator:
         html = self.env.get_template(template).render(root="../" * depth, **self.base, **ctx)
         html = re.sub(r"\n\s*\n", "\n", html).strip()  # a blank line would end the raw HTML block
         # no table of contents: hub pages carry wide tables and charts
-        front = "---\ntitle: " + json.dumps(title, ensure_ascii=False) + "\nhide: [toc]\n---\n\n"
+        front = front_matter(title, hide=["toc"])
         self.write((rel_dir + "/" if rel_dir else "") + "index.md", front + '<div class="ocop">\n' + html + "\n</div>\n")
+
+
+def front_matter(title: str, **meta: Any) -> str:
+    """A Markdown page's YAML front matter, its title stored as HTML (escaped here, once).
+
+    MkDocs' Jinja environment has no autoescape: Material writes page.meta.title as it is into <title>,
+    the header and the page's heading, so the title must already be HTML. The YAML is emitted, never
+    formatted: every scalar double-quoted on one line (line breaks as \\n), so no value can close the
+    block with a `---` line or add a key of its own.
+    """
+    data = {"title": html_escape(title, quote=True), **meta}
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_style='"', width=float("inf"))
+    return "---\n" + body + "---\n\n"
 
 
 # Folders of plain HTML pages (records, and the long per-province lists: Markdown's raw-HTML parser
