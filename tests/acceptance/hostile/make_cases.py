@@ -48,6 +48,9 @@ HTML = '<!DOCTYPE html>\n<html><body><script>document.location = "https://evil.e
 PLAN_DRAFT = "plans/kh-hai-phong-2026-du-thao.yaml"
 PLAN = "plans/kh-hai-phong-2026-15.yaml"
 
+# any file within the size limit: the whole tree validates in 5 s and 300 MB (issue 11 §9)
+BOUNDED_1MB = {"max_file_seconds": 5.0, "max_seconds": 5.0, "max_mb": 300}
+
 BOMB = "".join([
     "id: sp-hai-phong-0001\n",
     'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n',
@@ -105,6 +108,14 @@ TABLE: dict[str, tuple[str, str, int, str | int, dict]] = {
     "nfd-vietnamese": ("TEXT-NFC", P1, 0, "name: V", {"encode": {P1: "nfd"}}),
     "size-10mb": ("FILE-SIZE", P1, 1, 1, {"generate": {P1: "big"}, "measure": True}),
     "size-10mb-one-line": ("FILE-SIZE", PR, 1, 1, {"generate": {PR: "big-line"}}),
+    # 1 MB of `photos: [1,1,…]` used to make half a million SCHEMA findings (84 s, 2.5 GB, 268 MB of JSON)
+    "list-500k-numbers": ("YAML-LENGTH", P1, 1, 27, {"generate": {P1: "list-of-numbers"}, "measure": True,
+                          **BOUNDED_1MB, "max_findings": 30}),
+    "list-260k-photos": ("YAML-LENGTH", P1, 1, 27, {"generate": {P1: "list-of-names"}, "measure": True,
+                         **BOUNDED_1MB, "max_findings": 60}),
+    # as long as the loader reads, every item a missing photo: 20 findings a rule, then the count of the rest
+    "list-2000-photos": ("REF-PHOTO", P1, 1, 27, {"generate": {P1: "list-2000-names"}, "measure": True,
+                         "max_findings": 50}),
     "empty-file": ("YAML-EMPTY", P7, 1, 1, {"write": {P7: ""}}),
     "comments-only": ("YAML-EMPTY", P7, 1, 1, {"write": {P7: "# sẽ bổ sung sau\n\n"}}),
     "whitespace-only": ("YAML-EMPTY", P7, 1, 1, {"write": {P7: "\n   \n\n"}}),
@@ -296,7 +307,8 @@ def main() -> None:
         (case / "overlay").mkdir(parents=True)
         content = edited_text(fields, rel)
         expect: dict = {"rule": rule_id, "file": rel, "line": line_of(content, at), "exit": code}
-        for key in ("today", "remove", "move", "symlink", "generate", "measure", "git", "build", "encode", "images"):
+        for key in ("today", "remove", "move", "symlink", "generate", "measure", "git", "build", "encode", "images",
+                    "max_file_seconds", "max_seconds", "max_mb", "max_findings"):
             if key in fields:
                 expect[key] = fields[key]
         if "replace" in fields:  # `edits`, not `replace`: several edits per file (build_case_tree takes one)
