@@ -37,11 +37,11 @@ from ocop.model.schemas import schema_dir
 LAYOUT_PATH = rule("LAYOUT-PATH", "error", "Tệp đặt sai chỗ",
                    "Mỗi hồ sơ nằm trong registry/<tỉnh>/<loại>/[năm/]<mã>.yaml hoặc plans/<mã>.yaml.",
                    example="registry/ha-noi/san-pham/sp-ha-noi-0001.yaml (thư mục phải là products)",
-                   fix="Chuyển tệp vào đúng thư mục; xem hướng dẫn bố cục trong README.", family="layout")
+                   fix="Chuyển tệp vào đúng thư mục; xem hướng dẫn bố cục trong README.", family="layout", fixed="registry/ha-noi/products/sp-ha-noi-0001.yaml")
 SYMLINK = rule("LAYOUT-SYMLINK", "error", "Liên kết tượng trưng trong kho",
                "Sổ đăng ký không đọc liên kết tượng trưng (symlink): chúng có thể trỏ ra ngoài kho.",
                example="registry/ha-noi/products/x.yaml -> /etc/passwd",
-               fix="Thay liên kết bằng tệp thật.", family="layout")
+               fix="Thay liên kết bằng tệp thật.", family="layout", fixed="registry/ha-noi/products/x.yaml là một tệp thật")
 PARALLEL_THRESHOLD = 3000
 
 

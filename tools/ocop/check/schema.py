@@ -25,7 +25,7 @@ from ocop.model.schemas import SCHEMA_DIR, load_schemas
 SCHEMA = rule("SCHEMA", "error", "Không đúng lược đồ",
               "Hồ sơ không khớp lược đồ JSON của loại hồ sơ: thiếu trường, sai kiểu, sai định dạng.",
               example="star: năm   (phải là số 3, 4 hoặc 5)",
-              fix="Sửa trường được chỉ ra theo gợi ý; xem mô tả trường trong trang Lược đồ.", family="schema")
+              fix="Sửa trường được chỉ ra theo gợi ý; xem mô tả trường trong trang Lược đồ.", family="schema", fixed="star: 5")
 
 MAX_EXPLAINED = 200  # schema errors explained per file (findings shown: findings.PER_RULE_AND_FILE)
 TYPE_VI = {"string": "chữ (chuỗi)", "integer": "số nguyên", "number": "số", "boolean": "true/false",

@@ -34,12 +34,12 @@ STATE_VI = {"valid": "còn hiệu lực", "expiring": "sắp hết hạn", "expi
 rule("LIFECYCLE-EXPIRED", "warning", "Chứng nhận đã hết hạn",
      "Chứng nhận quá 36 tháng (hoặc quá ngày valid_to) mà chưa được công nhận lại, nâng hạng hay thu hồi.",
      example="cn-…-2021-0001 hiệu lực đến 2024-10-15, hôm nay 2026-11-23",
-     fix="Thêm quyết định công nhận lại (chứng nhận mới có supersedes) hoặc quyết định thu hồi.", family="lifecycle")
+     fix="Thêm quyết định công nhận lại (chứng nhận mới có supersedes) hoặc quyết định thu hồi.", family="lifecycle", fixed="quyết định công nhận lại: chứng nhận mới có supersedes: cn-…-2021-0001")
 rule("LIFECYCLE-EXPIRING", "warning", "Chứng nhận sắp hết hạn",
      f"Còn {NOTICE_DAYS} ngày hoặc ít hơn: cơ quan cấp phải thông báo cho chủ thể để đánh giá lại.",
      example="hiệu lực đến 2026-12-10, hôm nay 2026-11-23 (còn 17 ngày)",
      fix="Thông báo cho chủ thể và tổ chức đánh giá lại; khi có quyết định, thêm chứng nhận mới có supersedes.",
-     family="lifecycle")
+     family="lifecycle", fixed="đánh giá lại trước 2026-12-10; chứng nhận mới có supersedes: cn-…")
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -43,10 +43,10 @@ rule("AUTH-CENTRAL-NAME", "warning", "Tên cơ quan trung ương không đúng t
      "Cơ quan trung ương là Bộ Nông nghiệp và Phát triển nông thôn trước 01/3/2025 và Bộ Nông nghiệp và Môi "
      "trường từ ngày đó.",
      example='date: "2025-06-10", issuer.name: Bộ Nông nghiệp và Phát triển nông thôn',
-     fix="Ghi tên cơ quan đúng như trên quyết định tại ngày ban hành.", family=F)
+     fix="Ghi tên cơ quan đúng như trên quyết định tại ngày ban hành.", family=F, fixed="date: \"2025-06-10\", issuer.name: Bộ Nông nghiệp và Môi trường")
 rule("DECISION-FUTURE", "error", "Quyết định ghi ngày trong tương lai",
      "Ngày ban hành quyết định không được sau ngày hôm nay: sổ đăng ký chỉ ghi văn bản đã ban hành.",
-     example='date: "2031-01-01"', fix="Sửa ngày ban hành theo văn bản đã ký.", family=F)
+     example='date: "2031-01-01"', fix="Sửa ngày ban hành theo văn bản đã ký.", family=F, fixed="date: \"2024-03-01\"  (ngày đã ký ban hành)")
 
 
 def check_record(record: Record, provinces: Provinces) -> Iterator[Finding]:

@@ -16,7 +16,7 @@ rule("SYNC-FORMS", "error", "Biểu mẫu đăng ký trên GitHub chưa cập nh
      "Các biểu mẫu .github/ISSUE_TEMPLATE/dang-ky-*.yml được sinh từ lược đồ JSON (nhãn, mô tả, danh sách chọn) "
      "và phải khớp với lược đồ hiện hành.",
      example="Thêm một nhóm sản phẩm vào schemas/product.schema.json mà không sinh lại biểu mẫu",
-     fix=f"Chạy «{COMMAND}» và đưa các tệp trong .github/ISSUE_TEMPLATE vào cùng thay đổi.", family="sync")
+     fix=f"Chạy «{COMMAND}» và đưa các tệp trong .github/ISSUE_TEMPLATE vào cùng thay đổi.", family="sync", fixed="Sửa lược đồ rồi chạy ocop forms --write, đưa .github/ISSUE_TEMPLATE vào cùng thay đổi")
 
 
 def check(registry: Registry, ctx: Context) -> Iterator[Finding]:

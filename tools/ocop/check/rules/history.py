@@ -28,19 +28,19 @@ rule("HISTORY-EDIT", "error", "Sửa nội dung đã ban hành",
      "điểm, ngày hiệu lực, sản phẩm, quyết định của chứng nhận đã cấp.",
      example="đổi star: 3 thành star: 4 trong một chứng nhận đã có",
      fix="Hoàn tác thay đổi; nâng hạng, công nhận lại hay thu hồi bằng cách thêm quyết định và chứng nhận mới.",
-     family=F)
+     family=F, fixed="giữ star: 3; công nhận lại bằng chứng nhận mới có supersedes")
 rule("HISTORY-DELETE", "error", "Xóa quyết định hoặc chứng nhận đã ban hành",
      "Quyết định và chứng nhận đã ban hành không bị xóa khỏi sổ đăng ký, kể cả khi đã thu hồi.",
      example="xóa tệp registry/hai-phong/certificates/2024/cn-hai-phong-2024-0001.yaml",
-     fix="Khôi phục tệp; để chấm dứt hiệu lực, thêm quyết định thu hồi.", family=F)
+     fix="Khôi phục tệp; để chấm dứt hiệu lực, thêm quyết định thu hồi.", family=F, fixed="giữ tệp; thêm quyết định thu hồi nếu chứng nhận không còn giá trị")
 rule("HISTORY-MOVE", "error", "Chuyển hồ sơ sang thư mục tỉnh khác",
      "Hồ sơ đã có không được chuyển sang thư mục của tỉnh khác (mỗi tỉnh chỉ quản lý hồ sơ của mình).",
      example="chuyển sp-hai-phong-0001.yaml từ registry/hai-phong/ sang registry/ha-noi/",
-     fix="Giữ hồ sơ ở thư mục tỉnh cũ; nếu sản phẩm đổi tỉnh quản lý, thêm hồ sơ mới ở tỉnh mới.", family=F)
+     fix="Giữ hồ sơ ở thư mục tỉnh cũ; nếu sản phẩm đổi tỉnh quản lý, thêm hồ sơ mới ở tỉnh mới.", family=F, fixed="giữ registry/hai-phong/products/sp-hai-phong-0001.yaml; tạo hồ sơ mới ở tỉnh mới nếu cần")
 rule("HISTORY-BASE", "error", "Không đọc được phiên bản gốc để so sánh",
      "Tham số --base phải là một commit, nhánh hoặc thẻ có trong kho git cục bộ.",
      example="ocop validate --base origin/khong-co",
-     fix="Kiểm tra tên nhánh/commit; trong CI, checkout với fetch-depth: 0.", family=F)
+     fix="Kiểm tra tên nhánh/commit; trong CI, checkout với fetch-depth: 0.", family=F, fixed="ocop validate --base origin/main")
 
 PROTECTED = {
     "decision": ("type", "number", "date", "issuer", "signer", "criteria_set", "entries"),

@@ -15,32 +15,32 @@ ID_PREFIX = {"producer": "ct", "product": "sp", "decision": "qd", "certificate":
 rule("ID-DUPLICATE", "error", "Mã hồ sơ bị trùng",
      "Mỗi mã hồ sơ chỉ được dùng một lần trong toàn bộ sổ đăng ký, kể cả ở tỉnh khác.",
      example="registry/ha-noi/products/sp-ha-noi-0001.yaml và registry/hai-phong/products/sp-ha-noi-0001.yaml",
-     fix="Đổi mã (và tên tệp) của hồ sơ mới sang số tiếp theo còn trống.", family="layout")
+     fix="Đổi mã (và tên tệp) của hồ sơ mới sang số tiếp theo còn trống.", family="layout", fixed="registry/hai-phong/products/sp-hai-phong-0001.yaml (mã mới, còn trống)")
 rule("ID-FILENAME", "error", "Tên tệp khác mã hồ sơ",
      "Tên tệp (bỏ .yaml) phải trùng với trường id.",
-     example="tệp sp-ha-noi-0002.yaml có id: sp-ha-noi-0001", fix="Đổi tên tệp hoặc sửa id cho khớp.", family="layout")
+     example="tệp sp-ha-noi-0002.yaml có id: sp-ha-noi-0001", fix="Đổi tên tệp hoặc sửa id cho khớp.", family="layout", fixed="tệp sp-ha-noi-0001.yaml có id: sp-ha-noi-0001")
 rule("ID-PREFIX", "warning", "Mã hồ sơ không theo quy ước",
      "Mã hồ sơ nên có dạng <loại>-<tỉnh>-…: ct (chủ thể), sp (sản phẩm), qd (quyết định), cn (chứng nhận), dg (đánh giá), kh (kế hoạch).",
-     example="id: product-1 trong registry/ha-noi/products/", fix="Dùng mã dạng sp-ha-noi-0001.", family="layout")
+     example="id: product-1 trong registry/ha-noi/products/", fix="Dùng mã dạng sp-ha-noi-0001.", family="layout", fixed="id: sp-ha-noi-0001 trong registry/ha-noi/products/")
 rule("LAYOUT-PROVINCE", "error", "Tỉnh của hồ sơ khác thư mục",
      "Trường province phải trùng tên thư mục tỉnh chứa tệp; mỗi tỉnh chỉ sửa hồ sơ trong thư mục của mình.",
      example="registry/ha-noi/products/x.yaml có province: hai-phong",
-     fix="Chuyển tệp về thư mục đúng tỉnh hoặc sửa trường province.", family="layout")
+     fix="Chuyển tệp về thư mục đúng tỉnh hoặc sửa trường province.", family="layout", fixed="registry/ha-noi/products/x.yaml có province: ha-noi")
 rule("LAYOUT-UNKNOWN-PROVINCE", "error", "Thư mục tỉnh không có trong danh sách",
      "Thư mục dưới registry/ phải là một trong 34 tỉnh, thành phố hiện hành (registry/provinces.yaml) hoặc trung-uong.",
      example="registry/hai-duong/… (Hải Dương nay thuộc TP Hải Phòng: dùng registry/hai-phong/)",
-     fix="Đặt hồ sơ vào thư mục của tỉnh hiện hành kế thừa đơn vị cũ.", family="layout")
+     fix="Đặt hồ sơ vào thư mục của tỉnh hiện hành kế thừa đơn vị cũ.", family="layout", fixed="registry/hai-phong/… (tỉnh hiện hành sau 01/7/2025)")
 rule("LAYOUT-YEAR", "error", "Thư mục năm không khớp ngày",
      "Quyết định, chứng nhận và phiếu đánh giá nằm trong thư mục năm của ngày ban hành/hiệu lực/đánh giá.",
      example="decisions/2023/qd-ha-noi-2024-001.yaml có date: 2024-03-01",
-     fix="Chuyển tệp vào thư mục năm đúng.", family="layout")
+     fix="Chuyển tệp vào thư mục năm đúng.", family="layout", fixed="decisions/2024/qd-ha-noi-2024-001.yaml có date: 2024-03-01")
 rule("LAYOUT-CENTRAL", "error", "Sai thư mục trung ương",
      "Thư mục trung-uong chỉ chứa quyết định của cơ quan trung ương; quyết định cấp trung ương phải nằm ở đó.",
      example="registry/ha-noi/decisions/2024/qd-…yaml có issuer.level: central",
-     fix="Chuyển quyết định cấp trung ương vào registry/trung-uong/decisions/<năm>/.", family="layout")
+     fix="Chuyển quyết định cấp trung ương vào registry/trung-uong/decisions/<năm>/.", family="layout", fixed="registry/trung-uong/decisions/2024/qd-trung-uong-2024-001.yaml có issuer.level: central")
 rule("LAYOUT-FOLDER-SIZE", "error", "Thư mục quá nhiều tệp",
      f"Một thư mục không chứa quá {MAX_FILES_PER_FOLDER} tệp (giới hạn liệt kê của GitHub và trình soạn thảo web).",
-     example="registry/ha-noi/products/ có 1.200 tệp", fix="Tách theo năm hoặc theo mã.", family="layout")
+     example="registry/ha-noi/products/ có 1.200 tệp", fix="Tách theo năm hoặc theo mã.", family="layout", fixed="registry/ha-noi/products/ dưới 1.000 tệp (chia bớt sang tỉnh đúng hoặc báo nhóm kỹ thuật)")
 rule("LAYOUT-NAME", "error", "Tên tệp hoặc thư mục không đúng dạng",
      "Mọi thư mục và tệp trong registry/ và plans/ có tên viết thường không dấu bằng chữ ASCII, số và gạch nối "
      "(tệp thêm một đuôi viết thường: .yaml, .jpg…), như mã hồ sơ. Tên có dấu tiếng Việt (kể cả dạng NFD), "

@@ -15,7 +15,7 @@ F = "lifecycle"
 rule("LIFECYCLE-ORDER", "error", "Ngày hiệu lực không hợp lệ",
      "valid_to phải sau valid_from, và valid_from không sớm hơn ngày ban hành quyết định.",
      example='valid_from: "2024-09-01", valid_to: "2024-03-01"',
-     fix="Sửa ngày theo quyết định; bỏ trống để dùng mặc định (ngày quyết định, +36 tháng).", family=F)
+     fix="Sửa ngày theo quyết định; bỏ trống để dùng mặc định (ngày quyết định, +36 tháng).", family=F, fixed="valid_from: \"2024-03-01\", valid_to: \"2027-03-01\"")
 rule("LIFECYCLE-START", "error", "Hiệu lực bắt đầu sau ngày ban hành quyết định",
      "Chứng nhận OCOP có hiệu lực 36 tháng kể từ ngày ban hành quyết định công nhận, nên valid_from (nếu ghi) "
      "phải đúng ngày đó. Ghi ngày muộn hơn (nhiều năm sau, hay 9999-12-31) sẽ kéo dài hiệu lực quá 36 tháng.",
@@ -25,15 +25,15 @@ rule("LIFECYCLE-START", "error", "Hiệu lực bắt đầu sau ngày ban hành 
 rule("LIFECYCLE-TOO-LONG", "error", "Hiệu lực quá 36 tháng",
      "Chứng nhận OCOP có hiệu lực 36 tháng kể từ valid_from (cùng ngày của tháng; tháng ngắn hơn thì ngày cuối tháng).",
      example='valid_from: "2024-08-20", valid_to: "2028-08-20"',
-     fix="Sửa valid_to thành valid_from + 36 tháng, hoặc bỏ trống để dùng mặc định.", family=F)
+     fix="Sửa valid_to thành valid_from + 36 tháng, hoặc bỏ trống để dùng mặc định.", family=F, fixed="valid_from: \"2024-08-20\", valid_to: \"2027-08-20\"")
 rule("LIFECYCLE-REVOKE-STALE", "warning", "Thu hồi chứng nhận đã hết tác dụng",
      "Quyết định thu hồi nêu một chứng nhận đã bị thu hồi hoặc đã được thay thế trước ngày đó.",
      example="thu hồi cn-…-0001 năm 2026 trong khi cn-…-0001 đã được công nhận lại (supersedes) năm 2025",
-     fix="Kiểm tra mã chứng nhận: có thể cần thu hồi chứng nhận mới nhất của sản phẩm.", family=F)
+     fix="Kiểm tra mã chứng nhận: có thể cần thu hồi chứng nhận mới nhất của sản phẩm.", family=F, fixed="thu hồi chứng nhận đang còn hiệu lực (cn-…-2025-0001, chứng nhận công nhận lại)")
 rule("LIFECYCLE-SUPERSEDE-ORDER", "error", "Thay thế chứng nhận ngược thời gian",
      "Chứng nhận thay thế (công nhận lại, nâng hạng) phải có hiệu lực sau chứng nhận bị thay thế.",
      example="cn-…-2022-0001 (hiệu lực 2022-05-01) supersedes cn-…-2024-0001 (hiệu lực 2024-08-20)",
-     fix="Đảo lại: chứng nhận mới ghi supersedes: <mã chứng nhận cũ>.", family=F)
+     fix="Đảo lại: chứng nhận mới ghi supersedes: <mã chứng nhận cũ>.", family=F, fixed="cn-…-2024-0001 (hiệu lực 2024-08-20) supersedes cn-…-2022-0001 (hiệu lực 2022-05-01)")
 rule("LIFECYCLE-SUPERSEDE-TWICE", "error", "Một chứng nhận bị nhiều chứng nhận thay thế",
      "Mỗi chứng nhận chỉ được một chứng nhận mới thay thế (công nhận lại hoặc nâng hạng). Khi hai chứng nhận cùng "
      "ghi supersedes một mã, cả hai cùng hiện còn hiệu lực cho một sản phẩm và không biết hạng sao nào đúng.",

@@ -19,7 +19,7 @@ rule("TEXT-MARKUP", "warning", "Văn bản chứa mã HTML hoặc liên kết ng
      "Trường văn bản có thẻ HTML (<script>, <img onerror=…>, <iframe>…), liên kết Markdown tới javascript: "
      "hoặc data:. Trang web hiển thị nguyên văn (không chạy), nhưng gần như chắc chắn là nhập nhầm.",
      example="description: <script>alert(1)</script>",
-     fix="Xóa thẻ HTML và liên kết; chỉ ghi văn bản thường (địa chỉ web ghi ở trường url).", family="markup")
+     fix="Xóa thẻ HTML và liên kết; chỉ ghi văn bản thường (địa chỉ web ghi ở trường url).", family="markup", fixed="description: Vải thiều sấy lạnh, không chất bảo quản.")
 
 # Each pattern names what it found, for the message. Order: the most alarming first.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -10,4 +10,4 @@ DOC_RENDER = rule("DOC-RENDER", "error", "Không xuất được văn bản Kế
                   "`ocop build` xuất mỗi Kế hoạch ra DOCX và PDF; một Kế hoạch không xuất được làm bản dựng thất bại "
                   "(các Kế hoạch khác vẫn được xuất) thay vì lặng lẽ mất nút tải văn bản.",
                   example="trình dựng PDF (Typst) báo lỗi với nội dung của plans/kh-ha-noi-2021-146.yaml",
-                  fix="Đọc thông báo lỗi, sửa nội dung Kế hoạch hoặc báo lỗi cho nhóm phát triển.", family="documents")
+                  fix="Đọc thông báo lỗi, sửa nội dung Kế hoạch hoặc báo lỗi cho nhóm phát triển.", family="documents", fixed="sửa nội dung được chỉ ra; ocop build xuất đủ DOCX và PDF của mọi Kế hoạch")

@@ -15,30 +15,30 @@ rule("REF-MISSING", "error", "Tham chiếu tới hồ sơ không tồn tại",
      "Mã hồ sơ được nhắc tới (chủ thể, sản phẩm, quyết định, chứng nhận, phiếu đánh giá) phải có trong sổ đăng ký.",
      example="producer: ct-ha-noi-9999 (không có tệp ct-ha-noi-9999.yaml)",
      fix="Sửa mã cho đúng, hoặc thêm hồ sơ được nhắc tới trong cùng yêu cầu hợp nhất (pull request).",
-     family="references")
+     family="references", fixed="producer: ct-ha-noi-0001 (có tệp registry/ha-noi/producers/ct-ha-noi-0001.yaml)")
 rule("REF-KIND", "error", "Tham chiếu sai loại hồ sơ",
      "Mã được nhắc tới tồn tại nhưng là loại hồ sơ khác.",
-     example="product: ct-ha-noi-0001 (đây là mã chủ thể)", fix="Dùng mã của đúng loại hồ sơ.", family="references")
+     example="product: ct-ha-noi-0001 (đây là mã chủ thể)", fix="Dùng mã của đúng loại hồ sơ.", family="references", fixed="product: sp-ha-noi-0001")
 rule("DECISION-ENTRY", "error", "Quyết định và chứng nhận không khớp",
      "Mỗi chứng nhận phải được liệt kê trong quyết định của nó, với cùng sản phẩm và hạng sao, và ngược lại.",
      example="cn-…-0001 có star: 4 nhưng trong quyết định ghi star: 3",
-     fix="Sửa cho chứng nhận và mục trong quyết định khớp nhau.", family="references")
+     fix="Sửa cho chứng nhận và mục trong quyết định khớp nhau.", family="references", fixed="cn-…-0001 có star: 3, đúng như dòng của nó trong quyết định")
 rule("CERT-PROVINCE", "error", "Chứng nhận khác tỉnh với sản phẩm",
      "Chứng nhận nằm trong thư mục tỉnh của sản phẩm.",
      example="registry/ha-noi/certificates/… cho sản phẩm của hai-phong",
-     fix="Chuyển chứng nhận vào thư mục tỉnh của sản phẩm.", family="references")
+     fix="Chuyển chứng nhận vào thư mục tỉnh của sản phẩm.", family="references", fixed="registry/hai-phong/certificates/… cho sản phẩm của hai-phong")
 rule("SUPERSEDES", "error", "Thay thế chứng nhận không hợp lệ",
      "Chứng nhận chỉ thay thế một chứng nhận trước đó của cùng sản phẩm.",
-     example="supersedes: cn-… của sản phẩm khác", fix="Sửa mã chứng nhận được thay thế.", family="references")
+     example="supersedes: cn-… của sản phẩm khác", fix="Sửa mã chứng nhận được thay thế.", family="references", fixed="supersedes: cn-… của chính sản phẩm này")
 rule("CERT-EVALUATION", "error", "Phiếu đánh giá của sản phẩm khác",
      "Chứng nhận chỉ dẫn phiếu đánh giá của chính sản phẩm được công nhận.",
      example="cn-… cho sp-ha-noi-0001 có evaluation: dg-… chấm sp-ha-noi-0002",
-     fix="Sửa mã phiếu đánh giá cho đúng sản phẩm.", family="references")
+     fix="Sửa mã phiếu đánh giá cho đúng sản phẩm.", family="references", fixed="cn-… cho sp-ha-noi-0001 có evaluation: dg-… chấm chính sp-ha-noi-0001")
 rule("REF-PHOTO", "error", "Ảnh không có trong kho",
      "Đường dẫn ảnh phải trỏ tới tệp ảnh có trong sổ đăng ký, trong thư mục registry/ "
      "(thường là registry/<tỉnh>/media/); liên kết tượng trưng không được tính.",
      example="photos: [registry/ha-noi/media/khong-co.jpg]",
-     fix="Thêm tệp ảnh vào kho cùng yêu cầu hợp nhất, hoặc sửa đường dẫn.", family="references")
+     fix="Thêm tệp ảnh vào kho cùng yêu cầu hợp nhất, hoặc sửa đường dẫn.", family="references", fixed="photos: [registry/ha-noi/media/sp-ha-noi-0001.jpg]  (tệp có trong kho)")
 
 
 def check(registry: Registry, ctx: Context) -> Iterator[Finding]:

@@ -16,39 +16,39 @@ rule("SCORE-CRITERIA-SET", "error", "Bộ tiêu chí không có hiệu lực và
      "24/02/2023); quyết định công nhận ghi bộ tiêu chí có hiệu lực vào ngày ban hành (hoặc bộ của các phiếu "
      "đánh giá mà nó công nhận).",
      example='date: "2024-05-10" với criteria_set: "1048/2019"',
-     fix="Sửa criteria_set theo ngày đánh giá (và product_set cho khớp bộ tiêu chí).", family=F)
+     fix="Sửa criteria_set theo ngày đánh giá (và product_set cho khớp bộ tiêu chí).", family=F, fixed="date: \"2024-05-10\" với criteria_set: \"148/2023\"")
 rule("SCORE-PRODUCT-SET", "error", "Bộ sản phẩm không có trong bộ tiêu chí",
      "product_set phải là một bộ sản phẩm trong dữ liệu bộ tiêu chí; phiếu theo tiêu chí cần bộ có phiếu chấm chi tiết.",
      example='criteria_set: "148/2023" với product_set: 1048-01',
-     fix="Dùng mã bộ sản phẩm đúng (xem tools/ocop/data/criteria/), hoặc ghi điểm theo phần.", family=F)
+     fix="Dùng mã bộ sản phẩm đúng (xem tools/ocop/domain/data/criteria/), hoặc ghi điểm theo phần.", family=F, fixed="criteria_set: \"1048/2019\" với product_set: 1048-01")
 rule("SCORE-OPTION", "error", "Phương án không có trong phiếu chấm",
      "Mỗi thành viên chọn đúng một phương án có trong phiếu chấm cho mọi tiêu chí của bộ sản phẩm.",
      example="choices: {A01: 7}  (tiêu chí A01 chỉ có phương án 1–3)",
-     fix="Sửa số phương án theo phiếu chấm; bổ sung tiêu chí còn thiếu.", family=F)
+     fix="Sửa số phương án theo phiếu chấm; bổ sung tiêu chí còn thiếu.", family=F, fixed="choices: {A01: 3}")
 rule("SCORE-PART-MAX", "error", "Điểm phần vượt điểm tối đa",
      "Điểm phần A, B, C không vượt điểm tối đa của bộ tiêu chí (1048: 35/25/40; 148: 40/25/35).",
      example='criteria_set: "1048/2019", parts: {A: 38, B: 20, C: 30}',
-     fix="Sửa điểm phần; kiểm tra phiếu có dùng đúng bộ tiêu chí không.", family=F)
+     fix="Sửa điểm phần; kiểm tra phiếu có dùng đúng bộ tiêu chí không.", family=F, fixed="criteria_set: \"1048/2019\", parts: {A: 35, B: 20, C: 30}")
 rule("SCORE-MANDATORY", "error", "Tiêu chí bắt buộc không hợp lệ",
      "failed_mandatory chỉ ghi mã tiêu chí bắt buộc của bộ tiêu chí có cơ chế bắt buộc (148/2023).",
      example='criteria_set: "1048/2019" với failed_mandatory: [A01]',
-     fix="Xóa failed_mandatory hoặc sửa mã tiêu chí cho đúng phiếu chấm.", family=F)
+     fix="Xóa failed_mandatory hoặc sửa mã tiêu chí cho đúng phiếu chấm.", family=F, fixed="criteria_set: \"1048/2019\" và star tối đa 2 khi không đạt tiêu chí bắt buộc A01")
 rule("SCORE-TOTAL", "error", "Tổng điểm khác điểm tính lại",
      "Tổng điểm là trung bình tổng điểm của các thành viên, làm tròn 2 chữ số thập phân (làm tròn nửa lên, xa số 0).",
      example="members: A 26 + B 15 + C 23 và A 25 + B 16 + C 24 → 64.5, nhưng total: 68",
-     fix="Sửa total theo điểm tính lại bằng «ocop score <tệp>», hoặc sửa điểm của thành viên.", family=F)
+     fix="Sửa total theo điểm tính lại bằng «ocop score <tệp>», hoặc sửa điểm của thành viên.", family=F, fixed="members: A 26 + B 15 + C 23 và A 25 + B 16 + C 24 → total: 64.5")
 rule("SCORE-STAR", "error", "Hạng sao khác hạng tính lại",
      "Hạng sao của phiếu theo khung điểm (5★ 90–100, 4★ 70–<90, 3★ 50–<70, 2★ 30–<50, 1★ <30), "
      "hạ xuống khi không đạt một tiêu chí bắt buộc cho hạng đó.",
-     example="total: 72 với star: 5", fix="Sửa star theo «ocop score <tệp>».", family=F)
+     example="total: 72 với star: 5", fix="Sửa star theo «ocop score <tệp>».", family=F, fixed="total: 72 với star: 4")
 rule("CERT-STAR", "error", "Chứng nhận có hạng sao khác kết quả đánh giá",
      "Hạng sao của chứng nhận bằng hạng tính lại từ phiếu đánh giá của nó (sản phẩm ≥ 90 điểm ở cấp tỉnh "
      "được công nhận 4★ trong khi chờ trung ương).",
      example="chứng nhận star: 5 cho phiếu đánh giá 72 điểm",
-     fix="Sửa hạng sao của chứng nhận (và mục trong quyết định), hoặc dẫn đúng phiếu đánh giá.", family=F)
+     fix="Sửa hạng sao của chứng nhận (và mục trong quyết định), hoặc dẫn đúng phiếu đánh giá.", family=F, fixed="chứng nhận star: 4 cho phiếu đánh giá 72 điểm")
 rule("CERT-SCORE", "error", "Điểm trên chứng nhận khác tổng điểm đánh giá",
      "Trường score của chứng nhận bằng tổng điểm tính lại của phiếu đánh giá mà nó dẫn.",
-     example="score: 75 nhưng phiếu đánh giá tính ra 64.5", fix="Sửa score theo «ocop score <phiếu>».", family=F)
+     example="score: 75 nhưng phiếu đánh giá tính ra 64.5", fix="Sửa score theo «ocop score <phiếu>».", family=F, fixed="score: 64.5, đúng điểm phiếu đánh giá tính ra")
 
 CENTRAL_PENDING = (5, 4)  # (computed, certified): a province recognises 4★ while central rates a 5★ product
 

@@ -18,7 +18,7 @@ rule("SYNC-CODEOWNERS", "error", "CODEOWNERS chưa cập nhật theo danh sách 
      example="Thêm team mới cho hai-phong trong provinces.yaml mà không sinh lại CODEOWNERS; "
              "hoặc provinces.yaml thiếu national_team",
      fix=f"Khai báo national_team và team hợp lệ (@tổ-chức/nhóm) trong {PROVINCES_FILE}, chạy «{codeowners.COMMAND}» "
-         "và đưa tệp .github/CODEOWNERS vào cùng thay đổi.", family="sync")
+         "và đưa tệp .github/CODEOWNERS vào cùng thay đổi.", family="sync", fixed="Sửa provinces.yaml rồi chạy ocop codeowners --write, đưa .github/CODEOWNERS vào cùng thay đổi")
 EXAMPLES = 5  # unowned files named in the message
 
 

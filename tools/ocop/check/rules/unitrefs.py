@@ -16,17 +16,17 @@ rule("UNIT-CODE", "error", "Mã đơn vị hành chính không tồn tại",
      "Mã đơn vị phải có trong bộ mã đã ghi ở version (2004: trước 01/7/2025; 2025: 34 tỉnh, 3.321 xã). "
      "Bộ mã 2025 không có cấp huyện.",
      example='{level: province, code: "30", version: "2025"}  (30 là Hải Dương trong bộ mã 2004)',
-     fix="Tra mã trong bộ mã đúng phiên bản, hoặc sửa version cho khớp với mã.", family="units")
+     fix="Tra mã trong bộ mã đúng phiên bản, hoặc sửa version cho khớp với mã.", family="units", fixed="{level: province, code: \"31\", version: \"2025\"}  (31 là Hải Phòng trong bộ mã 2025)")
 rule("UNIT-NAME", "warning", "Tên đơn vị khác tên chính thức",
      "Tên ghi kèm mã khác tên trong bộ mã (bỏ qua dấu và tiền tố Tỉnh/Thành phố).",
-     example='{code: "01", version: "2025", name: "Hải Phòng"}', fix="Sửa tên hoặc mã cho khớp.", family="units")
+     example='{code: "01", version: "2025", name: "Hải Phòng"}', fix="Sửa tên hoặc mã cho khớp.", family="units", fixed="{code: \"01\", version: \"2025\", name: \"Thành phố Hà Nội\"}")
 rule("UNIT-HIERARCHY", "error", "Xã/huyện không thuộc tỉnh đã ghi",
      "Trong một địa chỉ, xã (và huyện) phải thuộc tỉnh đã ghi, cùng phiên bản bộ mã.",
-     example="ward 00004 (Hà Nội) với province 31 (Hải Phòng)", fix="Sửa mã xã hoặc mã tỉnh.", family="units")
+     example="ward 00004 (Hà Nội) với province 31 (Hải Phòng)", fix="Sửa mã xã hoặc mã tỉnh.", family="units", fixed="ward 00004 (Hà Nội) với province 01 (Hà Nội)")
 rule("UNIT-PROVINCE", "error", "Địa chỉ không thuộc tỉnh của thư mục",
      "Địa chỉ của chủ thể và sản phẩm phải thuộc (hoặc đã sáp nhập vào) tỉnh của thư mục chứa hồ sơ.",
      example="registry/ha-noi/products/… có địa chỉ ở tỉnh Ninh Bình",
-     fix="Chuyển hồ sơ về thư mục tỉnh đúng, hoặc sửa địa chỉ.", family="units")
+     fix="Chuyển hồ sơ về thư mục tỉnh đúng, hoặc sửa địa chỉ.", family="units", fixed="registry/ninh-binh/products/… có địa chỉ ở tỉnh Ninh Bình")
 rule("UNIT-VERSION-DATE", "error", "Mã đơn vị của cơ quan ban hành không thuộc bộ mã dùng vào ngày ban hành",
      "Mã đơn vị của cơ quan ban hành (issuer.unit) phải thuộc bộ mã đang dùng vào ngày của quyết định: bộ mã 2004 "
      "(124/2004/QĐ-TTg) đến hết 30/6/2025, bộ mã 2025 (19/2025/QĐ-TTg) từ 01/7/2025. Mã theo bộ mã khác chỉ một "
