@@ -73,7 +73,8 @@ def save(name: str, text: str) -> None:
 
 def calls(repo: Path) -> list[dict]:
     log = repo.parent / "calls.jsonl"
-    return [json.loads(line) for line in log.read_text("utf-8").splitlines()] if log.exists() else []
+    lines = log.read_text("utf-8").split("\n") if log.exists() else []  # not splitlines(): U+2028 is in values
+    return [json.loads(line) for line in lines if line]
 
 
 def intake(capsys, repo: Path, event: Path | str) -> tuple[int, str]:
@@ -393,3 +394,18 @@ def test_a_closed_issue_is_left_alone(capsys, repo: Path) -> None:
     path.write_text(json.dumps(event, ensure_ascii=False), "utf-8")
     code, out = intake(capsys, repo, path)
     assert code == 0 and "bỏ qua" in out and calls(repo) == []
+
+
+def test_invisible_characters_are_shown_as_code_points(capsys, repo: Path) -> None:
+    """A bidi override in a quoted value would reverse the text of the bot's reply; a line separator would
+    break it where the reader sees no break. Both appear as <U+XXXX>."""
+    from ocop.load.loader import CONTROL_CHARS, INVISIBLE_CHARS
+
+    code, out = intake(capsys, repo, EVENTS / "hostile-invisible.json")
+    assert code == 0, out
+    written = bodies(calls(repo))
+    assert written and any("TEXT-CONTROL" in body and "U+202E" in body for body in written), written
+    assert any("<U+2028>" in body and "<U+200B>" in body for body in written), written
+    for body in written:
+        assert not INVISIBLE_CHARS.search(body) and not CONTROL_CHARS.search(body.replace("\n", "")), repr(body)
+        assert live_markup(body, site_prefix(repo)) == [], body

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from ocop.authoring.new import put, typed, unit_from_text
 from ocop.check.pipeline import load_registry
 from ocop.config import mkdocs_config, site_url_of
 from ocop.findings import Finding, has_errors
+from ocop.load.loader import INVISIBLE_CHARS
 from ocop.model.layout import KIND_VI, classify
 from ocop.model.registry import Registry
 from ocop.model.schemas import SchemaSet
@@ -33,6 +35,7 @@ from ocop.report import Report
 ACTIONS = ("opened", "edited", "reopened", "labeled")
 MAX_BODY = 65536  # GitHub's own limit for an issue body
 BOT = ("ocop-bot", "ocop-bot@users.noreply.github.com")
+_UNSEEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f]|{INVISIBLE_CHARS.pattern}")  # \t and \n stay
 
 
 @dataclass
@@ -237,7 +240,9 @@ def findings_block(findings: list[Finding], notes: Sequence[str] = ()) -> str:
 def code_block(text: str) -> str:
     """GitHub Markdown that shows `text` as it is: a fenced code block whose fence is longer than any run of
     backticks in the text, so no line of it can close the block; inside, nothing is markup (no mentions,
-    links, images or HTML), blank lines included."""
+    links, images or HTML), blank lines included. Invisible characters (bidi overrides that would reverse
+    the reply, U+2028, zero-width, terminal escapes) are written as <U+XXXX>."""
+    text = _UNSEEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
     fence = "`" * max(3, longest_run(text, "`") + 1)
     return f"{fence}text\n{text}\n{fence}\n"
 
