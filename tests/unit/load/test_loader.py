@@ -214,3 +214,13 @@ def test_a_raw_separator_in_a_file_that_stays_broken_is_named_at_its_line(tmp_pa
     doc = load(tmp_path, "id: a\nname: x\u2028y: [\n")
     assert rules(doc) == ["TEXT-CONTROL"]
     assert (doc.findings[0].line, doc.findings[0].column) == (2, 8) and "U+2028" in doc.findings[0].message
+
+
+@pytest.mark.parametrize(("content", "position"), [
+    ("id: a\n# ghi chú\u2028star: 5\n", (2, 10)),  # a hidden line in a comment: star: 5 would be a field
+    ('id: a\nname: "Trà\x85xanh"\n', (2, 7)),  # libyaml folds a raw NEL in quotes into a space
+])
+def test_raw_line_breaking_characters_are_refused_anywhere(tmp_path: Path, content: str, position: tuple) -> None:
+    doc = load(tmp_path, content)
+    assert rules(doc) == ["TEXT-CONTROL"] and doc.data is None
+    assert (doc.findings[0].line, doc.findings[0].column) == position, doc.findings[0]

@@ -96,6 +96,7 @@ INVISIBLE_CHARS = re.compile(f"[{_INVISIBLE_BMP}{_INVISIBLE_ASTRAL}]")
 # The same test split in two: a class with astral ranges makes `re` 4x slower on every Vietnamese string.
 _BMP_SEARCH = re.compile(f"[{_INVISIBLE_BMP}]").search
 _ASTRAL_SEARCH = re.compile(f"[{_INVISIBLE_ASTRAL}]").search
+_ANY_ASTRAL = re.compile("[\U00010000-\U0010ffff]").search  # one range: fast, unlike max(value)
 
 
 # libyaml breaks lines at these even inside a plain scalar, so a raw one is a syntax error, not a value.
@@ -104,7 +105,7 @@ RAW_BREAKS = {"\u2028": "\ufff9", "\u2029": "\ufffa", "\x85": "\ufffb"}  # -> st
 
 def has_invisible(value: str) -> bool:
     """Whether a non-ASCII text holds a character INVISIBLE_CHARS refuses (the loader's hot path)."""
-    return _BMP_SEARCH(value) is not None or (max(value) > "\uffff" and _ASTRAL_SEARCH(value) is not None)
+    return _BMP_SEARCH(value) is not None or (_ANY_ASTRAL(value) is not None and _ASTRAL_SEARCH(value) is not None)
 
 
 class LoadError(Exception):
@@ -236,8 +237,11 @@ class _Builder:
     """Plain data from a composed node tree: refuses aliases, duplicate keys, non-core tags, control
     characters and excessive depth; NFC-normalises text and remembers where it had to."""
 
-    def __init__(self, scalar_keys: bool = False) -> None:
+    def __init__(self, scalar_keys: bool = False, raw_invisible: bool = True) -> None:
         self.scalar_keys = scalar_keys  # package data may key tables by star (3, 4, 5); records may not
+        # False when the file's text holds no invisible character: then only escapes ("\u202e" in a
+        # double-quoted value) can make one, and the other values need no per-value search
+        self.raw_invisible = raw_invisible
         self.seen: set[int] = set()
         self.nfd: list[tuple[yaml.Node, str]] = []
 
@@ -278,8 +282,10 @@ class _Builder:
         value = node.value
         if tag == STR:
             # C0 controls only come in through escapes; the others are valid YAML characters, refused here
-            if (node.style == '"' and CONTROL_CHARS.search(value)) or (
-                    not value.isascii() and has_invisible(value)):
+            if node.style == '"':
+                if CONTROL_CHARS.search(value) or (not value.isascii() and has_invisible(value)):
+                    raise _text_error(node, value, key)
+            elif self.raw_invisible and not value.isascii() and has_invisible(value):
                 raise _text_error(node, value, key)
             if not value.isascii() and not unicodedata.is_normalized("NFC", value):
                 self.nfd.append((node, key))
@@ -375,7 +381,9 @@ def _parse(raw: bytes, doc: Document) -> Any:
         doc.findings.append(make("YAML-BOM", doc.path, 1, 1, "Tệp bắt đầu bằng BOM (UTF-8 with BOM)."))
     if not text.strip():
         raise LoadError("YAML-EMPTY", "Tệp rỗng.", 1, 1)
-    builder = _Builder()
+    if any(char in text for char in RAW_BREAKS):  # in a value, a comment or folded away: never harmless
+        raise _raw_break_error(text)
+    builder = _Builder(raw_invisible=not text.isascii() and has_invisible(text))  # one scan of the file
     root = None
     try:
         _check_depth(text)
@@ -388,8 +396,6 @@ def _parse(raw: bytes, doc: Document) -> Any:
             _name_field(err, root)
         raise
     except yaml.MarkedYAMLError as err:
-        if any(char in text for char in RAW_BREAKS):
-            raise _raw_break_error(text) from None
         raise _syntax_error(err, text) from None
     except yaml.reader.ReaderError as err:
         line = text.count("\n", 0, err.position) + 1
@@ -422,10 +428,11 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def _raw_break_error(text: str) -> LoadError:
-    """A raw U+2028, U+2029 or NEL broke the YAML: name it and its field, not the syntax it broke.
-
-    Each is swapped for a refused stand-in of the same length, so the file parses and the builder finds the
-    field; when it still does not parse, the finding points at the first of them."""
+    """A raw U+2028, U+2029 or NEL in the text. libyaml breaks lines at them where an editor may show none:
+    in a plain value that is a syntax error, in a comment it can start a hidden line (`# x<U+2028>star: 5`),
+    in a quoted value NEL is silently folded. Each is swapped for a refused stand-in of the same length, so
+    the builder names the field that holds it; otherwise (a comment, a broken file) the finding points at
+    the first of them."""
     back = {stand_in: char for char, stand_in in RAW_BREAKS.items()}
     if not any(stand_in in text for stand_in in back):
         root = None
