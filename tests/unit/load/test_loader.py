@@ -224,3 +224,10 @@ def test_raw_line_breaking_characters_are_refused_anywhere(tmp_path: Path, conte
     doc = load(tmp_path, content)
     assert rules(doc) == ["TEXT-CONTROL"] and doc.data is None
     assert (doc.findings[0].line, doc.findings[0].column) == position, doc.findings[0]
+
+
+def test_an_invisible_character_in_a_comment_is_refused_too(tmp_path: Path) -> None:
+    """Trojan Source: a bidi override in a comment reorders how the rest of the line reads in review."""
+    doc = load(tmp_path, "id: a\nstar: 3 # \u202e ;5 :rats\n")
+    assert rules(doc) == ["TEXT-CONTROL"] and (doc.findings[0].line, doc.findings[0].column) == (2, 11)
+    assert "chú thích" in doc.findings[0].message and "U+202E" in doc.findings[0].message

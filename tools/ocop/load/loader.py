@@ -405,6 +405,10 @@ def _parse(raw: bytes, doc: Document) -> Any:
         raise LoadError("YAML-SYNTAX", f"Lỗi cú pháp YAML: {err}", 1, 1) from None
     except RecursionError:
         raise LoadError("YAML-DEPTH", f"Hồ sơ lồng nhau quá {MAX_DEPTH} cấp.", 1, 1) from None
+    if builder.raw_invisible:  # no value holds it: a comment does, where it can still reorder what a reviewer sees
+        found = INVISIBLE_CHARS.search(text)
+        if found:
+            raise _position_error(text, found.start(), "trong chú thích")
     if data is None:
         raise LoadError("YAML-EMPTY", "Tệp không có nội dung (chỉ có chú thích hoặc khoảng trắng).", 1, 1)
     if not isinstance(data, dict):
@@ -447,11 +451,18 @@ def _raw_break_error(text: str) -> LoadError:
                 return err
         except (yaml.YAMLError, RecursionError):
             pass
-    index = min(text.find(char) for char in RAW_BREAKS if char in text)
+    return _position_error(text, min(text.find(char) for char in RAW_BREAKS if char in text))
+
+
+def _position_error(text: str, index: int, where: str = "") -> LoadError:
+    """TEXT-CONTROL naming a refused character by its line and column (it is in no field)."""
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return LoadError("TEXT-CONTROL", f"Dòng {line} chứa ký tự U+{ord(text[index]):04X} ({_char_kind(text[index])}), "
-                     "không được phép.", line, column, "Xóa ký tự này, hoặc thay bằng một dòng mới thật sự (Enter).")
+    char = text[index]
+    hint = ("Xóa ký tự này, hoặc thay bằng một dòng mới thật sự (Enter)." if char in RAW_BREAKS
+            else "Xóa ký tự này (thường lẫn vào khi sao chép từ trang web, Word hoặc PDF).")
+    return LoadError("TEXT-CONTROL", f"Dòng {line}{' ' + where if where else ''} chứa ký tự U+{ord(char):04X} "
+                     f"({_char_kind(char)}), không được phép.", line, column, hint)
 
 
 # libyaml's parser is iterative but PyYAML's C composer recurses once per level: ~20 000 nested `[`
