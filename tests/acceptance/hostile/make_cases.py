@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from ocop.model.layout import shown
+from ocop.load.loader import INVISIBLE_CHARS
 
 HERE = Path(__file__).resolve().parent
 BASE = HERE.parents[1] / "fixtures" / "rules" / "valid"
@@ -150,6 +151,23 @@ TABLE: dict[str, tuple[str, str, int, str | int, dict]] = {
     "value-nul-byte": ("TEXT-CONTROL", P7, 1, "description:", {"replace": replaced(P7, ("mẫu cho", "mẫu\x00 cho"))}),
     "value-escape-sequence": ("TEXT-CONTROL", P7, 1, "description:", {"replace": replaced(
         P7, ("description: Sản phẩm mẫu cho kiểm thử quy tắc.", 'description: "\\e[31mĐỏ\\e[0m"'))}),
+    # invisible characters that forge layout or disguise text (written raw, as a paste brings them, or escaped)
+    "line-separator-forged-heading": ("TEXT-CONTROL", P7, 1, "description:", {"replace": replaced(
+        P7, ("description: Sản phẩm mẫu cho kiểm thử quy tắc.",
+             "description: Sản phẩm mẫu.\u2028= ĐỀ MỤC GIẢ\u20281. Mục giả *in đậm*"))}),
+    "paragraph-separator-escaped": ("TEXT-CONTROL", P1, 1, "name:", {"replace": replaced(
+        P1, ("name: Vải thiều Thanh Hà sấy khô", 'name: "Vải thiều\\u2029# Tiêu đề giả"'))}),
+    "bidi-override-name": ("TEXT-CONTROL", P7, 1, "name:", {"replace": replaced(
+        P7, ("name: Gạo nếp cái hoa vàng Kinh Môn", "name: Gạo nếp \u202egnàv aoh iác\u202c Kinh Môn"))}),
+    "bidi-isolate-producer": ("TEXT-CONTROL", PR, 1, "name: \"Hợp tác xã", {"replace": replaced(
+        PR, ("name: Hợp tác xã Nông nghiệp Vải thiều Thanh An",
+             'name: "Hợp tác xã \\u2067\\u202enA hnahT uềiht iảV\\u2069"'))}),
+    "zero-width-space-name": ("TEXT-CONTROL", P7, 1, "name:", {"replace": replaced(
+        P7, ("name: Gạo nếp cái hoa vàng Kinh Môn", "name: Gạo nếp cái\u200b hoa vàng Kinh Môn"))}),
+    "zero-width-joiner-key": ("TEXT-CONTROL", P7, 1, "sam", {"replace": replaced(
+        P7, ("sample: true", "sam\u200dple: true"))}),
+    "bom-inside-street": ("TEXT-CONTROL", PR, 1, "  street:", {"replace": replaced(
+        PR, ("  street: Thôn An Lại", "  street: Thôn\ufeff An Lại"))}),
     "key-integer": ("YAML-KEY", P7, 1, "2024:", {"replace": replaced(P7, ("sample: true", "sample: true\n2024: x"))}),
     "key-mapping": ("YAML-KEY", P7, 1, "? {a: 1}", {"replace": replaced(P7, ("sample: true", "sample: true\n? {a: 1}\n: x"))}),
     "unknown-key-typo": ("SCHEMA", P7, 1, "ten:", {"replace": replaced(P7, ("name: Gạo", "ten: Gạo"))}),
@@ -299,6 +317,20 @@ def line_of(content: str | None, at: str | int) -> int:
     raise AssertionError(f"{at!r} not found")
 
 
+class _Dumper(yaml.SafeDumper):
+    """Strings holding invisible characters are written double-quoted, so `dump` can escape them."""
+
+
+_Dumper.add_representer(str, lambda d, v: d.represent_scalar(
+    "tag:yaml.org,2002:str", v, style='"' if INVISIBLE_CHARS.search(v) else None))
+
+
+def dump(expect: dict) -> str:
+    """expect.yaml text: no raw bidi, zero-width or separator character ever lands in the repository."""
+    out = yaml.dump(expect, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=200)
+    return INVISIBLE_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+
+
 def main() -> None:
     if CASES.exists():
         shutil.rmtree(CASES)
@@ -319,7 +351,7 @@ def main() -> None:
             dest.write_text(body, "utf-8", newline="\n")
         if not any((case / "overlay").iterdir()):
             (case / "overlay").rmdir()
-        (case / "expect.yaml").write_text(yaml.safe_dump(expect, allow_unicode=True, sort_keys=False, width=200), "utf-8")
+        (case / "expect.yaml").write_text(dump(expect), "utf-8")
     print(f"{len(TABLE)} cases written to {CASES}")
 
 

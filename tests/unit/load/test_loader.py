@@ -130,3 +130,104 @@ def test_numbers_no_field_can_hold_stay_text_for_the_schema(tmp_path: Path, text
     """int() refuses over 4300 digits and 1e999 is infinity: neither may crash a check downstream."""
     doc = load(tmp_path, f"id: a\nstar: {text}\n")
     assert doc.findings == [] and doc.data["star"] == text
+
+
+# --- TEXT-CONTROL: characters that forge layout or hide text --------------------------------------------
+
+INVISIBLE = {
+    "\u2028": "line separator: forges a heading or a list item in a plan's PDF",
+    "\u2029": "paragraph separator",
+    **{chr(c): "bidi embedding/override: shows a name reversed" for c in range(0x202A, 0x202F)},
+    **{chr(c): "bidi isolate" for c in range(0x2066, 0x206A)},
+    "\u200e": "left-to-right mark", "\u200f": "right-to-left mark",
+    "\u200b": "zero-width space", "\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner",
+    "\u2060": "word joiner", "\ufeff": "zero-width no-break space (BOM inside text)",
+    "\u00ad": "soft hyphen", "\U000e0041": "tag letter A (invisible ASCII smuggling)",
+}
+
+
+@pytest.mark.parametrize("char", list(INVISIBLE), ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
+@pytest.mark.parametrize("style", ["plain", "double", "single", "block", "escape"])
+def test_invisible_and_layout_characters_are_refused_naming_field_and_code_point(
+        tmp_path: Path, char: str, style: str) -> None:
+    value = f"Trà{char}xanh"
+    written = {"plain": value, "double": f'"{value}"', "single": f"'{value}'", "block": f"|\n      {value}\n      = Đề mục",
+               "escape": f'"Trà\\u{ord(char):04X}xanh"' if ord(char) <= 0xFFFF else f'"Trà\\U{ord(char):08X}xanh"'}[style]
+    doc = load(tmp_path, f"id: a\nsections:\n  - title: Mở đầu\n  - title: {written}\n")
+    assert doc.data is None and rules(doc) == ["TEXT-CONTROL"], doc.findings
+    finding = doc.findings[0]
+    assert "«sections[1].title»" in finding.message and f"U+{ord(char):04X}" in finding.message
+    assert "'" not in finding.message, finding.message  # no Python repr quoting
+    assert finding.line == 4
+
+
+def test_the_column_points_at_the_character_in_a_plain_value(tmp_path: Path) -> None:
+    doc = load(tmp_path, "id: a\nname: Trà xanh\u202eđảo ngược\n")
+    assert rules(doc) == ["TEXT-CONTROL"]
+    assert (doc.findings[0].line, doc.findings[0].column) == (2, 15)
+
+
+@pytest.mark.parametrize(("content", "where"), [
+    ('"na\\x07me": x\n', "«na<U+0007>me»"),
+    ("list:\n  - ok\n  - {\"k\\u200bey\": 1}\n", "«list[1].k<U+200B>ey»"),
+    ('name: "Trà\\x07 xanh"\n', "«name»"),
+])
+def test_control_characters_name_the_field_path_without_quotes(tmp_path: Path, content: str, where: str) -> None:
+    doc = load(tmp_path, content)
+    assert rules(doc) == ["TEXT-CONTROL"]
+    assert where in doc.findings[0].message, doc.findings[0].message
+    assert "'" not in doc.findings[0].message
+
+
+@pytest.mark.parametrize("text", ["Trà xanh Thái Nguyên", "Cà phê Buôn Ma Thuột ☕", "Giá: 100.000 ₫ — «đặc sản»",
+                                  "Dòng 1\nDòng 2\tcột", "ꪀꪁ (chữ Thái Việt)", "\u00a0không ngắt"])
+def test_ordinary_text_passes(tmp_path: Path, text: str) -> None:
+    doc = load(tmp_path, f"id: a\nname: {json_quoted(text)}\n")
+    assert doc.findings == [] and doc.data["name"] == text
+
+
+def json_quoted(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def test_the_refused_set_is_every_format_and_separator_character() -> None:
+    """Cf (format: bidi controls, zero-width, tags, soft hyphen), Zl and Zp, and C0/C1 controls; nothing else.
+
+    Checked against this Python's Unicode database, so a newer Unicode that adds a format character fails here."""
+    import unicodedata
+
+    from ocop.load.loader import INVISIBLE_CHARS, has_invisible
+
+    for cp in range(0x110000):
+        char = chr(cp)
+        category = unicodedata.category(char)
+        refused = bool(INVISIBLE_CHARS.match(char))
+        if category in ("Cf", "Zl", "Zp") or (category == "Cc" and 0x80 <= cp <= 0x9F):
+            assert refused and has_invisible(f"Trà{char}xanh"), f"U+{cp:04X} {category}"
+        else:
+            assert not refused, f"U+{cp:04X} {category}"
+
+
+def test_a_raw_separator_in_a_file_that_stays_broken_is_named_at_its_line(tmp_path: Path) -> None:
+    doc = load(tmp_path, "id: a\nname: x\u2028y: [\n")
+    assert rules(doc) == ["TEXT-CONTROL"]
+    assert (doc.findings[0].line, doc.findings[0].column) == (2, 8) and "U+2028" in doc.findings[0].message
+
+
+@pytest.mark.parametrize(("content", "position"), [
+    ("id: a\n# ghi chú\u2028star: 5\n", (2, 10)),  # a hidden line in a comment: star: 5 would be a field
+    ('id: a\nname: "Trà\x85xanh"\n', (2, 7)),  # libyaml folds a raw NEL in quotes into a space
+])
+def test_raw_line_breaking_characters_are_refused_anywhere(tmp_path: Path, content: str, position: tuple) -> None:
+    doc = load(tmp_path, content)
+    assert rules(doc) == ["TEXT-CONTROL"] and doc.data is None
+    assert (doc.findings[0].line, doc.findings[0].column) == position, doc.findings[0]
+
+
+def test_an_invisible_character_in_a_comment_is_refused_too(tmp_path: Path) -> None:
+    """Trojan Source: a bidi override in a comment reorders how the rest of the line reads in review."""
+    doc = load(tmp_path, "id: a\nstar: 3 # \u202e ;5 :rats\n")
+    assert rules(doc) == ["TEXT-CONTROL"] and (doc.findings[0].line, doc.findings[0].column) == (2, 11)
+    assert "chú thích" in doc.findings[0].message and "U+202E" in doc.findings[0].message

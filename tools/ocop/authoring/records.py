@@ -266,8 +266,9 @@ def companions(registry: Registry, decision: dict) -> list[tuple[str, dict]]:
 
 
 def write_and_validate(root: Path, registry: Registry, items: list[tuple[str, dict]], schemas: SchemaSet,
-                       today: dt.date | None = None) -> tuple[list[str], list[Finding]]:
-    """Write the records where the layout wants them and run `ocop validate` on them; on errors none stay."""
+                       today: dt.date | None = None, use_cache: bool = True) -> tuple[list[str], list[Finding]]:
+    """Write the records where the layout wants them and run `ocop validate` on them; on errors none stay.
+    Without `use_cache` the run writes nothing else (no build/cache), for callers that must leave no trace."""
     paths = [(kind, data, record_path(kind, data, year_of(registry, kind, data))) for kind, data in items]
     for _kind, _data, rel in paths:
         if (root / rel).exists():
@@ -276,7 +277,7 @@ def write_and_validate(root: Path, registry: Registry, items: list[tuple[str, di
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(to_yaml(kind, data, rel, schemas), "utf-8")
     rels = [rel for _k, _d, rel in paths]
-    outcome = validate(RunConfig(root, paths=rels, today=today or dt.date.today()))
+    outcome = validate(RunConfig(root, paths=rels, today=today or dt.date.today(), use_cache=use_cache))
     findings = [f for f in outcome.findings if f.file in rels or any(r.file in rels for r in f.related)]
     if has_errors(findings):
         for rel in rels:

@@ -15,7 +15,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     intake_sub = intake.add_subparsers(dest="intake_command", metavar="LỆNH")
     issue = intake_sub.add_parser("issue", help="xử lý một issue đăng ký")
     issue.add_argument("--event", type=Path, required=True, metavar="TỆP", help="tệp sự kiện ($GITHUB_EVENT_PATH)")
-    issue.add_argument("--dry-run", action="store_true", help="không gọi git/gh; chỉ in việc sẽ làm")
+    issue.add_argument("--dry-run", action="store_true", help="không gọi git/gh, không để lại tệp nào; chỉ in việc sẽ làm")
     add_today(issue)
     issue.set_defaults(func=run)
 

@@ -80,18 +80,49 @@ NFD = rule("TEXT-NFC", "warning", "Tiếng Việt chưa chuẩn hóa NFC",
            "Văn bản dùng dấu tổ hợp (NFD); sổ đăng ký tự chuẩn hóa về NFC khi đọc.",
            example="«Hà Nội» gõ bằng bộ gõ tách dấu (a + ̀).",
            fix="Chạy «ocop fmt» hoặc gõ lại bằng bảng mã Unicode dựng sẵn.", family="yaml")
-CONTROL = rule("TEXT-CONTROL", "error", "Ký tự điều khiển trong văn bản",
-               "Văn bản hoặc tên trường chứa ký tự điều khiển không nhìn thấy.",
-               example='name: "Trà\\x07 xanh"', fix="Xóa ký tự điều khiển (thường do sao chép từ tệp khác).",
-               family="yaml")
+CONTROL = rule("TEXT-CONTROL", "error", "Ký tự điều khiển hoặc ký tự vô hình trong văn bản",
+               "Văn bản hoặc tên trường chứa ký tự không nhìn thấy: ký tự điều khiển (C0/C1), dấu phân cách "
+               "dòng/đoạn U+2028/U+2029 (giả mạo đề mục, danh sách trong văn bản Kế hoạch xuất ra), ký tự điều "
+               "khiển hướng chữ U+202A–U+202E, U+2066–U+2069, U+200E, U+200F (làm tên hiển thị đảo ngược), ký tự "
+               "độ rộng 0 U+200B, U+200C, U+200D, U+2060, U+FEFF, gạch nối mềm U+00AD và mọi ký tự định dạng "
+               "Unicode khác (loại Cf). Tiếng Việt không cần ký tự nào trong số này; chúng chỉ làm hai tên trông "
+               "giống nhau mà khác nhau, hoặc làm văn bản hiển thị khác với dữ liệu.",
+               example='name: "Trà\\u202Eanh x"', fix="Xóa ký tự vô hình (thường do sao chép từ trang web, Word "
+               "hoặc PDF): gõ lại đoạn văn bản đó.", family="yaml", fixed="name: Trà xanh")
 
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Unicode format characters (category Cf: bidi controls and marks, zero-width characters, the soft hyphen,
+# tag characters), the line and paragraph separators (Zl, Zp) and C1 controls. None is needed to write
+# Vietnamese (ZWJ/ZWNJ serve Indic and Arabic scripts and emoji sequences, not a Vietnamese registry), all
+# are invisible, and U+2028/U+2029 break lines where renderers and YAML see none. Generated from Unicode 15
+# (Python 3.12); tests/unit/load/test_loader.py checks it against the running Python's database.
+_INVISIBLE_BMP = ("\x80-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+                  "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
+_INVISIBLE_ASTRAL = ("\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                     "\U000e0001\U000e0020-\U000e007f")
+INVISIBLE_CHARS = re.compile(f"[{_INVISIBLE_BMP}{_INVISIBLE_ASTRAL}]")
+# The same test split in two: a class with astral ranges makes `re` 4x slower on every Vietnamese string.
+_BMP_SEARCH = re.compile(f"[{_INVISIBLE_BMP}]").search
+_ASTRAL_SEARCH = re.compile(f"[{_INVISIBLE_ASTRAL}]").search
+_ANY_ASTRAL = re.compile("[\U00010000-\U0010ffff]").search  # one range: fast, unlike max(value)
+
+
+# libyaml breaks lines at these even inside a plain scalar, so a raw one is a syntax error, not a value.
+RAW_BREAKS = {"\u2028": "\ufff9", "\u2029": "\ufffa", "\x85": "\ufffb"}  # -> stand-ins that are refused too
+
+
+def has_invisible(value: str) -> bool:
+    """Whether a non-ASCII text holds a character INVISIBLE_CHARS refuses (the loader's hot path)."""
+    return _BMP_SEARCH(value) is not None or (_ANY_ASTRAL(value) is not None and _ASTRAL_SEARCH(value) is not None)
 
 
 class LoadError(Exception):
     def __init__(self, rule_id: str, message: str, line: int, column: int, hint: str = ""):
         super().__init__(message)
         self.rule_id, self.message, self.line, self.column, self.hint = rule_id, message, line, column, hint
+        self.node: yaml.Node | None = None  # TEXT-CONTROL: the scalar, so the message can name its field path
+        self.char = ""  # TEXT-CONTROL: the refused character
+        self.where = ("", False)  # TEXT-CONTROL: (field shown in the message, whether it is a key)
 
 
 class _StrictResolver(yaml.resolver.Resolver):
@@ -148,12 +179,81 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_REFUSED = re.compile(f"{CONTROL_CHARS.pattern}|{INVISIBLE_CHARS.pattern}")
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+
+def _char_kind(char: str) -> str:
+    if char in "\u2028\u2029":
+        return "dấu phân cách dòng/đoạn: giả được đề mục, danh sách trong văn bản xuất ra"
+    if char in _BIDI:
+        return "điều khiển hướng chữ: làm chữ hiển thị đảo ngược"
+    if char in _ZERO_WIDTH:
+        return "ký tự độ rộng 0, không nhìn thấy"
+    if unicodedata.category(char) == "Cc":
+        return "ký tự điều khiển"
+    return "ký tự định dạng không nhìn thấy"
+
+
+def _shown(text: str) -> str:
+    """Text for a message: every refused character written as <U+XXXX>."""
+    return _REFUSED.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def _text_message(where: str, char: str, is_key: bool) -> str:
+    subject = "Tên trường" if is_key else "Trường"
+    return f"{subject} «{where}» chứa ký tự U+{ord(char):04X} ({_char_kind(char)}), không được phép."
+
+
+def _text_error(node: yaml.ScalarNode, value: str, key: str) -> LoadError:
+    """TEXT-CONTROL at the first refused character; the field is named by its key here, by its path in _parse."""
+    found = _REFUSED.search(value)
+    char = found.group() if found else value[:1]
+    line, column = _mark(node)
+    if not node.style and found and node.start_mark.line == node.end_mark.line:
+        column += found.start()  # a one-line plain value: the character's own column
+    err = LoadError("TEXT-CONTROL", _text_message(_shown(key or value[:40]), char, not key), line, column,
+                    "Xóa ký tự này (thường lẫn vào khi sao chép từ trang web, Word hoặc PDF): gõ lại đoạn văn bản.")
+    err.node, err.char = node, char
+    err.where = (_shown(key or value[:40]), not key)
+    return err
+
+
+def _path_to(root: yaml.Node, target: yaml.Node) -> tuple[list, bool] | None:
+    """(key path, whether target is the last key itself) of a node in a composed tree."""
+    stack: list[tuple[yaml.Node, list]] = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path, False
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node is target:
+                    return [*path, key_node.value], True
+                stack.append((value_node, [*path, key_node.value]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, [*path, i]) for i, item in enumerate(node.value))
+    return None
+
+
+def _name_field(err: LoadError, root: yaml.Node | None) -> None:
+    """Rewrite a TEXT-CONTROL message with the full field path (sections[1].title), not just its key."""
+    found = _path_to(root, err.node) if root is not None and err.node is not None else None
+    if found is not None:
+        err.where = (_shown(_dotted(found[0])), found[1])
+    err.message = _text_message(*err.where[:1], err.char, err.where[1])
+
+
 class _Builder:
     """Plain data from a composed node tree: refuses aliases, duplicate keys, non-core tags, control
     characters and excessive depth; NFC-normalises text and remembers where it had to."""
 
-    def __init__(self, scalar_keys: bool = False) -> None:
+    def __init__(self, scalar_keys: bool = False, raw_invisible: bool = True) -> None:
         self.scalar_keys = scalar_keys  # package data may key tables by star (3, 4, 5); records may not
+        # False when the file's text holds no invisible character: then only escapes ("\u202e" in a
+        # double-quoted value) can make one, and the other values need no per-value search
+        self.raw_invisible = raw_invisible
         self.seen: set[int] = set()
         self.nfd: list[tuple[yaml.Node, str]] = []
 
@@ -197,8 +297,12 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, tag: str, key: str) -> Any:
         value = node.value
         if tag == STR:
-            if node.style == '"' and CONTROL_CHARS.search(value):  # only escapes can smuggle them in
-                raise LoadError("TEXT-CONTROL", f"Trường «{key or value!r}» chứa ký tự điều khiển.", *_mark(node))
+            # C0 controls only come in through escapes; the others are valid YAML characters, refused here
+            if node.style == '"':
+                if CONTROL_CHARS.search(value) or (not value.isascii() and has_invisible(value)):
+                    raise _text_error(node, value, key)
+            elif self.raw_invisible and not value.isascii() and has_invisible(value):
+                raise _text_error(node, value, key)
             if not value.isascii() and not unicodedata.is_normalized("NFC", value):
                 self.nfd.append((node, key))
                 return unicodedata.normalize("NFC", value)
@@ -293,18 +397,19 @@ def _parse(raw: bytes, doc: Document) -> Any:
         doc.findings.append(make("YAML-BOM", doc.path, 1, 1, "Tệp bắt đầu bằng BOM (UTF-8 with BOM)."))
     if not text.strip():
         raise LoadError("YAML-EMPTY", "Tệp rỗng.", 1, 1)
-    builder = _Builder()
+    if any(char in text for char in RAW_BREAKS):  # in a value, a comment or folded away: never harmless
+        raise _raw_break_error(text)
+    builder = _Builder(raw_invisible=not text.isascii() and has_invisible(text))  # one scan of the file
+    root = None
     try:
         _check_depth(text)
-        loader = StrictLoader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        root = _compose(text)
         data = builder.build(root) if root is not None else None
     except LoadError as err:
         if err.rule_id == "YAML-ALIAS":
             err.line, err.column = _first_alias(text) or (err.line, err.column)
+        if err.rule_id == "TEXT-CONTROL":
+            _name_field(err, root)
         raise
     except yaml.MarkedYAMLError as err:
         raise _syntax_error(err, text) from None
@@ -316,6 +421,10 @@ def _parse(raw: bytes, doc: Document) -> Any:
         raise LoadError("YAML-SYNTAX", f"Lỗi cú pháp YAML: {err}", 1, 1) from None
     except RecursionError:
         raise LoadError("YAML-DEPTH", f"Hồ sơ lồng nhau quá {MAX_DEPTH} cấp.", 1, 1) from None
+    if builder.raw_invisible:  # no value holds it: a comment does, where it can still reorder what a reviewer sees
+        found = INVISIBLE_CHARS.search(text)
+        if found:
+            raise _position_error(text, found.start(), "trong chú thích")
     if data is None:
         raise LoadError("YAML-EMPTY", "Tệp không có nội dung (chỉ có chú thích hoặc khoảng trắng).", 1, 1)
     if not isinstance(data, dict):
@@ -328,6 +437,48 @@ def _parse(raw: bytes, doc: Document) -> Any:
         doc.findings.append(make("TEXT-NFC", doc.path, *_mark(node),
                                  f"Văn bản dạng tổ hợp (NFD) ở trường: {names}; đã chuẩn hóa về NFC."))
     return data
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = StrictLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _raw_break_error(text: str) -> LoadError:
+    """A raw U+2028, U+2029 or NEL in the text. libyaml breaks lines at them where an editor may show none:
+    in a plain value that is a syntax error, in a comment it can start a hidden line (`# x<U+2028>star: 5`),
+    in a quoted value NEL is silently folded. Each is swapped for a refused stand-in of the same length, so
+    the builder names the field that holds it; otherwise (a comment, a broken file) the finding points at
+    the first of them."""
+    back = {stand_in: char for char, stand_in in RAW_BREAKS.items()}
+    if not any(stand_in in text for stand_in in back):
+        root = None
+        try:
+            root = _compose(text.translate(str.maketrans(RAW_BREAKS)))
+            if root is not None:
+                _Builder().build(root)
+        except LoadError as err:
+            if err.rule_id == "TEXT-CONTROL":
+                err.char = back.get(err.char, err.char)
+                _name_field(err, root)
+                return err
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return _position_error(text, min(text.find(char) for char in RAW_BREAKS if char in text))
+
+
+def _position_error(text: str, index: int, where: str = "") -> LoadError:
+    """TEXT-CONTROL naming a refused character by its line and column (it is in no field)."""
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    char = text[index]
+    hint = ("Xóa ký tự này, hoặc thay bằng một dòng mới thật sự (Enter)." if char in RAW_BREAKS
+            else "Xóa ký tự này (thường lẫn vào khi sao chép từ trang web, Word hoặc PDF).")
+    return LoadError("TEXT-CONTROL", f"Dòng {line}{' ' + where if where else ''} chứa ký tự U+{ord(char):04X} "
+                     f"({_char_kind(char)}), không được phép.", line, column, hint)
 
 
 # libyaml's parser is iterative but PyYAML's C composer recurses once per level: ~20 000 nested `[`
@@ -431,9 +582,5 @@ dotted = _dotted
 
 def parse_yaml(text: str) -> Any:
     """Strictly parse trusted YAML text (package data such as criteria sets); raises LoadError."""
-    loader = StrictLoader(text)
-    try:
-        root = loader.get_single_node()
-    finally:
-        loader.dispose()
+    root = _compose(text)
     return _Builder(scalar_keys=True).build(root) if root is not None else None

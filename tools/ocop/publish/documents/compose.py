@@ -233,14 +233,16 @@ class DocxParts:
                 ast.table(widths, head, rows)]
 
 
-# --- PDF parts: raw Typst calls; strings go in as JSON literals, which Typst reads as-is ---
+# --- PDF parts: raw Typst calls; strings go in as Typst string literals, which Typst shows as-is ---
 
 def _lit(value: Any) -> str:
-    """Python value -> Typst literal (JSON string escapes are valid Typst string escapes)."""
+    """Python value -> Typst literal."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return ast.typst_string(value)
+    if isinstance(value, int | float):
+        return json.dumps(value)
     if isinstance(value, dict):
         return "(" + ", ".join(f"{k}: {_lit(v)}" for k, v in value.items()) + ",)" if value else "(:)"
     return "(" + "".join(f"{_lit(v)}, " for v in value) + ")"

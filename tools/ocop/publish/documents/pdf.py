@@ -13,7 +13,7 @@ from pathlib import Path
 import pypandoc
 import typst
 
-from ocop.publish.documents import compose
+from ocop.publish.documents import ast, compose
 from ocop.publish.documents.plan import Plan
 
 ASSETS = Path(__file__).parent / "assets"
@@ -28,8 +28,8 @@ def _fonts() -> typst.Fonts:
 
 
 def typst_source(plan: Plan) -> str:
-    body = pypandoc.convert_text(json.dumps(compose.document(plan, compose.TypstParts()), ensure_ascii=False),
-                                 "typst", format="json")
+    document = ast.typst_literal(compose.document(plan, compose.TypstParts()))  # all text as string literals
+    body = pypandoc.convert_text(json.dumps(document, ensure_ascii=False), "typst", format="json")
     return TEMPLATE.read_text(encoding="utf-8") + "\n" + body
 
 
