@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from ocop.model.layout import shown
 from ocop.load.loader import INVISIBLE_CHARS
+from ocop.model.layout import shown
 
 HERE = Path(__file__).resolve().parent
 BASE = HERE.parents[1] / "fixtures" / "rules" / "valid"

@@ -29,48 +29,48 @@ BOM = b"\xef\xbb\xbf"
 FILE_SIZE = rule("FILE-SIZE", "error", "Tệp quá lớn",
                  f"Một hồ sơ không được lớn hơn {MAX_FILE_BYTES // 1024} KB.",
                  example="Một tệp sản phẩm 10 MB.", fix="Tách nội dung dài (ảnh, tài liệu) ra tệp riêng.",
-                 family="yaml")
+                 family="yaml", fixed="Một tệp sản phẩm vài KB; ảnh để trong registry/<tỉnh>/media/.")
 READ = rule("FILE-READ", "error", "Không đọc được tệp",
             "Tệp không mở được (bị xóa trong lúc kiểm tra, thiếu quyền đọc, hoặc là thư mục).",
             example="chmod 000 registry/ha-noi/products/sp-ha-noi-0001.yaml",
-            fix="Kiểm tra quyền đọc của tệp.", family="yaml")
+            fix="Kiểm tra quyền đọc của tệp.", family="yaml", fixed="tệp đọc được (quyền rw-r--r--)")
 ENCODING = rule("YAML-ENCODING", "error", "Tệp không phải UTF-8",
                 "Hồ sơ phải được lưu với mã hóa UTF-8.",
                 example="Tệp lưu bằng Windows-1258 hoặc Latin-1.",
-                fix="Mở tệp và lưu lại với mã hóa UTF-8 (không BOM).", family="yaml")
+                fix="Mở tệp và lưu lại với mã hóa UTF-8 (không BOM).", family="yaml", fixed="Tệp lưu bằng UTF-8.")
 BOM_RULE = rule("YAML-BOM", "warning", "Tệp có BOM",
                 "Tệp UTF-8 bắt đầu bằng dấu BOM; dấu này được bỏ qua.",
                 example="Tệp lưu bằng Notepad với «UTF-8 with BOM».",
-                fix="Lưu lại tệp với «UTF-8» (không BOM).", family="yaml")
+                fix="Lưu lại tệp với «UTF-8» (không BOM).", family="yaml", fixed="Tệp lưu với «UTF-8» (không BOM).")
 SYNTAX = rule("YAML-SYNTAX", "error", "Lỗi cú pháp YAML",
               "Tệp không đọc được theo cú pháp YAML.",
               example="name: Trà xanh: loại 1   (dấu hai chấm thứ hai cần đặt trong ngoặc kép)",
-              fix="Kiểm tra thụt lề và đặt giá trị có dấu «:» hoặc «#» trong ngoặc kép.", family="yaml")
+              fix="Kiểm tra thụt lề và đặt giá trị có dấu «:» hoặc «#» trong ngoặc kép.", family="yaml", fixed="name: \"Trà xanh: loại 1\"")
 TAB = rule("YAML-TAB", "error", "Thụt lề bằng phím Tab",
            "YAML không cho phép thụt lề bằng ký tự Tab.",
            example="\\tname: Trà xanh", fix="Thay mỗi Tab ở đầu dòng bằng dấu cách (2 dấu cách mỗi cấp).",
-           family="yaml")
+           family="yaml", fixed="  name: Trà xanh   (thụt lề bằng dấu cách)")
 DUPLICATE_KEY = rule("YAML-DUPLICATE-KEY", "error", "Trường bị lặp",
                      "Một trường xuất hiện hai lần trong cùng một mục; giá trị sau sẽ đè giá trị trước.",
-                     example="name: A\\nname: B", fix="Xóa một trong hai dòng trùng.", family="yaml")
+                     example="name: A\\nname: B", fix="Xóa một trong hai dòng trùng.", family="yaml", fixed="name: A")
 ALIAS = rule("YAML-ALIAS", "error", "Không dùng neo/bí danh YAML",
              "Neo (&) và bí danh (*) bị cấm: chúng làm hồ sơ khó đọc và có thể làm tràn bộ nhớ.",
-             example="a: &x [1, 2]\\nb: *x", fix="Viết đầy đủ giá trị tại mỗi chỗ dùng.", family="yaml")
+             example="a: &x [1, 2]\\nb: *x", fix="Viết đầy đủ giá trị tại mỗi chỗ dùng.", family="yaml", fixed="a: [1, 2]\\nb: [1, 2]")
 TAG = rule("YAML-TAG", "error", "Thẻ YAML không được phép",
            "Chỉ dùng giá trị YAML thông thường; thẻ như !!python/object, !!timestamp bị cấm.",
-           example="name: !!python/object:os.system x", fix="Xóa thẻ (phần bắt đầu bằng !).", family="yaml")
+           example="name: !!python/object:os.system x", fix="Xóa thẻ (phần bắt đầu bằng !).", family="yaml", fixed="name: Trà xanh")
 EMPTY = rule("YAML-EMPTY", "error", "Tệp rỗng", "Tệp không có nội dung.",
-             example="Tệp 0 byte.", fix="Điền nội dung hồ sơ hoặc xóa tệp.", family="yaml")
+             example="Tệp 0 byte.", fix="Điền nội dung hồ sơ hoặc xóa tệp.", family="yaml", fixed="Tệp có đủ các trường của hồ sơ.")
 NOT_MAPPING = rule("RECORD-NOT-MAPPING", "error", "Hồ sơ phải là một bảng trường",
                    "Nội dung tệp phải là các cặp «trường: giá trị», không phải danh sách hay một giá trị đơn.",
                    example="- id: sp-ha-noi-0001", fix="Bỏ dấu «-» ở đầu: mỗi tệp chỉ chứa một hồ sơ.",
-                   family="yaml")
+                   family="yaml", fixed="id: sp-ha-noi-0001")
 KEY_TYPE = rule("YAML-KEY", "error", "Tên trường không hợp lệ",
                 "Tên trường phải là chữ (không phải số, true/false hay null).",
-                example="2024: abc", fix="Đổi tên trường thành một từ trong lược đồ.", family="yaml")
+                example="2024: abc", fix="Đổi tên trường thành một từ trong lược đồ.", family="yaml", fixed="year: 2024")
 DEPTH = rule("YAML-DEPTH", "error", "Lồng nhau quá sâu",
              f"Hồ sơ lồng quá {MAX_DEPTH} cấp.", example="[[[[[[…]]]]]]",
-             fix="Kiểm tra lại cấu trúc hồ sơ theo lược đồ.", family="yaml")
+             fix="Kiểm tra lại cấu trúc hồ sơ theo lược đồ.", family="yaml", fixed="Cấu trúc đúng theo lược đồ (vài cấp lồng nhau).")
 LENGTH = rule("YAML-LENGTH", "error", "Danh sách hoặc bảng trường quá dài",
               f"Một danh sách hay một bảng trường có quá {MAX_ITEMS} mục: không hồ sơ OCOP nào cần nhiều như vậy, "
               "và đọc tiếp sẽ làm chậm mọi bước kiểm tra.", example="photos: [1, 1, 1, … (500.000 lần)]",
@@ -79,7 +79,7 @@ LENGTH = rule("YAML-LENGTH", "error", "Danh sách hoặc bảng trường quá d
 NFD = rule("TEXT-NFC", "warning", "Tiếng Việt chưa chuẩn hóa NFC",
            "Văn bản dùng dấu tổ hợp (NFD); sổ đăng ký tự chuẩn hóa về NFC khi đọc.",
            example="«Hà Nội» gõ bằng bộ gõ tách dấu (a + ̀).",
-           fix="Chạy «ocop fmt» hoặc gõ lại bằng bảng mã Unicode dựng sẵn.", family="yaml")
+           fix="Chạy «ocop fmt» hoặc gõ lại bằng bảng mã Unicode dựng sẵn.", family="yaml", fixed="«Hà Nội» gõ bằng Unicode dựng sẵn (NFC).")
 CONTROL = rule("TEXT-CONTROL", "error", "Ký tự điều khiển hoặc ký tự vô hình trong văn bản",
                "Văn bản hoặc tên trường chứa ký tự không nhìn thấy: ký tự điều khiển (C0/C1), dấu phân cách "
                "dòng/đoạn U+2028/U+2029 (giả mạo đề mục, danh sách trong văn bản Kế hoạch xuất ra), ký tự điều "
