@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from ocop.report.rules import all_rules, render
 from ocop_testing import REPO
 
 
-def test_every_rule_has_title_summary_and_example() -> None:
+def test_every_rule_has_title_summary_example_and_its_fix() -> None:
     for r in all_rules():
-        assert r.title and r.summary and r.example, r.id
+        assert r.title and r.summary and r.example and r.fix and r.fixed and r.family, r.id
+        assert r.example != r.fixed, r.id
         assert r.severity in ("error", "warning")
+        assert re.fullmatch(r"\d+\.\d+\.\d+", r.added_in), r.id
 
 
 def test_every_rule_is_exercised_by_a_test() -> None:
