@@ -167,3 +167,10 @@ def test_misnamed_files_are_refused_and_named_printably(capsys: pytest.CaptureFi
     for shown_name in ("sp-hai-phong-\\xff.yaml", "sp-hai-phong\\x0a-0008.yaml", "SP-HAI-PHONG-0009.yaml"):
         assert f"bỏ qua registry/hai-phong/products/{shown_name}: tên tệp không đúng dạng (LAYOUT-NAME)" in err
     assert all((products / name).read_text("utf-8") == messy for name in names)
+
+
+def test_the_shipped_registry_and_plans_are_canonical(capsys: pytest.CaptureFixture) -> None:
+    """What the registry ships is what `ocop fmt` writes: a PR's `ocop fmt --check` then flags only its own files."""
+    code, out, err = run_cli(capsys, "--root", str(REPO), "fmt", "--check")
+    assert code == 0, out + err
+    assert "0 cần định dạng" in err
