@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 
+from ocop.authoring.records import schema_comment
 from ocop.check import schema as schema_check
 from ocop.findings import Finding, has_errors
 from ocop.load import BOM, load_document
@@ -212,10 +213,23 @@ def format_file(root: Path, rel: str) -> Result:
         new = format_text(text, doc.data, kind, schema_dir(root))
     except Exception as err:  # ruamel cannot round-trip it: leave the file alone, say so
         return Result(rel, "failed", reason=f"không định dạng được ({type(err).__name__}: {err})")
+    new = with_schema_line(new, kind, rel)
     problem = _verify(text, new, doc.data, rel)
     if problem:
         return Result(rel, "failed", reason=problem)
     return Result(rel, "ok" if new.encode("utf-8") == raw else "changed", new)
+
+
+SCHEMA_LINE = "# yaml-language-server: $schema="
+
+
+def with_schema_line(text: str, kind: str, rel: str) -> str:
+    """The first line names the record's schema for editors (VS Code's YAML extension checks as you type).
+    A web editor that drops it, or a file moved to another depth, gets it back, correct."""
+    line = schema_comment(kind, rel)
+    if text.startswith(SCHEMA_LINE):
+        return line + text.split("\n", 1)[1] if "\n" in text else line
+    return line + text
 
 
 def _verify(old: str, new: str, data: dict, rel: str) -> str:
@@ -223,10 +237,15 @@ def _verify(old: str, new: str, data: dict, rel: str) -> str:
     again = load_document(Path(rel), rel, new.encode("utf-8"))
     if again.data != data or any(f.severity == "error" for f in again.findings):
         return "kết quả định dạng đọc ra dữ liệu khác; tệp được giữ nguyên (hãy báo lỗi cho nhóm phát triển)"
-    if comments(new) != comments(old):
-        lost = comments(old) - comments(new)
+    if own_comments(new) != own_comments(old):
+        lost = own_comments(old) - own_comments(new)
         return f"kết quả định dạng làm mất chú thích {list(lost)[:2]}; tệp được giữ nguyên"
     return ""
+
+
+def own_comments(text: str) -> Counter[str]:
+    """The file's comments but the schema line, which fmt itself writes."""
+    return Counter({c: n for c, n in comments(text).items() if not c.lstrip("# ").startswith("yaml-language-server:")})
 
 
 def write_atomically(path: Path, text: str) -> None:
