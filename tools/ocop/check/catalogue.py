@@ -11,6 +11,7 @@ FAMILY_VI = {
     "references": "Tham chiếu giữa các hồ sơ", "units": "Đơn vị hành chính", "scoring": "Chấm điểm",
     "authority": "Thẩm quyền công nhận", "lifecycle": "Hiệu lực chứng nhận", "history": "Lịch sử (chỉ thêm, không sửa)",
     "markup": "An toàn nội dung", "sync": "Tệp sinh tự động", "documents": "Văn bản xuất bản",
+    "import": "Nhập từ bảng tính (ocop import)",
 }
 
 

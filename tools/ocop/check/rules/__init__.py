@@ -34,6 +34,7 @@ FAMILY_MODULES = [
     "sync",
     "forms",
     "publishing",
+    "importing",
 ]
 
 
