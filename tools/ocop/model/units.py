@@ -140,6 +140,7 @@ def wards_of(code_2025: str) -> list[Unit]:
 _PREFIXES = re.compile(r"^(tỉnh|thành phố|tp\.?|thị xã|quận|huyện|xã|phường|thị trấn|đặc khu)\s+", re.I)
 
 
+@functools.lru_cache(maxsize=65536)  # names, groups and star texts repeat over thousands of spreadsheet rows
 def fold(text: str) -> str:
     """Lower-case, accent-free, đ→d: for comparing names and for search."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
@@ -225,27 +226,41 @@ DISTRICT_TYPES = frozenset({"huyen", "quan", "thi xa", "thanh pho"})
 PROVINCE_TYPES = frozenset({"tinh", "thanh pho"})
 
 
+TYPE_WORDS = {"thanh pho": "thành phố", "thi tran": "thị trấn", "thi xa": "thị xã", "dac khu": "đặc khu",
+              "tinh": "tỉnh", "huyen": "huyện", "quan": "quận", "phuong": "phường", "xa": "xã"}
+
+
 def split_type(name: str) -> tuple[str, str]:
-    """(type, the rest) of a unit name: "Thị trấn Tứ Kỳ" → ("thi tran", "Tứ Kỳ"); no type → ("", name)."""
-    name = " ".join(name.split())
-    folded = fold(name)
+    """(type, the rest) of a unit name: "Thị trấn Tứ Kỳ" → ("thi tran", "Tứ Kỳ"); no type → ("", name).
+
+    A type word is recognised with its accents or with none ("thi tran"), so the name "Phương Liệt" does not
+    start with the type "phường"."""
+    words = name.split()
     for kind in UNIT_TYPES:
-        if folded.startswith(kind + " "):
-            return kind, name[len(name.split()[0]) + 1:] if " " not in kind else " ".join(name.split()[2:])
-    return "", name
+        size = kind.count(" ") + 1
+        head = unicodedata.normalize("NFC", " ".join(words[:size])).lower()
+        if len(words) > size and head in (TYPE_WORDS[kind], kind):
+            return kind, " ".join(words[size:])
+    return "", " ".join(words)
 
 
 def name_key(name: str) -> str:
-    """How two spellings of one unit name compare: no type, case, accents, apostrophes or hyphens; numbers
+    """How two spellings of one unit name compare: no type word, case, accents, apostrophes or hyphens; numbers
     without leading zeros ("Phường 01" = "phuong 1", "Ea H'leo" = "ea hleo", "Văn Miếu-Quốc Tử Giám" = the
     official "Văn Miếu - Quốc Tử Giám")."""
-    rest = fold(split_type(name)[1]).replace("’", "'").replace("'", "").replace("-", " ")
+    return bare_key(split_type(name)[1])
+
+
+def bare_key(name: str) -> str:
+    """name_key of a name already without its type word ("Phương Liệt" of "Phường Phương Liệt": stripping again
+    would take "Phương" for a type)."""
+    rest = fold(name).replace("’", "'").replace("'", "").replace("-", " ")
     return " ".join(str(int(w)) if w.isdigit() else w for w in rest.split())
 
 
 def accent_key(name: str) -> str:
-    """Like name_key but keeping the accents: when "Hòa" and "Hóa" both fold to "hoa", the typed accents decide."""
-    rest = unicodedata.normalize("NFC", split_type(name)[1]).lower().replace("’", "'").replace("'", "").replace("-", " ")
+    """bare_key keeping the accents: when "Hòa" and "Hóa" both fold to "hoa", the typed accents decide."""
+    rest = unicodedata.normalize("NFC", name).lower().replace("’", "'").replace("'", "").replace("-", " ")
     return " ".join(str(int(w)) if w.isdigit() else w for w in rest.split())
 
 
@@ -314,12 +329,13 @@ def _name_index(level: str, version: str, within: str) -> dict[str, tuple[Unit, 
 
 
 def find(level: str, version: str, within: str, name: str) -> tuple[Unit, ...]:
-    """Units of a level in a code list whose name is `name`, whatever the case, accents, type word or apostrophes.
+    """Units of a level in a code list named `name` (without its type word: "Thanh An" for "Xã Thanh An"),
+    whatever the case, accents or apostrophes.
 
     `within`: "" for provinces; the province code for districts and wards (2025 or 2004 list); a 2004 district
     code (3 digits) for the wards of that district.
     """
-    return _name_index(level, version, within).get(name_key(name), ())
+    return _name_index(level, version, within).get(bare_key(name), ())
 
 
 def successors(ward_2004: str) -> list[Unit]:

@@ -5,7 +5,7 @@ of a recognition decision, XLSX or CSV).
 - `header`: the header row and what each column holds (merged cells, provinces' wording, --map);
 - `values`: one cell's value ("3 sao", dd/mm/yyyy, tax codes that lost their leading zero);
 - `address`: free-text addresses to unit codes of the 2004 or 2025 code list (through `model.units`);
-- `run`: matching, the records to write, the check, the writing (all or nothing);
+- `engine`: matching, the records to write, the check, the writing (all or nothing);
 - `render`: record texts in canonical form; `preflight`: `ocop validate` on texts not yet written.
 
 Findings point at cells of the spreadsheet (`Finding.cell`, "Sheet1!C12") and go through the usual reporters.
@@ -13,7 +13,7 @@ Findings point at cells of the spreadsheet (`Finding.cell`, "Sheet1!C12") and go
 
 from __future__ import annotations
 
-from ocop.authoring.importer.run import KINDS, STATUSES, Options, Outcome, run
+from ocop.authoring.importer.engine import KINDS, STATUSES, Options, Outcome, run
 from ocop.findings import has_errors
 from ocop.report import Report, Table
 from ocop.report.markdown import cell, findings_table, render_table

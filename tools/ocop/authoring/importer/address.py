@@ -182,7 +182,7 @@ class Resolver:
                          "(đã đổi loại đơn vị, ví dụ xã lên thị trấn).",
                          "Nếu đúng là đơn vị này, ghi tên theo danh mục; hồ sơ giữ nguyên văn địa chỉ.")
         if len(same) > 1:
-            accent = [u for u in same if units.accent_key(u.name) == units.accent_key(part.text)]
+            accent = [u for u in same if units.accent_key(units.split_type(u.name)[1]) == units.accent_key(part.name)]
             if len(accent) == 1:
                 return accent[0]
             return Issue("IMPORT-UNIT", f"«{part.text}» khớp nhiều đơn vị: {listed(same)}.",

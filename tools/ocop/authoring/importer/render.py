@@ -16,13 +16,14 @@ import copy
 import io
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ocop.authoring import fmt, records
-from ocop.model.schemas import SchemaSet, load_schemas
+from ocop.model.schemas import UNIT_REF, SchemaSet, load_schemas
 
 # Plain text ruamel writes as it is in a block mapping: a letter or digit first, printable characters, no ": " or " #",
 # nothing at the end that reads as an indicator. In a flow mapping ({…}), also none of ,[]{}: and #.
@@ -36,6 +37,18 @@ class NotSimple(Exception):
     """A value this writer does not emit itself: the slow, exact path is used for the record."""
 
 
+def needs_quotes(value: str) -> bool:
+    """fmt.needs_quotes, quicker for text that starts with a letter: such text is re-typed by a YAML 1.1 or 1.2
+    reader only when it is one of the words yes/no/on/off/true/false/null… (numbers, dates and codes start with
+    a digit, a sign or a dot)."""
+    if value[:1].isalpha():
+        return value in fmt._WORDS_11 or value != value.strip()
+    return fmt.needs_quotes(value)
+
+
+_SCALARS: dict[tuple[str, bool], str] = {}  # unit names, codes and dates repeat across thousands of records
+
+
 def scalar(value: Any, flow: bool = False) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -43,9 +56,20 @@ def scalar(value: Any, flow: bool = False) -> str:
         return str(value)
     if isinstance(value, float):
         return repr(value)
-    if not isinstance(value, str) or "\ufeff" in value:
+    if not isinstance(value, str):
         raise NotSimple(repr(value))
-    if fmt.needs_quotes(value):
+    found = _SCALARS.get((value, flow))
+    if found is None:
+        found = _scalar(value, flow)
+        if len(_SCALARS) < 100_000:
+            _SCALARS[(value, flow)] = found
+    return found
+
+
+def _scalar(value: str, flow: bool) -> str:
+    if not value or "\ufeff" in value:
+        raise NotSimple(value)
+    if needs_quotes(value):
         if not _QUOTED_OK.fullmatch(value):
             raise NotSimple(value)
         return json.dumps(value, ensure_ascii=False)
@@ -55,37 +79,81 @@ def scalar(value: Any, flow: bool = False) -> str:
     return value
 
 
-def _mapping(data: dict, indent: int, out: list[str]) -> None:
+@dataclass
+class Shape:
+    """Where keys go in one object of a schema: its properties in order, and the shapes below them."""
+
+    order: dict[str, int] = field(default_factory=dict)
+    props: dict[str, Shape] = field(default_factory=dict)
+    items: Shape | None = None
+    unit: bool = False
+
+
+_SHAPES: dict[tuple[Path, str], Shape] = {}
+
+
+def shape(schemas: SchemaSet, kind: str) -> Shape:
+    key = (schemas.directory, kind)
+    if key not in _SHAPES:
+        _SHAPES[key] = _shape(schemas, schemas.kind(kind), kind, 0)
+    return _SHAPES[key]
+
+
+def _shape(schemas: SchemaSet, schema: dict, doc: str, depth: int) -> Shape:
+    schema, doc, ref = schemas.resolve(schema, doc)
+    out = Shape(unit=ref == UNIT_REF)
+    if depth > 8:
+        return out
+    for i, (name, sub) in enumerate((schema.get("properties") or {}).items()):
+        out.order[name] = i
+        out.props[name] = _shape(schemas, sub, doc, depth + 1)
+    if isinstance(schema.get("items"), dict):
+        out.items = _shape(schemas, schema["items"], doc, depth + 1)
+    return out
+
+
+_EMPTY = Shape()
+
+
+def _mapping(data: dict, where: Shape, indent: int, out: list[str]) -> None:
     pad = " " * indent
-    for key, value in data.items():
-        if isinstance(value, records._Flow):
-            out.append(f"{pad}{key}: {_flow(value)}")
-        elif isinstance(value, dict):
+    order = where.order
+    keys = sorted(data, key=lambda k: order.get(k, len(order))) if order else list(data)
+    for key in keys:
+        value = data[key]
+        sub = where.props.get(key, _EMPTY)
+        if isinstance(value, dict):
             if not value:
                 raise NotSimple(key)
-            out.append(f"{pad}{key}:")
-            _mapping(value, indent + 2, out)
+            if sub.unit:
+                out.append(f"{pad}{key}: {_flow(value, sub)}")
+            else:
+                out.append(f"{pad}{key}:")
+                _mapping(value, sub, indent + 2, out)
         elif isinstance(value, list):
             if not value:
                 raise NotSimple(key)
             out.append(f"{pad}{key}:")
+            items = sub.items or _EMPTY
             for item in value:
-                out.append(f"{pad}  - {_flow(item) if isinstance(item, dict) else scalar(item)}")
+                out.append(f"{pad}  - {_flow(item, items) if isinstance(item, dict) else scalar(item)}")
         else:
             out.append(f"{pad}{key}: {scalar(value)}")
 
 
-def _flow(data: dict) -> str:
+def _flow(data: dict, where: Shape) -> str:
     if any(isinstance(v, (dict, list)) for v in data.values()):
         raise NotSimple("nested")
-    return "{" + ", ".join(f"{k}: {scalar(v, flow=True)}" for k, v in data.items()) + "}"
+    order = where.order
+    keys = sorted(data, key=lambda k: order.get(k, len(order))) if order else list(data)
+    return "{" + ", ".join(f"{k}: {scalar(data[k], flow=True)}" for k in keys) + "}"
 
 
 def text(kind: str, data: dict, rel: str, schemas: SchemaSet) -> str:
     """The file a new record is written as."""
     try:
         body: list[str] = []
-        _mapping(records.ordered(data, schemas.kind(kind), schemas, kind), 0, body)
+        _mapping(data, shape(schemas, kind), 0, body)
         return records.schema_comment(kind, rel) + "\n".join(body) + "\n"
     except NotSimple:
         slow = records.to_yaml(kind, data, rel, schemas)

@@ -40,6 +40,7 @@ MAX_LEN = {"product_name": 300, "producer_name": 300, "representative": 200, "re
 DECISION_FIELDS = ("decision_number", "decision_date")
 STAR_MARKS = ("star_3", "star_4", "star_5")
 DEFAULT_CRITERIA = "148/2023"
+_TOTAL = re.compile(r"\s*(tong cong|tong so|tong|cong|cong so)\b")
 
 
 @dataclass
@@ -230,16 +231,13 @@ class Import:
 
     def _row_kind(self, raw: tuple) -> str:
         """data, or why a row is not one: a section title ("I. Huyện Thanh Hà"), a total ("Tổng cộng")."""
-        filled = [v for v in raw if v is not None]
-        texts = [values.shown(v).lower() for v in filled if isinstance(v, str)]
-        folded = [units.fold(t) for t in texts]
-        if any(re.match(r"^(tong cong|tong so|tong|cong|cong so)\b", t) for t in folded[:3]) and len(filled) <= 6:
-            return "total"
         stt = self._cell(raw, "stt")
-        numeric_stt = (isinstance(stt, (int, float)) and not isinstance(stt, bool)) or isinstance(stt, sheet.Formula) \
-            or (isinstance(stt, str) and re.fullmatch(r"\s*\d+\s*\.?\s*", stt) is not None)
-        if numeric_stt:
+        if (isinstance(stt, (int, float)) and not isinstance(stt, bool)) or isinstance(stt, sheet.Formula) or (
+                isinstance(stt, str) and stt.strip().rstrip(".").isdigit()):
             return "data"
+        filled = [v for v in raw if v is not None]
+        if len(filled) <= 6 and any(isinstance(v, str) and _TOTAL.match(units.fold(v[:40])) for v in filled[:3]):
+            return "total"
         if stt is not None:  # "I", "A", "1.1": a section of the table
             return "section"
         named = [n for n in ("product_name", "producer_name", "address", "star", "decision_number")
@@ -893,9 +891,9 @@ class Planner:
         by_path = {rel: plan for plan, rel in self.paths.items()}
         for f in findings:
             plan = by_path.get(f.file) or next((by_path[r.file] for r in f.related if r.file in by_path), None)
-            if plan is None:  # a folder (LAYOUT-FOLDER-SIZE): at the first row of the sheet's data
-                first = min((p.rows[0] for p in plans if p.rows), default=1)
-                self.job.at(f.rule, first, None, f"{f.file}: {f.message}", f.hint)
+            if plan is None:  # about a folder (LAYOUT-FOLDER-SIZE): about the whole file, no row is to blame
+                self.job.add(make(f.rule, self.job.o.display, 1, 1, f"{f.file}: {f.message}", f.hint,
+                                  severity=f.severity))
                 continue
             rel = self.paths[plan]
             key, entry = _key_at(self.texts.get(rel, ""), f.line) if f.file == rel else ("", None)
