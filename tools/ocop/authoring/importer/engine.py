@@ -575,6 +575,8 @@ class Planner:
         changes: dict[str, Any] = {}
         for key, value in fields.items():
             old = record.get(key)
+            if key == "address" and _same_address(old, value):
+                continue
             if isinstance(value, dict) and isinstance(old, dict) and key != "address":
                 merged = {**old, **value}
                 if merged != old:
@@ -964,6 +966,20 @@ def _label(candidate: Record | Plan) -> str:
     if candidate.existing is not None:
         return candidate.existing.id
     return f"{KIND_VI[candidate.kind]} mới ở dòng {candidate.rows[0]}"
+
+
+def _same_address(old: Any, new: Any) -> bool:
+    """The same units (codes and code lists) and the same street but for case and spacing."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return old == new
+
+    def key(address: dict) -> tuple:
+        units_part = tuple((part, (address[part] or {}).get("code"), (address[part] or {}).get("version"))
+                           for part in ("ward", "district", "province") if isinstance(address.get(part), dict))
+        street = address.get("street")
+        return units_part, " ".join(street.casefold().split()) if isinstance(street, str) else None
+
+    return key(old) == key(new)
 
 
 def _brief(value: Any) -> str:

@@ -193,7 +193,7 @@ def detect(rows: list[tuple[int, tuple]], maps: list[tuple[str, str]] | None = N
     Returns the header (None if there is none) and the --map labels that matched no column.
     """
     maps = maps or []
-    best: tuple[int, _Reading, int] | None = None  # (fields, reading, index of its last row)
+    best: tuple[tuple[int, int, int], _Reading, int] | None = None  # ((fields, -header rows, -index), reading, last)
     unmatched: list[str] = [c for c, _ in maps]
     for i, (_number, values) in enumerate(rows[:SCAN_ROWS]):
         readings = [(_read(values, None), i)]
@@ -203,13 +203,11 @@ def detect(rows: list[tuple[int, tuple]], maps: list[tuple[str, str]] | None = N
             missing = apply_map(reading, maps)
             if not all(r in reading.columns for r in REQUIRED):
                 continue
-            score = len(reading.columns)
+            # the most columns read; then one header row rather than two (a title row above the header is not
+            # a merged header); then the first
+            score = (len(reading.columns), -reading.rows, -i)
             if best is None or score > best[0]:
                 best, unmatched = (score, reading, last), missing
-        if best is not None and best[2] >= i + 1:
-            break  # the first rows that name the required columns: later rows are data
-        if best is not None:
-            break
     if best is None:
         return None, unmatched
     _score, reading, last = best
