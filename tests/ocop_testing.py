@@ -7,9 +7,9 @@ import datetime as dt
 import hashlib
 import io
 import json
-import unicodedata
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest

@@ -22,6 +22,11 @@ class Problem(Exception):
         self.message, self.hint, self.rule = message, hint, rule
 
 
+def thousands(number: int) -> str:
+    """100.000: Vietnamese groups thousands with dots."""
+    return f"{number:,}".replace(",", ".")
+
+
 def shown(value: Any) -> str:
     """A cell value quoted in a message: one line, control characters visible, at most SHOWN characters."""
     text = value if isinstance(value, str) else str(value)
@@ -53,7 +58,7 @@ def text(value: Any, max_len: int | None = None) -> str | None:
     if not out:
         return None
     if max_len is not None and len(out) > max_len:
-        raise Problem(f"Ô dài {len(out):,} ký tự, quá {max_len:,} ký tự cho phép: «{shown(out)}».".replace(",", "."),
+        raise Problem(f"Ô dài {thousands(len(out))} ký tự, quá {thousands(max_len)} ký tự cho phép: «{shown(out)}».",
                       "Rút gọn nội dung ô.")
     return out
 
