@@ -309,3 +309,22 @@ def test_files_that_are_not_readable_annexes(capsys, tree: Path, tmp_path: Path,
 def test_a_missing_file_is_a_finding(capsys, tree: Path, tmp_path: Path) -> None:
     result = hostile(capsys, tree, tmp_path / "khong-co.xlsx")
     assert [f["rule"] for f in result["findings"]] == ["IMPORT-FILE"]
+
+
+def test_the_progress_bar_is_drawn_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from ocop.cli.import_ import Bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, drawn in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        bar = Bar()
+        bar("đọc dòng", 500, 1000)
+        bar.done()
+        assert ("\rđọc dòng" in stream.getvalue() and "500/1000" in stream.getvalue()) is drawn
+        assert bool(stream.getvalue()) is drawn

@@ -334,9 +334,10 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
             break
     written = False
     errors = has_errors(job.findings)
+    whole_file = any(f.severity == "error" and not f.cell for f in job.findings)  # no row to leave out: --partial cannot help
     files = [(p.status, rel) for p, rel in planner.paths.items() if p.status in ("created", "updated")]
     files = [(s, r) for s, r in files if not any(row in job.bad_rows for row in planner.rows_of_path.get(r, []))]
-    if not options.dry_run and files and (not errors or options.partial):
+    if not options.dry_run and files and (not errors or (options.partial and not whole_file)):
         texts = [(rel, planner.texts[rel]) for _status, rel in files]
         if progress:
             progress("ghi", 0, len(texts))
