@@ -199,6 +199,18 @@ def test_update_rewrites_only_the_values_that_differ_and_keeps_comments(capsys, 
     assert code == 0 and not result["files"]
 
 
+def test_an_address_not_found_keeps_its_text_as_the_street(capsys, tree: Path, tmp_path: Path) -> None:
+    rows = [*DATA[:1], [1, "Trà xanh", "HTX Trà Hà Bắc", "thôn 3, xã Tân Hòa Mới, thành phố Hải Phòng", "0801234111",
+                        "Lê Văn An", "Đồ uống", "3 sao", 60, "123/QĐ-UBND", "10/09/2025"]]
+    code, result, _ = run_import(capsys, tree, annex(tmp_path / "u.xlsx", rows))
+    assert code == 0 and rules_at(result) == [("IMPORT-UNIT", "'Phụ lục'!D7")] and result["written"]
+    producer = yaml.safe_load((tree / "registry/hai-phong/producers/ct-hai-phong-0002.yaml").read_text("utf-8"))
+    assert producer["address"] == {"street": "thôn 3, xã Tân Hòa Mới, thành phố Hải Phòng",
+                                   "province": {"level": "province", "code": "31", "version": "2025",
+                                                "name": "Thành phố Hải Phòng"}}
+    assert validate_json(capsys, tree, "--today", TODAY) == (0, [])
+
+
 def test_map_names_a_column_and_a_wrong_map_or_province_is_a_usage_error(capsys, tree: Path, tmp_path: Path) -> None:
     book = tmp_path / "map.xlsx"
     write_sheet(book, {"rows": [["TT", "Sản phẩm OCOP được công nhận", "Tên chủ thể", "Mã số thuế", "Người đại diện",

@@ -517,10 +517,11 @@ class Planner:
             if plan.existing is None:
                 self._new_producer(plan, row)
             else:
-                self._changes(plan, self._producer_fields(row, plan.existing.get("type")), row)
+                self._changes(plan, self._producer_fields(row, for_update=True), row)
 
-    def _producer_fields(self, row: Row, known_type: Any = None) -> dict[str, Any]:
-        """The producer's values the sheet gives (None: the sheet says nothing about that field)."""
+    def _producer_fields(self, row: Row, for_update: bool) -> dict[str, Any]:
+        """The producer's values the sheet gives. An address whose units were not all found is written on a new
+        record (its text kept as the street) but never replaces a coded address."""
         out: dict[str, Any] = {}
         if row.producer_type is not None:
             try:
@@ -536,7 +537,7 @@ class Planner:
         contacts = {k: v for k, v in (("phone", row.phone), ("email", row.email)) if v}
         if contacts:
             out["contacts"] = contacts
-        if row.address is not None and (row.address.complete or known_type is None):
+        if row.address is not None and (row.address.complete or not for_update):
             out["address"] = row.address.address
         return out
 
@@ -550,7 +551,7 @@ class Planner:
                    problem.message, problem.hint)
             plan.bad = True
             return
-        fields = self._producer_fields(row, data["type"])
+        fields = self._producer_fields(row, for_update=False)
         data.update({k: v for k, v in fields.items() if k != "type"})
         missing = []
         if "representative" not in data:

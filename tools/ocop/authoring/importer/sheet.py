@@ -22,7 +22,7 @@ from typing import Any
 from ocop.findings import Finding, make
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 20,000-row annex is ~1.5 MB as XLSX, ~4 MB as CSV
-MAX_UNCOMPRESSED = 512 * 1024 * 1024  # all parts of a workbook, unzipped (a zip bomb stops here)
+MAX_UNCOMPRESSED = 256 * 1024 * 1024  # all parts of a workbook, unzipped (a zip bomb stops here); 20,000 rows: ~17 MB
 MAX_ROWS = 200_000  # rows read, blank ones included
 MAX_COLUMNS = 64  # columns read; an annex has about 15
 CSV_DELIMITERS = ",;\t"  # Excel writes ";" where the decimal separator is a comma
