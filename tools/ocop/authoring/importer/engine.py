@@ -307,7 +307,7 @@ class Import:
 
     @property
     def has_decisions(self) -> bool:
-        return bool(self.header) and all(f in self.header.columns for f in DECISION_FIELDS)  # type: ignore[union-attr]
+        return self.header is not None and all(f in self.header.columns for f in DECISION_FIELDS)
 
 
 def run(options: Options, progress: Progress | None = None) -> Outcome:
@@ -428,7 +428,6 @@ class Planner:
         return plans
 
     def _producer(self, row: Row) -> Plan | None:
-        job = self.job
         key = values.name_key(row.producer_name or "")
         if not key:
             return None
@@ -455,7 +454,6 @@ class Planner:
         self.new_by_name[key].append(plan)
         if row.tax_code:
             self.new_by_tax[row.tax_code].append(plan)
-        del job
         return plan
 
     def _plan_of(self, found: Record | Plan, row: Row) -> Plan:
@@ -943,13 +941,11 @@ _MAIN_COLUMN = {"producer": "producer_name", "product": "product_name", "decisio
 def _key_at(text: str, line: int) -> tuple[str, int | None]:
     """The top-level key a line of a record text belongs to and, inside `entries`, the entry's index."""
     key, entry = "", None
-    for number, content in enumerate(text.splitlines()[:line], start=1):
+    for content in text.splitlines()[:line]:
         if content and not content.startswith((" ", "#")):
             key, entry = content.split(":", 1)[0], None
         elif key == "entries" and content.startswith("  - "):
-            entry = -1 if entry is None else entry
-            entry += 1
-        del number
+            entry = 0 if entry is None else entry + 1
     return key, entry
 
 
