@@ -340,3 +340,18 @@ def test_the_progress_bar_is_drawn_only_on_a_terminal(monkeypatch: pytest.Monkey
         bar.done()
         assert ("\rđọc dòng" in stream.getvalue() and "500/1000" in stream.getvalue()) is drawn
         assert bool(stream.getvalue()) is drawn
+
+
+def test_the_sheet_with_the_header_is_read_unless_sheet_names_another(capsys, tree: Path, tmp_path: Path) -> None:
+    path = annex(tmp_path / "two.xlsx")
+    book = openpyxl.load_workbook(path)
+    notes = book.create_sheet("Ghi chú", 0)
+    notes.append(["Bảng này do Sở Nông nghiệp và Môi trường lập."])
+    book.save(path)
+    code, result, _ = run_import(capsys, tree, path, "--dry-run")
+    assert code == 0 and result["sheet"] == "Phụ lục" and result["counts"]["product"]["created"] == 3
+    code, result, _ = run_import(capsys, tree, path, "--dry-run", "--sheet", "ghi chu")
+    assert code == 1 and rules_at(result) == [("IMPORT-HEADER", "'Ghi chú'!A1")]
+    assert "«Phụ lục»" in result["findings"][0]["message"]  # the other sheets are named
+    code, result, _ = run_import(capsys, tree, path, "--dry-run", "--sheet", "Không có")
+    assert code == 1 and rules_at(result) == [("IMPORT-FILE", "")] and "«Phụ lục»" in result["findings"][0]["message"]
