@@ -304,11 +304,14 @@ def write_texts_and_validate(root: Path, files: list[tuple[str, str]], replace: 
             raise FileExistsError(rel)
         before[rel] = path.read_bytes() if path.exists() else None
     rels = [rel for rel, _text in files]
-    made = {parent for rel in rels for parent in (root / rel).parents
+    folders = {(root / rel).parent for rel in rels}
+    made = {parent for folder in folders for parent in (folder, *folder.parents)
             if parent.is_relative_to(root) and parent != root and not parent.exists()}
     try:
+        for folder in sorted(folders):
+            folder.mkdir(parents=True, exist_ok=True)
         for rel, text in files:
-            _write(root / rel, text.encode("utf-8"))
+            _write(root / rel, text.encode("utf-8"), mkdir=False)
         outcome = validate(RunConfig(root, paths=rels, today=today or dt.date.today()))
     except BaseException:
         _restore(root, before, made)
@@ -319,9 +322,10 @@ def write_texts_and_validate(root: Path, files: list[tuple[str, str]], replace: 
     return rels, findings
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, mkdir: bool = True) -> None:
     """Write next to the file, then rename over it: an interrupted run never leaves half a record."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if mkdir:
+        path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
