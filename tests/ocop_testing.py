@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import hashlib
 import io
 import json
 import shutil
 import struct
 import subprocess
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -98,6 +101,8 @@ def build_case_tree(case_dir: Path, base: Path, dest: Path) -> dict:
         (dest / rel).chmod(0)
     for rel in expect.get("mkdir", []):  # a folder where a command must write a file: a real write failure
         (dest / rel).mkdir(parents=True)
+    if "sheet" in expect:  # the spreadsheet `ocop import` reads, made at test time (never committed)
+        write_sheet(dest / expect["sheet"]["path"], expect["sheet"])
     if "file" not in expect and expect.get("findings"):
         expect["file"] = expect["findings"][0]["file"]
     return expect
@@ -189,3 +194,44 @@ def webp_header(width: int, height: int) -> bytes:
     vp8x = bytes(4) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
     body = b"WEBP" + b"VP8X" + len(vp8x).to_bytes(4, "little") + vp8x
     return b"RIFF" + len(body).to_bytes(4, "little") + body
+
+
+def cell_value(value: object) -> object:
+    """A cell as a case or a test writes it: "date:2025-09-10" is a date cell; other values are as they are (text
+    starting with "=" is a formula in a workbook)."""
+    if isinstance(value, str) and value.startswith("date:"):
+        return dt.datetime.fromisoformat(value[5:])
+    return value
+
+
+def write_sheet(path: Path, spec: dict) -> None:
+    """A spreadsheet for `ocop import`, from a case's `sheet` key (keys in tests/fixtures/rules/README.md).
+
+    `.xlsx`: `rows` written with openpyxl into the sheet `title`, `merge` ranges merged. `.csv`: `rows` joined
+    with `delimiter`, lines ended by `newline`, encoded in `encoding` ("utf-8-sig" is what Excel's «CSV UTF-8»
+    writes; a character the encoding lacks becomes "?"; `decomposed` writes the tone marks apart, as Windows-1258
+    does). `raw` instead writes that text (UTF-8) as it is.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if "raw" in spec:
+        path.write_bytes(str(spec["raw"]).encode("utf-8"))
+        return
+    rows = spec.get("rows") or []
+    if path.suffix == ".csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=spec.get("delimiter", ","), lineterminator=spec.get("newline", "\r\n"))
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+        text = unicodedata.normalize("NFD", buffer.getvalue()) if spec.get("decomposed") else buffer.getvalue()
+        path.write_bytes(text.encode(spec.get("encoding", "utf-8-sig"), errors="replace"))
+        return
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = spec.get("title", "Sheet1")
+    for row in rows:
+        sheet.append([cell_value(v) for v in row])
+    for span in spec.get("merge", []):
+        sheet.merge_cells(span)
+    book.save(path)

@@ -60,13 +60,15 @@ def run_case(capsys: pytest.CaptureFixture, root: Path, expect: dict) -> tuple[i
     `ocop validate` by default. `ocop expiry` reports LIFECYCLE-EXPIRED and -EXPIRING, which validate does not
     (expiry is a fact about the date, not an error in the records): its findings are read from its GitHub
     annotations, the only output that names them. `ocop build` reports what only publishing finds
-    (DOC-RENDER) in its terminal lines on stderr.
+    (DOC-RENDER) in its terminal lines on stderr. `ocop import --dry-run` reads the case's spreadsheet (made
+    from its `sheet` key) and reports the IMPORT-* rules at cells (file = the spreadsheet, line = row).
     """
     command = expect.get("command", "validate")
     formats = {"validate": ["--format", "json", "--no-cache"], "expiry": ["--format", "github"],
-               "build": ["--no-search"]}
+               "build": ["--no-search"], "import": ["--format", "json", "--dry-run"]}
     assert command in formats, f"unknown command {command!r}"
-    argv = ["--root", str(root), command, *formats[command], "--today", str(expect.get("today", TODAY)),
+    target = [str(root / expect["sheet"]["path"])] if command == "import" else []
+    argv = ["--root", str(root), command, *target, *formats[command], "--today", str(expect.get("today", TODAY)),
             *(str(a) for a in expect.get("args", []))]
     if expect.get("unreadable"):
         for rel in expect["unreadable"]:
@@ -77,6 +79,8 @@ def run_case(capsys: pytest.CaptureFixture, root: Path, expect: dict) -> tuple[i
     assert code in (0, 1), err
     if command == "build":
         return code, terminal_findings(err)
+    if command == "import":
+        return code, json.loads(out)["findings"]
     return code, json.loads(out) if command == "validate" else annotations(out)
 
 

@@ -28,3 +28,16 @@ def test_a_check_that_stopped_early_says_at_least() -> None:
 
 def test_messages_are_bounded() -> None:
     assert len(bounded("x" * 10_000)) == MAX_TEXT
+
+
+def test_a_record_finding_keeps_its_json_shape_and_a_cell_finding_adds_sheet_row_cell() -> None:
+    plain = Finding("SCHEMA", "error", "a.yaml", 3, 4, "m")
+    assert set(plain.to_dict()) == {"rule", "severity", "file", "line", "column", "message", "hint", "related"}
+    assert plain.location == "a.yaml:3:4"
+    cell = Finding("IMPORT-UNIT", "warning", "a.csv", 7, 4, "m", cell="D7")
+    assert cell.to_dict()["sheet"] == "" and cell.to_dict()["row"] == 7 and cell.location == "a.csv:D7"
+    assert Finding.from_dict(cell.to_dict()) == cell
+    sheet = Finding("IMPORT-UNIT", "warning", "a.xlsx", 7, 4, "m", cell="'It''s'!D7")
+    assert sheet.to_dict()["sheet"] == "It's"
+    many = [Finding("IMPORT-UNIT", "warning", "a.xlsx", i, 4, "m", cell=f"Sheet1!D{i}") for i in range(1, 30)]
+    assert capped(many)[-1].cell == "Sheet1!D21"  # "… và 9 cảnh báo tương tự" points at the first one left out

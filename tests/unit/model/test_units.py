@@ -43,3 +43,24 @@ def test_names_compare_without_accents_and_prefixes() -> None:
     assert units.same_name("TP Tam Điệp", "Thành phố Tam Điệp")
     assert not units.same_name("Hải Phòng", "Tỉnh Hải Dương")
     assert units.fold("Đặc sản Cà phê") == "dac san ca phe"
+
+
+def test_unit_type_words_are_split_with_their_accents_or_none() -> None:
+    assert units.split_type("Thị trấn Tứ Kỳ") == ("thi tran", "Tứ Kỳ")
+    assert units.split_type("thi tran Tu Ky") == ("thi tran", "Tu Ky")
+    assert units.split_type("Phương Liệt") == ("", "Phương Liệt")  # a name, not the type "phường"
+    assert units.split_type("Phường Phương Liệt") == ("phuong", "Phương Liệt")
+    assert units.name_key("Phường 01") == units.bare_key("1") == "1"
+    assert units.bare_key("Ea H'leo") == units.bare_key("Ea H’leo") == units.bare_key("ea hleo")
+
+
+def test_units_are_found_by_name_in_either_code_list() -> None:
+    assert [u.code for u in units.find("ward", "2025", "31", "Hà Bắc")] == ["10816"]
+    assert [u.code for u in units.find("ward", "2025", "01", "phuong lien")] == []
+    assert [u.name for u in units.find("ward", "2025", "01", "Phương Liệt")] == ["Phường Phương Liệt"]
+    assert [u.code for u in units.find("district", "2004", "30", "thanh ha")] == ["294"]
+    assert [u.code for u in units.find("ward", "2004", "294", "Thanh An")] == ["10831"]
+    assert [u.code for u in units.find("ward", "2004", "30", "Thanh An")] == ["10831"]  # the whole 2004 province
+    assert [u.code for u in units.find("province", "2004", "", "Hải Dương")] == ["30"]
+    assert units.legacy_district_of("10831").code == "294"
+    assert [u.name for u in units.successors("10831")] == ["Xã Lai Khê", "Xã Hà Nam"]

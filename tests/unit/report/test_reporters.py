@@ -87,3 +87,22 @@ def test_markdown_tables_are_bounded() -> None:
     table = Table(("Mã",), [(str(i),) for i in range(1005)])
     body = markdown.render_table(table)
     assert body.count("\n| ") == 1000 and "… và 5 dòng nữa" in body
+
+
+CELL = Finding("IMPORT-VALUE", "error", "input/phu luc.xlsx", 12, 3, "Hạng sao «2 sao»", "Ghi 3, 4 hoặc 5 sao",
+               cell="'Bảng <1>'!C12")
+
+
+def test_a_spreadsheet_cell_is_the_location_in_every_format() -> None:
+    out = io.StringIO()
+    text.report(Report.of_findings([CELL], 1), out)
+    assert out.getvalue().startswith("input/phu luc.xlsx:'Bảng <1>'!C12: error[IMPORT-VALUE] Hạng sao «2 sao»\n")
+    line = github.annotation(CELL)
+    assert line.startswith("::error file=input/phu luc.xlsx,line=12,col=3,title=IMPORT-VALUE%3A lỗi::Ô 'Bảng <1>'!C12: ")
+    rendered = markdown.render(Report.of_findings([CELL], 1))
+    assert "input/phu luc.xlsx:'Bảng &lt;1&gt;'!C12" in rendered and "<1>" not in rendered
+    out = io.StringIO()
+    json_report.report(Report.of_findings([CELL], 1), out)
+    (item,) = json.loads(out.getvalue())
+    assert (item["sheet"], item["row"], item["column"], item["cell"]) == ("Bảng <1>", 12, 3, "'Bảng <1>'!C12")
+    assert Finding.from_dict(item) == CELL  # the cache and --format json read it back

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from pathlib import Path
@@ -94,6 +95,25 @@ def next_id(registry: Registry, root: Path, kind: str, province: str, year: str 
     numbers = [int(m.group(1)) for i in (taken if taken is not None else taken_ids(registry, root))
                if (m := pattern.match(i))]
     return f"{prefix}{max(numbers, default=0) + 1:0{DIGITS[kind]}d}"
+
+
+class IdAllocator:
+    """`next_id` for many records at once (`ocop import`): the highest number of each prefix is found in one pass
+    over the taken ids, then each call takes the next one (next_id rescans every id on every call)."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.highest: dict[str, int] = {}
+        for taken_id in taken:
+            prefix, _, number = taken_id.rpartition("-")
+            if number.isdigit():
+                key = prefix + "-"
+                self.highest[key] = max(self.highest.get(key, 0), int(number))
+
+    def next(self, kind: str, province: str, year: str | None = None) -> str:
+        prefix = f"{PREFIX[kind]}-{province}-" + (f"{year}-" if kind in YEARLY_KINDS else "")
+        number = self.highest.get(prefix, 0) + 1
+        self.highest[prefix] = number
+        return f"{prefix}{number:0{DIGITS[kind]}d}"
 
 
 def plan_id(province: str, data: dict) -> str:
@@ -270,16 +290,56 @@ def write_and_validate(root: Path, registry: Registry, items: list[tuple[str, di
     """Write the records where the layout wants them and run `ocop validate` on them; on errors none stay.
     Without `use_cache` the run writes nothing else (no build/cache), for callers that must leave no trace."""
     paths = [(kind, data, record_path(kind, data, year_of(registry, kind, data))) for kind, data in items]
-    for _kind, _data, rel in paths:
-        if (root / rel).exists():
+    return write_texts_and_validate(root, [(rel, to_yaml(kind, data, rel, schemas)) for kind, data, rel in paths],
+                                    today=today, use_cache=use_cache)
+
+
+def write_texts_and_validate(root: Path, files: list[tuple[str, str]], replace: bool = False,
+                             today: dt.date | None = None, use_cache: bool = True) -> tuple[list[str], list[Finding]]:
+    """Write record texts (repository-relative path, YAML) and run `ocop validate` on them; on errors every file
+    is put back as it was (new ones deleted, replaced ones restored). Without `replace`, no file may exist yet."""
+    before: dict[str, bytes | None] = {}
+    for rel, _text in files:
+        path = root / rel
+        if path.exists() and not replace:
             raise FileExistsError(rel)
-    for kind, data, rel in paths:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(to_yaml(kind, data, rel, schemas), "utf-8")
-    rels = [rel for _k, _d, rel in paths]
-    outcome = validate(RunConfig(root, paths=rels, today=today or dt.date.today(), use_cache=use_cache))
+        before[rel] = path.read_bytes() if path.exists() else None
+    rels = [rel for rel, _text in files]
+    folders = {(root / rel).parent for rel in rels}
+    made = {parent for folder in folders for parent in (folder, *folder.parents)
+            if parent.is_relative_to(root) and parent != root and not parent.exists()}
+    try:
+        for folder in sorted(folders):
+            folder.mkdir(parents=True, exist_ok=True)
+        for rel, text in files:
+            _write(root / rel, text.encode("utf-8"), mkdir=False)
+        outcome = validate(RunConfig(root, paths=rels, today=today or dt.date.today(), use_cache=use_cache))
+    except BaseException:
+        _restore(root, before, made)
+        raise
     findings = [f for f in outcome.findings if f.file in rels or any(r.file in rels for r in f.related)]
     if has_errors(findings):
-        for rel in rels:
-            (root / rel).unlink()
+        _restore(root, before, made)
     return rels, findings
+
+
+def _write(path: Path, data: bytes, mkdir: bool = True) -> None:
+    """Write next to the file, then rename over it: an interrupted run never leaves half a record."""
+    if mkdir:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _restore(root: Path, before: dict[str, bytes | None], made: set[Path]) -> None:
+    """Every file as it was before, and the folders made for new files removed."""
+    for rel, data in before.items():
+        path = root / rel
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            _write(path, data)
+    for folder in sorted(made, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()

@@ -12,6 +12,7 @@ FAMILY_VI = {
     "authority": "Thẩm quyền công nhận", "lifecycle": "Hiệu lực chứng nhận", "history": "Lịch sử (chỉ thêm, không sửa)",
     "markup": "An toàn nội dung", "sync": "Tệp sinh tự động", "documents": "Văn bản xuất bản",
     "review": "Xét duyệt thay đổi (pull request)",
+    "import": "Nhập từ bảng tính (ocop import)",
 }
 
 

@@ -34,6 +34,7 @@ COMMAND_MODULES = {
     "ocop.cli.cms": ("cms",),
     "ocop.cli.fmt": ("fmt",),
     "ocop.cli.synth": ("synth",),
+    "ocop.cli.import_": ("import",),
 }
 
 

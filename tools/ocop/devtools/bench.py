@@ -54,13 +54,65 @@ def bench_validate(root: Path, products: int) -> None:
     print("# " + result.stdout.strip().splitlines()[-1], flush=True)
 
 
+def timed_rss(root: Path, *args: str) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Like timed_cli, with the command's peak memory (MB): os.wait4 reports it for that one child."""
+    import os as _os
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", "ocop", "--root", str(root), *args], stdout=out, stderr=err)
+        _pid, status, usage = _os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = _os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(child.args, child.returncode, out.read().decode(), err.read().decode())
+    return seconds, usage.ru_maxrss / 1024, result
+
+
+def fresh_tree(root: Path) -> Path:
+    """An empty registry (schemas and the province table only), for importing into."""
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "registry").mkdir(parents=True)
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    shutil.copy(REPO / "registry" / "provinces.yaml", root / "registry" / "provinces.yaml")
+    return root
+
+
+def bench_import(out: Path, rows: int) -> None:
+    """`ocop import` of a provincial annex workbook (`ocop synth --xlsx`): 20,000 rows into one province, then
+    900 rows that are written (a province folder holds at most 1,000 files: 20,000 products in one folder are
+    refused by LAYOUT-FOLDER-SIZE, so the large run checks everything and writes nothing), then the same 900
+    rows again (nothing to change)."""
+    from ocop.devtools.synth import synth_xlsx
+
+    signer = ("--signer", "Nguyễn Văn An", "--signer-position", "Phó Chủ tịch", "--today", "2026-11-23")
+    book = out / f"import-{rows}.xlsx"
+    print(f"# synth --xlsx: {synth_xlsx(book, rows)}", flush=True)
+    seconds, rss, result = timed_rss(fresh_tree(out / "import"), "import", str(book), "--province", "ha-noi", *signer)
+    print("# " + (result.stdout.strip().splitlines() or ["(no output)"])[-1][:400], flush=True)
+    emit(f"import_{rows // 1000}k", seconds, "s")
+    emit(f"import_{rows // 1000}k_rss_mb", rss, "MB")
+    small = out / "import-900.xlsx"
+    synth_xlsx(small, 900)
+    tree = fresh_tree(out / "import-900")
+    seconds, rss, result = timed_rss(tree, "import", str(small), "--province", "ha-noi", *signer)
+    print("# " + (result.stdout.strip().splitlines() or ["(no output)"])[-1][:400], flush=True)
+    emit("import_900_written", seconds, "s")
+    emit("import_900_written_rss_mb", rss, "MB")
+    seconds, _rss, result = timed_rss(tree, "import", str(small), "--province", "ha-noi", *signer)
+    emit("import_900_again", seconds, "s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Đo hiệu năng ở quy mô quốc gia.")
     parser.add_argument("--products", type=int, default=20000)
     parser.add_argument("--out", type=Path, default=REPO / "build" / "bench")
-    parser.add_argument("--only", choices=["validate", "site", "documents"], action="append")
+    parser.add_argument("--only", choices=["validate", "site", "documents", "import"], action="append")
+    parser.add_argument("--rows", type=int, default=20000, help="rows of the workbook `ocop import` reads")
     args = parser.parse_args()
-    only = set(args.only or ["validate", "site", "documents"])
+    only = set(args.only or ["validate", "site", "documents", "import"])
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     if "validate" in only:
@@ -69,6 +121,8 @@ def main() -> int:
         site_bench.bench(args.out)
     if "documents" in only:
         plan_bench.bench(args.out)
+    if "import" in only:
+        bench_import(args.out, args.rows)
     return 0
 
 

@@ -259,3 +259,113 @@ def inject_errors(root: Path, rng: random.Random, count: int) -> int:
     for i, path in enumerate(rng.sample(files, min(count, len(files)))):
         path.write_text(breakers[i % len(breakers)](path.read_text("utf-8")), "utf-8")
     return min(count, len(files))
+
+
+# ---- a provincial annex workbook (`ocop synth --xlsx`), for `ocop import` ---------------------------------
+
+GROUP_NAMES_148 = {"thuc_pham": "Thực phẩm", "do_uong": "Đồ uống", "duoc_lieu": "Dược liệu và sản phẩm từ dược liệu",
+                   "thu_cong_my_nghe": "Hàng thủ công mỹ nghệ", "sinh_vat_canh": "Sinh vật cảnh",
+                   "du_lich": "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch"}
+ANNEX_COLUMNS = ["STT", "Tên sản phẩm", "Chủ thể", None, None, None, None, "Nhóm sản phẩm", "Kết quả", None,
+                 "Quyết định công nhận", None]
+ANNEX_SUBCOLUMNS = [None, None, "Tên chủ thể", "Địa chỉ", "Mã số thuế", "Người đại diện", "Điện thoại", None,
+                    "Số sao", "Điểm", "Số", "Ngày"]
+
+
+def synth_xlsx(out: Path, rows: int = 20000, province: str = "ha-noi", seed: int = 2025) -> dict[str, int]:
+    """A provincial annex table of `rows` products as officers keep it: title rows, a two-row header with merged
+    cells, a row of column numbers, section rows per commune, a total row; stars as "3 sao", "4★", "03" or 3;
+    tax codes and phones sometimes number cells (leading zero lost); dates as date cells or dd/mm/yyyy text;
+    addresses in the 2025 form, the 2004 form (with district) or abbreviated without accents.
+
+    Every row is importable into `province` (decisions from 06/7/2025, when the province grants 3★ and 4★);
+    2004-form addresses on those decisions are IMPORT-UNIT-RENAMED warnings, as in real annexes.
+    """
+    import openpyxl
+
+    rng = random.Random(seed)
+    p = next(x for x in provinces() if x.slug == province)
+    legacy_wards = [w for d in p.legacy_districts for w in units.legacy_wards_of_district(d.code)]
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Phụ lục"
+    ws.append([f"UBND {p.name.upper()}"])
+    ws.append(["DANH SÁCH SẢN PHẨM OCOP ĐƯỢC CÔNG NHẬN"])
+    ws.append(["(Kèm theo các Quyết định công nhận kết quả đánh giá, phân hạng sản phẩm OCOP)"])
+    ws.append([])
+    ws.append(ANNEX_COLUMNS)
+    ws.append(ANNEX_SUBCOLUMNS)
+    for column in "ABH":
+        ws.merge_cells(f"{column}5:{column}6")
+    for span in ("C5:G5", "I5:J5", "K5:L5"):
+        ws.merge_cells(span)
+    ws.append([f"({i})" for i in range(1, 13)])
+    producers = []
+    for i in range(max(1, rows * 9 // 20)):
+        kind = rng.choices(PRODUCER_TYPES, PRODUCER_WEIGHTS)[0]
+        name = f"{PRODUCER_PREFIX[kind]} {rng.choice(ADJECTIVES)} {p.name.split(maxsplit=1)[-1]} {i + 1}"
+        tax = str(rng.randint(10**8, 10**10 - 1)).zfill(10)
+        producers.append((name, tax, f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}", _annex_address(rng, p, legacy_wards),
+                          "09" + str(rng.randint(10**7, 10**8 - 1))))
+    start, span = dt.date(2025, 7, 6), (dt.date(2026, 10, 31) - dt.date(2025, 7, 6)).days
+    per_decision = 500
+    decisions = [(f"{rng.randint(100, 9999)}/QĐ-UBND", start + dt.timedelta(days=rng.randrange(span)))
+                 for _ in range(max(1, rows // per_decision + 1))]
+    counts = {"rows": rows, "producers": 0, "sections": 0}
+    used: set[int] = set()
+    for i in range(rows):
+        if i % 500 == 0:
+            ws.append([_roman(i // 500 + 1), f"Đợt {i // 500 + 1}"])
+            counts["sections"] += 1
+        index = i % len(producers) if i < len(producers) else rng.randrange(len(producers))
+        used.add(index)
+        name, tax, person, address, phone = producers[index]
+        group = rng.choices(GROUPS, GROUP_WEIGHTS)[0]
+        star = rng.choices([3, 4], [70, 30])[0]
+        number, date = decisions[i // per_decision]
+        low, high = {3: (50, 69), 4: (70, 89)}[star]
+        score: object = rng.randint(low, high)
+        if rng.random() < 0.2:
+            score = f"{score},5" if score < high else str(score)
+        ws.append([
+            i + 1,
+            f"{rng.choice(NOUNS[group])} {rng.choice(ADJECTIVES)} số {i + 1}",
+            name, address,
+            int(tax) if rng.random() < 0.3 else tax,
+            person,
+            int(phone) if rng.random() < 0.2 else phone,
+            GROUP_NAMES_148[group],
+            rng.choice([f"{star} sao", f"{star}★", f"0{star}", star]),
+            score, number,
+            dt.datetime.combine(date, dt.time()) if rng.random() < 0.5 else date.strftime("%d/%m/%Y"),
+        ])
+    ws.append([None, f"Tổng cộng: {rows} sản phẩm"])
+    counts["producers"] = len(used)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return counts
+
+
+def _annex_address(rng: random.Random, p: Province, legacy_wards: list[units.Unit]) -> str:
+    village = f"Thôn {rng.randint(1, 12)}"
+    roll = rng.random()
+    if roll < 0.1 and legacy_wards:  # the 2004 form, with the district
+        ward = rng.choice(legacy_wards)
+        district = units.legacy_district_of(ward.code)
+        return f"{village}, {lower_first(ward.name)}, {lower_first(district.name) if district else ''}, {lower_first(p.name)}"
+    ward = rng.choice(p.wards)
+    if roll < 0.15:  # abbreviated and without accents
+        kind, rest = units.split_type(ward.name)
+        short = {"xa": "X.", "phuong": "P.", "dac khu": "Đặc khu"}.get(kind, "")
+        return f"{units.fold(village).title()}, {short} {rest}, TP. {p.name.split(maxsplit=2)[-1]}"
+    return f"{village}, {lower_first(ward.name)}, {lower_first(p.name)}"
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            out += letters
+            number -= value
+    return out

@@ -25,9 +25,17 @@ class Finding:
     message: str
     hint: str = ""
     related: list[Related] = field(default_factory=list)
+    # A finding in a spreadsheet (`ocop import`): `file` is the workbook or CSV, `line` the row, `column` the
+    # column's number and `cell` where a person looks: "Sheet1!C12" ("C12" in a CSV). Empty for a record file.
+    cell: str = ""
+
+    @property
+    def location(self) -> str:
+        """`file:line:column`, or `file:Sheet1!C12` for a spreadsheet cell."""
+        return f"{self.file}:{self.cell}" if self.cell else f"{self.file}:{self.line}:{self.column}"
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "rule": self.rule,
             "severity": self.severity,
             "file": self.file,
@@ -37,11 +45,16 @@ class Finding:
             "hint": self.hint,
             "related": [r.__dict__ for r in self.related],
         }
+        if self.cell:  # only spreadsheet findings carry these keys: record findings keep their JSON shape
+            sheet, _, _ = self.cell.rpartition("!")
+            out.update(sheet=_unquote_sheet(sheet), row=self.line, cell=self.cell)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> Finding:
         related = [Related(**r) for r in data.get("related", [])]
-        return cls(**{**data, "related": related})
+        fields = {k: v for k, v in data.items() if k not in ("sheet", "row")}  # derived from cell and line
+        return cls(**{**fields, "related": related})
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule)
@@ -56,6 +69,7 @@ def make(
     hint: str = "",
     related: list[Related] | None = None,
     severity: Severity | None = None,
+    cell: str = "",
 ) -> Finding:
     """Create a finding for a registered rule (its severity unless overridden)."""
     registered = RULES[rule_id]
@@ -68,7 +82,13 @@ def make(
         message=bounded(message),
         hint=bounded(hint or registered.fix),
         related=related or [],
+        cell=cell,
     )
+
+
+def _unquote_sheet(name: str) -> str:
+    """'Bảng 1' → Bảng 1, as spreadsheet formulas quote sheet names ('' inside stands for ')."""
+    return name[1:-1].replace("''", "'") if len(name) >= 2 and name[0] == name[-1] == "'" else name
 
 
 MAX_TEXT = 400  # characters: rules quote record values, and a hostile value can be a megabyte long
@@ -115,5 +135,5 @@ def capped(findings: list[Finding], limit: int = PER_RULE_AND_FILE, more: dict[t
         at_least = "ít nhất " if (more or {}).get((rule_id, file)) else ""
         out.append(Finding(rule_id, first.severity, file, first.line, first.column,
                            f"… và {at_least}{count} {word} {rule_id} tương tự trong tệp này (chỉ hiện {limit} đầu tiên).",
-                           "Sửa các chỗ đã nêu rồi chạy lại để xem tiếp."))
+                           "Sửa các chỗ đã nêu rồi chạy lại để xem tiếp.", cell=first.cell))
     return out

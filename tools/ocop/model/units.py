@@ -138,6 +138,7 @@ def wards_of(code_2025: str) -> list[Unit]:
 _PREFIXES = re.compile(r"^(tỉnh|thành phố|tp\.?|thị xã|quận|huyện|xã|phường|thị trấn|đặc khu)\s+", re.I)
 
 
+@functools.lru_cache(maxsize=65536)  # names, groups and star texts repeat over thousands of spreadsheet rows
 def fold(text: str) -> str:
     """Lower-case, accent-free, đ→d: for comparing names and for search."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
@@ -211,3 +212,132 @@ def _legacy_wards(code_2025: str) -> tuple[Unit, ...]:
         return ()
     found = (lookup("ward", _code(old.code, "ward"), "2004") for old in entry.old_wards)
     return tuple(u for u in found if u is not None)
+
+
+# ---- finding units by name (free-text addresses: `ocop import`) -------------------------------------
+
+# The unit types a name may start with, folded (as `fold` writes them), longest first. Official names start
+# with their type ("Xã Thanh An", "Thị trấn Tứ Kỳ", "Thành phố Hải Dương"); typed names may too.
+UNIT_TYPES = ("thanh pho", "thi tran", "thi xa", "dac khu", "tinh", "huyen", "quan", "phuong", "xa")
+WARD_TYPES = frozenset({"xa", "phuong", "thi tran", "dac khu"})
+DISTRICT_TYPES = frozenset({"huyen", "quan", "thi xa", "thanh pho"})
+PROVINCE_TYPES = frozenset({"tinh", "thanh pho"})
+
+
+TYPE_WORDS = {"thanh pho": "thành phố", "thi tran": "thị trấn", "thi xa": "thị xã", "dac khu": "đặc khu",
+              "tinh": "tỉnh", "huyen": "huyện", "quan": "quận", "phuong": "phường", "xa": "xã"}
+
+
+def split_type(name: str) -> tuple[str, str]:
+    """(type, the rest) of a unit name: "Thị trấn Tứ Kỳ" → ("thi tran", "Tứ Kỳ"); no type → ("", name).
+
+    A type word is recognised with its accents or with none ("thi tran"), so the name "Phương Liệt" does not
+    start with the type "phường"."""
+    words = name.split()
+    for kind in UNIT_TYPES:
+        size = kind.count(" ") + 1
+        head = unicodedata.normalize("NFC", " ".join(words[:size])).lower()
+        if len(words) > size and head in (TYPE_WORDS[kind], kind):
+            return kind, " ".join(words[size:])
+    return "", " ".join(words)
+
+
+def name_key(name: str) -> str:
+    """How two spellings of one unit name compare: no type word, case, accents, apostrophes or hyphens; numbers
+    without leading zeros ("Phường 01" = "phuong 1", "Ea H'leo" = "ea hleo", "Văn Miếu-Quốc Tử Giám" = the
+    official "Văn Miếu - Quốc Tử Giám")."""
+    return bare_key(split_type(name)[1])
+
+
+def bare_key(name: str) -> str:
+    """name_key of a name already without its type word ("Phương Liệt" of "Phường Phương Liệt": stripping again
+    would take "Phương" for a type)."""
+    rest = fold(name).replace("’", "'").replace("'", "").replace("-", " ")
+    return " ".join(str(int(w)) if w.isdigit() else w for w in rest.split())
+
+
+def accent_key(name: str) -> str:
+    """bare_key keeping the accents: when "Hòa" and "Hóa" both fold to "hoa", the typed accents decide."""
+    rest = unicodedata.normalize("NFC", name).lower().replace("’", "'").replace("'", "").replace("-", " ")
+    return " ".join(str(int(w)) if w.isdigit() else w for w in rest.split())
+
+
+def unit_type(unit: Unit) -> str:
+    """The folded type of an official unit ("xa", "phuong", "thi tran", "huyen", "thanh pho", "tinh", …)."""
+    return split_type(unit.name)[0]
+
+
+@functools.cache
+def _legacy_tables() -> tuple[dict[str, list[Unit]], dict[str, list[Unit]], dict[str, str]]:
+    """2004 code list: districts by province, wards by district, and each ward's district (built once, ~0.2 s)."""
+    districts: dict[str, list[Unit]] = {}
+    for d in legacy.District.iter_all():
+        province = _code(int(d.province_code), "province")
+        districts.setdefault(province, []).append(
+            Unit("district", _code(int(d.code), "district"), "2004", d.name, province))
+    province_of_district = {u.code: u.province_code for units in districts.values() for u in units}
+    wards: dict[str, list[Unit]] = {}
+    district_of_ward: dict[str, str] = {}
+    for w in legacy.Ward.iter_all():
+        district = _code(int(w.district_code), "district")
+        unit = Unit("ward", _code(int(w.code), "ward"), "2004", w.name, province_of_district.get(district, ""))
+        wards.setdefault(district, []).append(unit)
+        district_of_ward[unit.code] = district
+    return districts, wards, district_of_ward
+
+
+def legacy_districts_of(province_2004: str) -> list[Unit]:
+    return _legacy_tables()[0].get(province_2004, [])
+
+
+def legacy_wards_of_district(district_2004: str) -> list[Unit]:
+    return _legacy_tables()[1].get(district_2004, [])
+
+
+def legacy_wards_of_province(province_2004: str) -> list[Unit]:
+    return [w for d in legacy_districts_of(province_2004) for w in legacy_wards_of_district(d.code)]
+
+
+def legacy_district_of(ward_2004: str) -> Unit | None:
+    district = _legacy_tables()[2].get(ward_2004)
+    return lookup("district", district, "2004") if district else None
+
+
+def legacy_province_units() -> list[Unit]:
+    return [u for p in legacy.Province.iter_all()
+            if (u := lookup("province", _code(int(p.code), "province"), "2004")) is not None]
+
+
+def _candidates(level: str, version: str, within: str) -> list[Unit]:
+    if level == "province":
+        return current_provinces() if version == "2025" else legacy_province_units()
+    if version == "2025":
+        return wards_of(within) if level == "ward" and lookup("province", within, "2025") else []
+    if level == "district":
+        return legacy_districts_of(within)
+    return legacy_wards_of_district(within) if len(within) == 3 else legacy_wards_of_province(within)
+
+
+@functools.cache
+def _name_index(level: str, version: str, within: str) -> dict[str, tuple[Unit, ...]]:
+    index: dict[str, list[Unit]] = {}
+    for unit in _candidates(level, version, within):
+        index.setdefault(name_key(unit.name), []).append(unit)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def find(level: str, version: str, within: str, name: str) -> tuple[Unit, ...]:
+    """Units of a level in a code list named `name` (without its type word: "Thanh An" for "Xã Thanh An"),
+    whatever the case, accents or apostrophes.
+
+    `within`: "" for provinces; the province code for districts and wards (2025 or 2004 list); a 2004 district
+    code (3 digits) for the wards of that district.
+    """
+    return _name_index(level, version, within).get(bare_key(name), ())
+
+
+def successors(ward_2004: str) -> list[Unit]:
+    """The 2025 wards a 2004 ward went into on 01/7/2025 (several when it was split)."""
+    entry = ward_conversion.OLD_TO_NEW.get(int(ward_2004))
+    found = (lookup("ward", _code(new.code, "ward"), "2025") for new in (entry.new_wards if entry else ()))
+    return [u for u in found if u is not None]

@@ -39,7 +39,7 @@ def _cell(table: Table, column: int, value: str) -> str:
 def findings_table(report: Report) -> Table | None:
     if not report.findings:
         return None
-    rows = [(SEVERITY_VI[f.severity], f.rule, f"{f.file}:{f.line}:{f.column}", f.message, f.hint)
+    rows = [(SEVERITY_VI[f.severity], f.rule, f.location, f.message, f.hint)
             for f in report.findings]
     links = {1: report.rule_url("{}")} if report.site_url else {}
     return Table(("Mức", "Quy tắc", "Vị trí", "Nội dung", "Gợi ý"), rows, code=frozenset({1}), links=links)

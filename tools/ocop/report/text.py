@@ -1,4 +1,5 @@
-"""Terminal reporter: `path:line:col: error[ID] message`, hint and related places indented, summary line."""
+"""Terminal reporter: `path:line:col: error[ID] message` (`book.xlsx:Sheet1!C12: …` for a spreadsheet cell), hint
+and related places indented, summary line."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from ocop.report.model import Report
 
 
 def finding_lines(f: Finding) -> list[str]:
-    lines = [f"{f.file}:{f.line}:{f.column}: {f.severity}[{f.rule}] {f.message}"]
+    lines = [f"{f.location}: {f.severity}[{f.rule}] {f.message}"]
     if f.hint:
         lines.append(f"    gợi ý: {f.hint}")
     lines += [f"    liên quan: {r.file}:{r.line}:{r.column}: {r.message}" for r in f.related]

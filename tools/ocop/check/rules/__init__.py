@@ -38,6 +38,7 @@ FAMILY_MODULES = [
     "forms",
     "publishing",
     "review",
+    "importing",
 ]
 
 
