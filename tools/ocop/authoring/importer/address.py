@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ocop.domain import authority
 from ocop.model import units
 from ocop.model.units import Unit
 
@@ -251,8 +252,8 @@ class Resolver:
 
     def renamed(self, resolved: Resolved, date: str | None) -> Issue | None:
         """IMPORT-UNIT-RENAMED for a unit of the 2004 list on a decision dated from 01/7/2025 on."""
-        if resolved.ward is None or resolved.ward.version != "2004" or not date or date < units.REFORM_DATE:
-            return None
+        if resolved.ward is None or not date or resolved.ward.version == getattr(authority.code_version_on(date), "name", None):
+            return None  # the unit's code list was in use on the decision date
         after = units.successors(resolved.ward.code)
         return Issue("IMPORT-UNIT-RENAMED",
                      f"{resolved.ward.name}{_where(resolved.ward)} không còn từ 01/7/2025, trước ngày quyết định "

@@ -24,7 +24,7 @@ from ocop.authoring.importer import preflight, render, sheet, values
 from ocop.authoring.importer.address import Issue, Resolved, Resolver
 from ocop.check import pipeline
 from ocop.check.rules import importing  # noqa: F401  (registers the IMPORT-* rules)
-from ocop.domain import lifecycle
+from ocop.domain import authority, lifecycle
 from ocop.findings import Finding, has_errors, make
 from ocop.model import units
 from ocop.model.layout import CENTRAL, KIND_VI
@@ -805,7 +805,8 @@ class Planner:
 
     def _issuer(self, text: str | None, date: str, members: list[Row]) -> dict | str:
         """The issuer of a new decision: named (--issuer, a column), or the province by the date; a message if unknown."""
-        version = "2004" if date < units.REFORM_DATE else "2025"
+        span = authority.code_version_on(date)  # dated data: which code list was in use that day
+        version = span.name if span else "2025"
         if text:
             rest = re.sub(r"^(ubnd|uy ban nhan dan)\s+", "", units.fold(text))
             if rest.startswith("bo "):
