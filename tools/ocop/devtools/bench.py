@@ -6,6 +6,7 @@ Each timing runs the real CLI in a fresh process (imports included), as CI and o
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -105,14 +106,33 @@ def bench_import(out: Path, rows: int) -> None:
     emit("import_900_again", seconds, "s")
 
 
+def bench_hostile(out: Path) -> None:
+    """The worst file within the size limit: the sample registry with one product holding 1 MB of
+    `photos: [1,1,…]` (half a million items). Issue 11 asks ≤ 5 s and ≤ 300 MB for the whole run."""
+    root = out / "hostile-1mb"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(REPO / "registry", root / "registry")
+    product = next((root / "registry" / "ha-noi" / "products").glob("*.yaml"))
+    text = product.read_text("utf-8")
+    count = (1024 * 1024 - len(text.encode()) - 64) // 2
+    product.write_text(text + "photos: [" + ",".join(["1"] * count) + "]\n", "utf-8")
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "ocop", "--root", str(root),
+                             "validate", "--no-cache", "--format", "json"], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    emit("validate_1mb_list", seconds, "s")
+    emit("validate_1mb_list_rss_mb", int(result.stderr.strip().splitlines()[-1]) / 1024, "MB")
+    print(f"# {len(json.loads(result.stdout))} findings", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Đo hiệu năng ở quy mô quốc gia.")
     parser.add_argument("--products", type=int, default=20000)
     parser.add_argument("--out", type=Path, default=REPO / "build" / "bench")
-    parser.add_argument("--only", choices=["validate", "site", "documents", "import"], action="append")
+    parser.add_argument("--only", choices=["validate", "site", "documents", "import", "hostile"], action="append")
     parser.add_argument("--rows", type=int, default=20000, help="rows of the workbook `ocop import` reads")
     args = parser.parse_args()
-    only = set(args.only or ["validate", "site", "documents", "import"])
+    only = set(args.only or ["validate", "site", "documents", "import", "hostile"])
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     if "validate" in only:
@@ -123,6 +143,8 @@ def main() -> int:
         plan_bench.bench(args.out)
     if "import" in only:
         bench_import(args.out, args.rows)
+    if "hostile" in only:
+        bench_hostile(args.out)
     return 0
 
 
