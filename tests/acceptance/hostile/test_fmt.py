@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,19 @@ def test_fmt_puts_back_the_schema_line(capsys: pytest.CaptureFixture, tmp_path: 
     code, _out, err = run_cli(capsys, "--root", str(tmp_path), "fmt", str(path))
     assert code == 0, err
     assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=../../../schemas/product.schema.json\nid:")
+
+
+def test_check_of_a_change_looks_only_at_changed_record_files(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    """`ocop fmt --check --changed-since BASE` (the PR check and the pre-commit hook) names the changed
+    files that are not canonical, and only those."""
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "tests/fixtures/rules/valid/registry", root / "registry")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "base"]):
+        subprocess.run(["git", *args], cwd=root, check=True)
+    assert run_cli(capsys, "--root", str(root), "fmt", "--check", "--changed-since", "HEAD")[0] == 0
+    product = root / "registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    lines = product.read_text("utf-8").splitlines(keepends=True)
+    product.write_text(lines[0] + lines[2] + lines[1] + "".join(lines[3:]), "utf-8")  # id and province swapped
+    code, out, _err = run_cli(capsys, "--root", str(root), "fmt", "--check", "--changed-since", "HEAD")
+    assert code == 1 and out.strip() == "cần định dạng: registry/hai-phong/products/sp-hai-phong-0001.yaml"
+    assert run_cli(capsys, "--root", str(root), "fmt", "--check", "--changed-since", "khong-co")[0] == 2

@@ -8,7 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 from ocop.authoring.fmt import format_file, record_files, write_atomically
-from ocop.cli.options import EXIT_FINDINGS, EXIT_OK
+from ocop.check.gitdiff import GitRefError, start_changed_files
+from ocop.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ocop.model.layout import shown
 
 
@@ -18,6 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "không sửa tệp còn lỗi.")
     p.add_argument("paths", nargs="*", help="tệp hoặc thư mục (mặc định: registry/ và plans/)")
     p.add_argument("--check", action="store_true", help="chỉ liệt kê tệp chưa chuẩn (mã thoát 1), không ghi gì")
+    p.add_argument("--changed-since", metavar="GIT_REF",
+                   help="chỉ các tệp hồ sơ đổi so với GIT_REF (kiểm tra pull request, móc pre-commit)")
     p.set_defaults(func=run)
 
 
@@ -25,6 +28,13 @@ def run(args: argparse.Namespace) -> int:
     root: Path = args.root
     paths = [str(Path(p).resolve()) for p in args.paths]
     files = record_files(root, paths)
+    if args.changed_since:
+        try:
+            changes = start_changed_files(root, args.changed_since)()
+        except GitRefError as err:
+            sys.stderr.write(f"ocop fmt: {err}\n")
+            return EXIT_USAGE
+        files = [rel for rel in files if rel in changes.paths and rel not in changes.deleted]
     counts: Counter[str] = Counter()
     for rel in files:
         result = format_file(root, rel)
