@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from ocop.authoring import cms
-from ocop_testing import REPO, validate_json
+from ocop_testing import REPO, run_cli, validate_json
 
 pytestmark = pytest.mark.browser
 
@@ -168,6 +168,14 @@ def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, caps
     subprocess.run(["git", "checkout", "-q", branch], cwd=repo, check=True)
     code, findings = validate_json(capsys, repo, "--today", TODAY)
     assert code == 0, [f for f in findings if f["severity"] == "error"]
+    # the formatting bot's step (format.yml): after it, the change is canonical and names its schema again
+    rel = "registry/ha-noi/products/sp-ha-noi-0011.yaml"
+    assert run_cli(capsys, "--root", str(repo), "fmt", "--changed-since", "main")[0] == 0
+    assert run_cli(capsys, "--root", str(repo), "fmt", "--check", "--changed-since", "main")[0] == 0
+    formatted = (repo / rel).read_text("utf-8")
+    assert formatted.startswith("# yaml-language-server: $schema=../../../schemas/product.schema.json\n")
+    assert yaml.safe_load(formatted) == data
+    assert validate_json(capsys, repo, "--today", TODAY)[0] == 0
 
 
 def wait_for_branch(repo: Path) -> str:

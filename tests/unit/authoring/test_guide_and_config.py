@@ -39,6 +39,10 @@ def test_cms_config_from_schemas() -> None:
     assert {"products-ha-noi", "producers-ha-noi", "products-ca-mau"} <= names
     products = next(c for c in config["collections"] if c["name"] == "products-ha-noi")
     assert products["folder"] == "registry/ha-noi/products" and products["slug"] == "{{fields.id}}"
+    assert products["media_folder"] == "/registry/ha-noi/media"
+    # uploads get ASCII names without accents, and the global media folder is one the layout accepts
+    assert config["slug"] == {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"}
+    assert config["media_folder"] == "registry/trung-uong/media"
     fields = {f["name"]: f for f in products["fields"]}
     assert fields["name"]["label"] == "Tên sản phẩm" and fields["name"]["required"] is True
     assert fields["story"]["required"] is False and fields["story"]["widget"] == "text"

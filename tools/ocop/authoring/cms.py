@@ -21,6 +21,7 @@ import yaml
 
 from ocop.authoring import records
 from ocop.check.pipeline import load_registry
+from ocop.model.layout import CENTRAL
 from ocop.model.registry import Registry
 from ocop.model.schemas import MANAGED, REFERENCES, UNIT_REF, Prop, SchemaSet, enum_labels, enum_values
 
@@ -66,8 +67,12 @@ def config(root: Path, registry: Registry | None = None, local_backend: bool | s
                                         "update": "Sửa {{collection}} «{{slug}}» (trình soạn thảo web)"}},
         "publish_mode": "editorial_workflow",
         "locale": "vi",
-        "media_folder": "registry/media-uploads",
-        "public_folder": "registry/media-uploads",
+        # Uploaded file names: ASCII without accents (vải-thiều.jpg → vai-thieu.jpg), as LAYOUT-NAME requires.
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        # Each collection uploads into its province's media/ folder; this global one (the media library
+        # outside a collection) must also be a place the layout accepts: the central folder's media/.
+        "media_folder": f"registry/{CENTRAL}/media",
+        "public_folder": f"registry/{CENTRAL}/media",
         "collections": collections,
     }
     if local_backend:
