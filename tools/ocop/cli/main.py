@@ -33,6 +33,7 @@ COMMAND_MODULES = {
     "ocop.cli.forms": ("forms",),
     "ocop.cli.cms": ("cms",),
     "ocop.cli.fmt": ("fmt",),
+    "ocop.cli.export": ("export",),
     "ocop.cli.synth": ("synth",),
     "ocop.cli.import_": ("import",),
 }
