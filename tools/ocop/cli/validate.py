@@ -7,7 +7,7 @@ import sys
 
 from ocop.check.gitdiff import GitRefError
 from ocop.check.pipeline import validate
-from ocop.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_format, add_today
+from ocop.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_format, add_today, today_of
 from ocop.config import RunConfig, mkdocs_config, site_url_of
 from ocop.report import REPORTERS, Report
 
@@ -24,8 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = RunConfig(args.root, paths=tuple(args.paths), changed_since=args.changed_since, base_ref=args.base,
-                       use_cache=not args.no_cache, **({"today": args.today} if args.today else {}))
+    config = RunConfig(args.root, today=today_of(args), paths=tuple(args.paths), changed_since=args.changed_since,
+                       base_ref=args.base, use_cache=not args.no_cache)
     try:
         outcome = validate(config)
     except GitRefError as err:

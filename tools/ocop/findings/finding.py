@@ -115,24 +115,22 @@ def capped(findings: list[Finding], limit: int = PER_RULE_AND_FILE, more: dict[t
     A 1 MB file can hold half a million list items; one finding each would cost minutes, gigabytes and a
     report no one can read.
     """
-    seen: dict[tuple[str, str], int] = {}
-    dropped: dict[tuple[str, str], list[Finding]] = {}
+    more = more or {}
+    seen: dict[tuple[str, str], list[Finding]] = {}
     out: list[Finding] = []
     for f in findings:
-        key = (f.rule, f.file)
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] <= limit:
+        group = seen.setdefault((f.rule, f.file), [])
+        group.append(f)
+        if len(group) <= limit:
             out.append(f)
-        else:
-            dropped.setdefault(key, []).append(f)
-    for key, extra in (more or {}).items():
-        if extra and key in seen:
-            dropped.setdefault(key, [])
-    for (rule_id, file), rest in dropped.items():
-        first = rest[0] if rest else next(f for f in findings if (f.rule, f.file) == (rule_id, file))
-        count = len(rest) + (more or {}).get((rule_id, file), 0)
+    for (rule_id, file), group in seen.items():
+        rest = group[limit:]
+        if not rest and not more.get((rule_id, file)):
+            continue
+        first = rest[0] if rest else group[-1]  # where the summary stands: the first finding not shown
         word = "lỗi" if first.severity == "error" else "cảnh báo"
-        at_least = "ít nhất " if (more or {}).get((rule_id, file)) else ""
+        at_least = "ít nhất " if more.get((rule_id, file)) else ""
+        count = len(rest) + more.get((rule_id, file), 0)
         out.append(Finding(rule_id, first.severity, file, first.line, first.column,
                            f"… và {at_least}{count} {word} {rule_id} tương tự trong tệp này (chỉ hiện {limit} đầu tiên).",
                            "Sửa các chỗ đã nêu rồi chạy lại để xem tiếp.", cell=first.cell))

@@ -40,13 +40,20 @@ class Facts:
         revoked = lifecycle.revocations(self.registry)
         self.status = {c.id: lifecycle.status(self.registry, c, self.today, revoked)
                        for c in self.registry.all("certificate")}
+        self._current: dict[str, lifecycle.Status | None] = {}
 
     def province_name(self, record: Record) -> str:
         province = self.registry.province(str(record.get("province")))
         return str(province.get("name")) if province else str(record.get("province") or "")
 
     def current(self, product: Record) -> lifecycle.Status | None:
-        """The product's certificate in force with the latest start, else its latest certificate."""
+        """The product's certificate in force with the latest start, else its latest certificate (once per
+        product: four columns ask)."""
+        if product.id not in self._current:
+            self._current[product.id] = self._newest(product)
+        return self._current[product.id]
+
+    def _newest(self, product: Record) -> lifecycle.Status | None:
         statuses = [self.status[c.id] for c in self.registry.certificates_of_product.get(product.id, [])
                     if c.id in self.status]
         ordered = sorted(statuses, key=lambda s: (s.state in IN_FORCE, s.valid_from or dt.date.min, s.cert.id))

@@ -456,15 +456,16 @@ class Planner:
             self.new_by_tax[row.tax_code].append(plan)
         return plan
 
-    def _plan_of(self, found: Record | Plan, row: Row) -> Plan:
+    def _plan_of(self, found: Record | Plan, row: Row, kind: str = "producer") -> Plan:
+        """The plan a row joins: a record planned earlier in this file, or one for an existing record."""
         if isinstance(found, Plan):
             found.rows.append(row.number)
             return found
         plan = self.existing_plans.get(found.id)
         if plan is None:
-            plan = self.existing_plans[found.id] = Plan("producer", [row.number], existing=found)
+            plan = self.existing_plans[found.id] = Plan(kind, [row.number], existing=found)
             plan.first = row
-            self.producer_plans.append(plan)
+            (self.producer_plans if kind == "producer" else self.product_plans).append(plan)
         else:
             plan.rows.append(row.number)
         return plan
@@ -486,19 +487,10 @@ class Planner:
             self._ambiguous(row, "product_name", f"Sản phẩm «{values.shown(row.product_name)}» của chủ thể này khớp nhiều hồ sơ",
                             found)
             return None
-        if found and isinstance(found[0], Plan):
-            found[0].rows.append(row.number)
-            return found[0]
         if found:
-            record = found[0]
-            plan = self.existing_plans.get(record.id)
-            if plan is None:
-                plan = self.existing_plans[record.id] = Plan("product", [row.number], existing=record)
-                plan.first = row
-                self.product_plans.append(plan)
-            else:
-                plan.rows.append(row.number)
-            plan.producer = producer
+            plan = self._plan_of(found[0], row, "product")
+            if not isinstance(found[0], Plan):
+                plan.producer = producer
             return plan
         plan = Plan("product", [row.number], key=key)
         plan.first = row
