@@ -321,7 +321,8 @@ def _certificates(reader: _Reader, figures: Figures) -> None:
             continue
         last = lifecycle.valid_to(reader.registry, cert)
         at_end = reader.status(cert, end)
-        if at_end.state in IN_FORCE:
+        started = at_end.valid_from is not None and at_end.valid_from <= end  # status() does not look at the start
+        if started and at_end.state in IN_FORCE:
             held[cert.get("product")] = max(held.get(cert.get("product"), 0), int(cert.get("star") or 0))
             figures.in_force_province[cert.get("product")] = province
             if last is not None and end < last <= horizon:

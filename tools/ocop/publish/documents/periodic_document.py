@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ocop.domain.lifecycle import add_months
 from ocop.model import labels, units
 from ocop.publish.documents.docx import render_docx
 from ocop.publish.documents.pdf import render_pdf
@@ -78,10 +79,17 @@ def _grouped(sections: list[tuple[str, list[dict[str, Any]]]]) -> list[dict[str,
     return rows
 
 
+def next_window(figures: Figures) -> str:
+    """'01/01/2026 đến ngày 30/6/2026': the 6 months after the report's last day."""
+    last = dt.date.fromisoformat(figures.end)
+    first = (last + dt.timedelta(days=1)).isoformat()
+    return f"{short_date(first)} đến ngày {short_date(add_months(last, EXPIRING_MONTHS).isoformat())}"
+
+
 def summary_table(figures: Figures) -> Table:
     c = figures.counts()
     end = short_date(figures.end)
-    horizon = f"hết hiệu lực từ sau ngày {end} đến {EXPIRING_MONTHS} tháng sau"
+    horizon = f"hết hiệu lực từ ngày {next_window(figures)}"
     period = [{"task": KIND_VI[k] if k != "expiring" else "Giấy chứng nhận sắp hết hạn", "count": c[k],
                "note": horizon if k == "expiring" else ""} for k in SUMMARY_KINDS]
     stars = [{"task": f"{s} sao", "count": c[f"new.star.{s}"]} for s in (3, 4, 5)]
@@ -198,10 +206,20 @@ def issuer_of(figures: Figures, today: dt.date) -> Issuer:
         central = central_body(today)
         name = central.name if central else "Bộ Nông nghiệp và Môi trường"
         symbol = f"BC-{central.symbol}" if central and central.symbol else "BC"
-        return Issuer([name.upper()], name, "central", symbol, "Hà Nội", ["KT. BỘ TRƯỞNG"], "THỨ TRƯỞNG")
+        return Issuer(header_lines(name.upper()), name, "central", symbol, "Hà Nội", ["KT. BỘ TRƯỞNG"], "THỨ TRƯỞNG")
     name = figures.scope.name
     return Issuer(["ỦY BAN NHÂN DÂN", name.upper()], f"UBND {_short_name(name)}", "province", "BC-UBND",
                   _place(name), ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH")
+
+
+def header_lines(name: str, width: int = 22) -> list[str]:
+    """A long body's name on two lines split at the space nearest the middle, as printed in headers
+    ("BỘ NÔNG NGHIỆP" over "VÀ MÔI TRƯỜNG"); a short one on one line."""
+    if len(name) <= width or " " not in name:
+        return [name]
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(2 * i - len(name)))
+    return [name[:cut], name[cut + 1:]]
 
 
 def _stars(c: dict[str, float], prefix: str) -> str:
@@ -237,8 +255,8 @@ def results_body(figures: Figures) -> list[dict[str, Any]]:
         {"title": "Đánh giá, phân hạng", "body": [evaluated]},
         {"title": "Giấy chứng nhận sắp hết hạn",
          "body": [f"Có {num(c['expiring'])} giấy chứng nhận còn hiệu lực đến ngày {short_date(figures.end)} sẽ hết "
-                  f"hiệu lực trong {EXPIRING_MONTHS} tháng tiếp theo; các chủ thể cần chuẩn bị hồ sơ đánh giá lại "
-                  "ít nhất 30 ngày trước khi hết hạn."]},
+                  f"hiệu lực trong {EXPIRING_MONTHS} tháng tiếp theo (từ ngày {next_window(figures)}); các chủ thể "
+                  "cần chuẩn bị hồ sơ đánh giá lại ít nhất 30 ngày trước khi hết hạn."]},
     ]
 
 
