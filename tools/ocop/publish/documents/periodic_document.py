@@ -384,3 +384,21 @@ def summary_text(figures: Figures, today: dt.date) -> str:
                       for c in table.columns[2:]]
             out.append(f"  {row.get('stt', '')} {row['task']}: " + " | ".join(v for v in values if v))
     return "\n".join(out) + "\n"
+
+
+def build_all(registry: Any, out_dir: Path, today: dt.date) -> tuple[list[Path], list[tuple[str, Exception]]]:
+    """`ocop build`: last year's report of every province with products, and the national roll-up, in every
+    format. Returns the files written and the scopes that failed (the others are still written)."""
+    from ocop.publish.documents import periodic
+
+    period = periodic.parse_period(str(today.year - 1))
+    slugs = sorted({str(p.get("province")) for p in registry.all("product")} & registry.province_slugs())
+    written: list[Path] = []
+    failed: list[tuple[str, Exception]] = []
+    for slug in [*slugs, "all"]:
+        try:
+            figures = periodic.compute(registry, periodic.scope_of(registry, slug)[0], period, today)
+            written += write(figures, out_dir, periodic.FORMATS, today)
+        except Exception as err:  # any renderer failure: reported by the build, never swallowed
+            failed.append((slug, err))
+    return written, failed
