@@ -276,3 +276,19 @@ def test_national_roll_up_is_issued_by_the_ministry(registry: Registry, tmp_path
                      "Tổng cộng"]
     earlier = periodic_document.issuer_of(figures, dt.date(2025, 1, 10))  # before the ministries merged
     assert earlier.name == "Bộ Nông nghiệp và Phát triển nông thôn" and earlier.symbol == "BC-BNNPTNT"
+
+
+@pytest.mark.parametrize(("slug", "period", "plans"), [
+    ("hai-phong", "2025", ["kh-hai-phong-2023-hai-duong-1366"]),  # a Hải Dương plan: Hải Phòng reports on it
+    ("lam-dong", "2024-H2", ["kh-lam-dong-2024-dak-nong-du-thao"]),  # Đắk Nông rolled up into Lâm Đồng
+    ("ninh-binh", "2024", ["kh-ninh-binh-2024-tam-diep-du-thao"]),  # a district's plan (Tam Điệp)
+    ("ha-noi", "2021-H2", ["kh-ha-noi-2021-146"]),
+    ("ha-noi", "2025", []),
+    ("dong-thap", "2021", []),  # the 2018-2020 plan ended before the window
+])
+def test_plans_covering_the_period(registry: Registry, slug: str, period: str, plans: list[str]) -> None:
+    window = periodic.parse_period(period)
+    figures = periodic.compute(registry, periodic.scope_of(registry, slug)[0], window, TODAY)
+    assert [plan["id"] for plan, _ in figures.plans] == plans
+    for plan, rows in figures.plans:  # the plan's own progress as at the window's end, target by target
+        assert [r.target for r in rows] == [t["id"] for t in plan["targets"] if t.get("metric")]

@@ -503,8 +503,10 @@ def report_downloads(gen: Generator) -> list[tuple[str, list[tuple[str, str]]]]:
         if slug is None or path.suffix not in REPORT_KINDS or not SAFE_ID.match(path.stem):
             continue
         key = stem[len(slug) + 1:]
+        if len(key) == 21:  # a window's key "2026-01-01-2026-03-31" is the period "2026-01-01..2026-03-31"
+            key = f"{key[:10]}..{key[11:]}"
         try:
-            period = periodic.parse_period(key.upper() if "-h" in key else key).label
+            period = periodic.parse_period(key).label
         except periodic.PeriodError:
             period = key
         dest = gen.docs / "ke-hoach" / "bao-cao" / path.name
