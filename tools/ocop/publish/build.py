@@ -15,7 +15,7 @@ from typing import TextIO
 from ocop.authoring import cms, guide
 from ocop.check.pipeline import validate
 from ocop.config import BuildConfig, mkdocs_config, site_url_of
-from ocop.findings import Finding, has_errors
+from ocop.findings import Finding, has_errors, make
 from ocop.model.registry import Registry
 from ocop.publish import documents
 from ocop.publish.site import generator, model
@@ -181,8 +181,17 @@ class PagefindRun:
 
 
 def build_documents(root: Path, registry: Registry, config: BuildConfig) -> documents.Rendered:
-    """Render plan documents (build/plans/) first so the plan pages can link them."""
-    return documents.build_all(root, registry=registry, as_of=config.today.isoformat())  # build/plans/, where the plan pages look
+    """Render plan documents (build/plans/) and last year's periodic reports (build/reports/) first, so the
+    plan pages can link them."""
+    rendered = documents.build_all(root, registry=registry, as_of=config.today.isoformat())  # build/plans/, where the plan pages look
+    from ocop.publish.documents import periodic_document  # imported on use, like the plans' renderers
+
+    written, failed = periodic_document.build_all(registry, root / "build" / "reports", config.today)
+    rendered.written += written
+    rendered.failed += [make("DOC-RENDER", "registry/provinces.yaml", 1, 1,
+                             f"Không xuất được Báo cáo định kỳ ({slug}): {type(err).__name__}: {err}")
+                        for slug, err in failed]
+    return rendered
 
 
 def _documents_note(rendered: documents.Rendered | None) -> str:

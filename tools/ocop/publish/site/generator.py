@@ -481,7 +481,39 @@ def plan_pages(gen: Generator) -> None:
         gen.hub(f"ke-hoach/{plan.id}", plan_title(plan), "plan.html", plan=plan, r=plan.data,
                 heading=plan_title(plan), downloads=downloads, progress=progress,
                 issuer=text((plan.get("issuer") or {}).get("name")) if isinstance(plan.get("issuer"), dict) else "")
-    gen.hub("ke-hoach", "Kế hoạch thực hiện Chương trình OCOP", "plans.html", rows=rows)
+    gen.hub("ke-hoach", "Kế hoạch thực hiện Chương trình OCOP", "plans.html", rows=rows,
+            reports=report_downloads(gen))
+
+
+REPORT_PREFIX = "bao-cao-ocop-"
+REPORT_KINDS = {".docx": "Word (.docx)", ".pdf": "PDF", ".xlsx": "bảng số liệu (.xlsx)"}
+
+
+def report_downloads(gen: Generator) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Periodic reports written by the documents step (build/reports/bao-cao-ocop-<scope>-<period>.*), copied
+    to ke-hoach/bao-cao/: (label, [(file, kind)]) per report."""
+    from ocop.publish.documents import periodic  # imported on use, like progress
+
+    src = gen.model.registry.root / "build" / "reports"
+    names = {"toan-quoc": "Toàn quốc", **gen.model.province_names}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(src.glob(f"{REPORT_PREFIX}*")) if src.is_dir() else []:
+        stem = path.stem[len(REPORT_PREFIX):]
+        slug = next((s for s in sorted(names, key=len, reverse=True) if stem.startswith(f"{s}-")), None)
+        if slug is None or path.suffix not in REPORT_KINDS or not SAFE_ID.match(path.stem):
+            continue
+        key = stem[len(slug) + 1:]
+        if len(key) == 21:  # a window's key "2026-01-01-2026-03-31" is the period "2026-01-01..2026-03-31"
+            key = f"{key[:10]}..{key[11:]}"
+        try:
+            period = periodic.parse_period(key).label
+        except periodic.PeriodError:
+            period = key
+        dest = gen.docs / "ke-hoach" / "bao-cao" / path.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+        found.setdefault(f"{names[slug]}, {period}", []).append((path.name, REPORT_KINDS[path.suffix]))
+    return list(found.items())
 
 
 def plan_title(plan: Record) -> str:
