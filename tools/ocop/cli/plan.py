@@ -70,11 +70,12 @@ def run_progress(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as err:
         sys.stderr.write(f"ocop: {err}\n")
         return EXIT_USAGE
-    rows = progress.plan_progress(plan, progress.from_registry(registry), as_of)
+    data = progress.from_registry(registry)
+    rows = progress.plan_progress(plan, data, as_of)
     if args.format == "docx":
         out = args.out or args.root / "build" / "plans" / f"{plan['id']}-tien-do.docx"
-        print(render_docx(report.report_document(plan, rows, as_of), out))
+        print(render_docx(report.report_document(plan, rows, as_of, data), out))
         return EXIT_OK
     writer = {"text": report.as_text, "json": report.as_json, "markdown": report.as_markdown}[args.format]
-    sys.stdout.write(writer(plan, rows, as_of))
+    sys.stdout.write(writer(plan, rows, as_of, data))
     return EXIT_OK

@@ -476,10 +476,10 @@ def plan_pages(gen: Generator) -> None:
     rows = []
     for plan in plans:
         downloads = plan_downloads(gen, plan)
-        progress = plan_progress(model, plan)
+        progress, preface = plan_progress(model, plan)
         rows.append((plan, plan_title(plan)))
         gen.hub(f"ke-hoach/{plan.id}", plan_title(plan), "plan.html", plan=plan, r=plan.data,
-                heading=plan_title(plan), downloads=downloads, progress=progress,
+                heading=plan_title(plan), downloads=downloads, progress=progress, preface=preface,
                 issuer=text((plan.get("issuer") or {}).get("name")) if isinstance(plan.get("issuer"), dict) else "")
     gen.hub("ke-hoach", "Kế hoạch thực hiện Chương trình OCOP", "plans.html", rows=rows,
             reports=report_downloads(gen))
@@ -536,13 +536,17 @@ def plan_downloads(gen: Generator, plan: Record) -> list[tuple[str, str]]:
     return found
 
 
-def plan_progress(model: SiteModel, plan: Record) -> list[Any]:
-    """Progress rows per measured target, from the documents package (one implementation of the metrics)."""
-    from ocop.publish.documents import progress  # imported on use: python-docx is slow to import
+def plan_progress(model: SiteModel, plan: Record) -> tuple[list[Any], list[str]]:
+    """Progress rows per measured target, and the lines said before them (plan state, sample warning, summary),
+    from the documents package (one implementation of the metrics)."""
+    from ocop.publish.documents import progress, report  # imported on use: python-docx is slow to import
 
     if model.progress_data is None:
         model.progress_data = progress.from_registry(model.registry)
-    return progress.plan_progress(plan.data, model.progress_data, model.today.isoformat())
+    as_of = model.today.isoformat()
+    rows = progress.plan_progress(plan.data, model.progress_data, as_of)
+    ctx = report.context(plan.data, rows, as_of, model.progress_data)
+    return rows, [line for line in (ctx.status_line, ctx.sample_warning, ctx.summary_line) if line]
 
 
 def rules_page(gen: Generator) -> None:
