@@ -65,7 +65,7 @@ def test_hub_front_matter_is_yaml_with_an_html_title(title: str):
 
 
 def test_catalogue_index_keeps_names_as_data(xss_docs: Path):
-    index = json.loads((xss_docs / "danh-muc/index.json").read_text(encoding="utf-8"))
+    index = json.loads((xss_docs / "api/v1/catalogue.json").read_text(encoding="utf-8"))
     assert index["fields"][:2] == ["id", "name"]
     names = [item[1] for item in index["items"]]
     assert "<script>alert(1)</script> Cà phê <img src=x onerror=alert(2)>" in names

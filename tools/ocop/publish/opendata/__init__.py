@@ -46,7 +46,7 @@ def publish(model: SiteModel, dest: Path, since_commit: str | None = None) -> Pu
     files = sink.close(KINDS)
     files += copy_schemas(root, data / SCHEMAS)
     schemas = load_schemas(schema_dir(root))
-    _json(dest / api.facts.API / "openapi.json", openapi.spec(model.site_url, schemas, metadata.LICENCE))
+    _json(dest / api.facts.API / "openapi.json", openapi.spec(model.site_url, schemas, {"name": metadata.LICENCE["title"], "identifier": metadata.LICENCE["name"]}))
     change = history.delta(root, since_commit, past.head, set(written.modified))
     files.append(_json(data / "delta.json", {"as_of": model.today.isoformat(), **change.__dict__}))
     files.append(_json(data / "build.json", {"commit": past.head, "commit_date": past.head_date,

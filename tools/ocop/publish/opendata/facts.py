@@ -163,7 +163,9 @@ def publishable(model: SiteModel, kind: str) -> list[Record]:
     """Records whose id can become a path (the site skips the others too), sorted by id."""
     if kind == "certificate":
         return sorted((c.record for c in model.certs.values()), key=lambda r: r.id)
-    return sorted((r for r in model.registry.all(kind) if SAFE_ID.match(r.id)), key=lambda r: r.id)
+    # an id shaped like "page-2" would overwrite an index page (ID-PREFIX warns about such ids anyway)
+    return sorted((r for r in model.registry.all(kind) if SAFE_ID.match(r.id) and not r.id.startswith("page-")),
+                  key=lambda r: r.id)
 
 
 def summary(record: Record, facts: dict[str, Any], doc_links: dict[str, Any], modified: str | None) -> dict[str, Any]:

@@ -20,6 +20,8 @@ URL = {"type": "string", "format": "uri"}
 IDS = {"type": "array", "items": {"type": "string"}}
 ISSUER = {"oneOf": [{"type": "null"}, {"type": "object"}], "description": "Cơ quan ban hành (issuer của quyết định)."}
 PRODUCT_STATES = [*STATES, "none"]
+# a record id (a slug); "page-N" names an index page, never a record (ids start with their kind's prefix)
+ID = {"type": "string", "pattern": "^(?!page-)[a-z0-9]+(-[a-z0-9]+)*$"}
 
 
 def _object(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -82,6 +84,14 @@ KIND_COUNT = _object({"kind": {"enum": list(KINDS)}, "total": {"type": "integer"
                       "first_page": URL})
 ROOT = _object({"as_of": DATE, "version": {"const": "v1"}, "kinds": {"type": "array", "items": KIND_COUNT},
                 "links": _object({"self": URL, "provinces": URL, "openapi": URL, "datasets": URL})})
+PAIRS = {"type": "array", "items": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}],
+                                     "minItems": 2, "maxItems": 2}}
+CATALOGUE = _object({
+    "as_of": DATE, "fields": {"type": "array", "items": {"type": "string"}},
+    "provinces": PAIRS, "groups": PAIRS, "states": PAIRS,
+    "items": {"type": "array", "items": {"type": "array", "description": "Một sản phẩm: giá trị theo thứ tự `fields`; "
+                                                                        "province, group, state là chỉ số trong các danh sách tương ứng."}},
+})
 PROVINCES = _object({"as_of": DATE, "provinces": {"type": "array", "items": _object({
     "province": {"type": "string"}, "name": {"type": "string"}, "kinds": {"type": "array", "items": KIND_COUNT}})}})
 
@@ -106,9 +116,10 @@ def _param(name: str, description: str, schema: dict | None = None) -> dict[str,
 def spec(site_url: str, schemas: dict[str, dict], licence: dict[str, str]) -> dict[str, Any]:
     """The OpenAPI document; `schemas` are the record schemas (name → schema) whose $id the records use."""
     components: dict[str, Any] = {"IndexLine": INDEX_LINE, "IndexPage": INDEX_PAGE, "Root": ROOT,
-                                  "Provinces": PROVINCES}
+                                  "Provinces": PROVINCES, "Catalogue": CATALOGUE}
     paths: dict[str, Any] = {
         "/index.json": _get("Mục lục API: các loại hồ sơ và số trang", "Root"),
+        "/catalogue.json": _get("Danh mục sản phẩm gọn (trang Danh mục của trang web đọc tệp này)", "Catalogue"),
         "/provinces/index.json": _get("Danh sách tỉnh, thành phố và trang chỉ mục của từng loại hồ sơ", "Provinces"),
     }
     page = _param("page", "Số trang, từ 1 (mỗi trang tối đa 1.000 mục).", {"type": "integer", "minimum": 1})
@@ -118,7 +129,7 @@ def spec(site_url: str, schemas: dict[str, dict], licence: dict[str, str]) -> di
         components[f"{title}Document"] = record_document(kind, schema_uri(kind, schemas[kind]))
         plural = PLURAL[kind]
         paths[f"/{plural}/{{id}}.json"] = _get(f"Một hồ sơ {kind} kèm các thông tin suy ra", f"{title}Document",
-                                               [_param("id", "Mã hồ sơ")])
+                                               [_param("id", "Mã hồ sơ", ID)])
         paths[f"/{plural}/page-{{page}}.json"] = _get(f"Chỉ mục {kind}, theo trang", "IndexPage", [page])
         paths[f"/provinces/{{province}}/{plural}/page-{{page}}.json"] = _get(
             f"Chỉ mục {kind} của một tỉnh, theo trang", "IndexPage", [_param("province", "Tên thư mục tỉnh"), page])

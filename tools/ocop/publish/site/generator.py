@@ -398,10 +398,12 @@ def catalogue(gen: Generator) -> None:
     items = [[p.id, p.name, pidx.get(text(p.record.get("province")), -1), p.star or 0, gidx.get(p.group, -1),
               sidx[p.state], p.year or 0, text((p.producer.data if p.producer else {}).get("name")), thumb(gen, p)]
              for p in sorted(model.products.values(), key=lambda p: p.id)]
-    index = {"fields": ["id", "name", "province", "star", "group", "state", "year", "producer", "thumb"],
+    index = {"as_of": model.today.isoformat(),
+             "fields": ["id", "name", "province", "star", "group", "state", "year", "producer", "thumb"],
              "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.GROUPS[g]] for g in labels.GROUP_ORDER],
              "states": [[s, labels.STATES[s]] for s in labels.STATE_ORDER], "items": items}
-    gen.write("danh-muc/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+    # part of the API (openapi.json describes it): the page reads what other systems read
+    gen.write("api/v1/catalogue.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
     gen.hub("danh-muc", "Danh mục sản phẩm", "catalogue.html", count=len(items))
 
 
