@@ -32,7 +32,10 @@ import yaml
 from ocop.check.catalogue import all_rules
 from ocop.model import labels, units
 from ocop.model.registry import Record, gc_paused
-from ocop.publish.site import charts, export
+from ocop.publish import opendata
+from ocop.publish.opendata import jsonld
+from ocop.publish.opendata import page as opendata_page
+from ocop.publish.site import charts
 from ocop.publish.site import photos as site_photos
 from ocop.publish.site.model import SAFE_ID, ProductView, SiteModel, address_line, current_province_of, text, vdate
 from ocop.report import rules as rulesdoc
@@ -135,7 +138,7 @@ RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh
 
 def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | None = None,
              jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None,
-             photo_cache: Path | None = None, log: TextIO | None = None) -> None:
+             photo_cache: Path | None = None, log: TextIO | None = None, open_data: bool = True) -> None:
     """Write the whole docs folder (removed first: pages of deleted records must not linger).
 
     Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
@@ -164,9 +167,9 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     province_pages(gen)
     expiry(gen)
     plan_pages(gen)
-    export.write_all(model, docs / "du-lieu")
-    gen.hub("du-lieu", "Dữ liệu mở", "open_data.html", files=export.describe(docs / "du-lieu"),
-            schemas=sorted(p.name for p in (docs / "du-lieu" / "luoc-do").glob("*.json")))
+    if open_data:  # `ocop build` runs it as a step of its own (timed; the data goes beside the record pages)
+        opendata.publish(model, gen.records)
+    gen.hub("du-lieu", "Dữ liệu mở", "open_data.html", **opendata_page.context(model))
     rules_page(gen)
     gen.write("dong-gop/index.md", (TEMPLATES / "guide.md").read_text(encoding="utf-8"))
 
@@ -286,7 +289,7 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         gen.record_page("san-pham", p.id, template, p=p, photos=gen.product_photos(p), channels=channels, ip=ip,
                         address=address_line(r.get("address")), group_label=labels.label(labels.GROUPS, p.group),
                         scores=score_views(gen, p), qr=gen.qr(canonical), folded=folded,
-                        producer_name=producer_name)
+                        producer_name=producer_name, jsonld=jsonld.product(gen.model, p))
 
 
 def score_views(gen: Generator, p: ProductView) -> list[dict[str, Any]]:
@@ -327,7 +330,7 @@ def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         gen.record_page("chu-the", rec.id, template, rec=rec, r=rec.data, products=products,
                         type_label=labels.label(labels.PRODUCER_TYPES, rec.get("type")),
                         address=address_line(address), legacy=legacy,
-                        province_name=gen.model.province_names.get(slug, slug))
+                        province_name=gen.model.province_names.get(slug, slug), jsonld=jsonld.producer(gen.model, rec))
 
 
 def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
@@ -395,10 +398,12 @@ def catalogue(gen: Generator) -> None:
     items = [[p.id, p.name, pidx.get(text(p.record.get("province")), -1), p.star or 0, gidx.get(p.group, -1),
               sidx[p.state], p.year or 0, text((p.producer.data if p.producer else {}).get("name")), thumb(gen, p)]
              for p in sorted(model.products.values(), key=lambda p: p.id)]
-    index = {"fields": ["id", "name", "province", "star", "group", "state", "year", "producer", "thumb"],
+    index = {"as_of": model.today.isoformat(),
+             "fields": ["id", "name", "province", "star", "group", "state", "year", "producer", "thumb"],
              "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.GROUPS[g]] for g in labels.GROUP_ORDER],
              "states": [[s, labels.STATES[s]] for s in labels.STATE_ORDER], "items": items}
-    gen.write("danh-muc/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+    # part of the API (openapi.json describes it): the page reads what other systems read
+    gen.write("api/v1/catalogue.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
     gen.hub("danh-muc", "Danh mục sản phẩm", "catalogue.html", count=len(items))
 
 
