@@ -208,7 +208,8 @@ def fit(claims: Claims, province: str, kid: str, prefix: str, sign: Callable[[by
     spare = 0
     while True:
         payload = encode_claims(claims, province)
-        blank = to_fragment(cose_sign1(kid, payload, lambda _data: bytes(64)))
+        blank_cose = cose_sign1(kid, payload, lambda _data: bytes(64))
+        blank = to_fragment(blank_cose)
         over = qr_bits(prefix, blank) + 11 * (SIGNATURE_ESCAPES + spare) - CAPACITY_BITS
         if over <= 0:
             fragment = to_fragment(cose_sign1(kid, payload, sign))
@@ -216,7 +217,11 @@ def fit(claims: Claims, province: str, kid: str, prefix: str, sign: Callable[[by
                 return claims, fragment
             spare += 2
             continue
-        claims = shorten(claims, -(-over * 4 // 33))  # 8.25 bits per payload byte in Base45 alphanumerics
+        per_byte = (qr_bits(prefix, blank) - qr_bits(prefix, "")) / len(blank_cose)  # 8.25 bits, more with escapes
+        shorter = shorten(claims, max(1, int(over / per_byte)))
+        if shorter == claims:
+            raise PayloadError("không thể thu gọn dữ liệu tem vào mã QR phiên bản 10")
+        claims = shorter
 
 
 def shorten(claims: Claims, nbytes: int) -> Claims:
@@ -237,7 +242,7 @@ def shorten(claims: Claims, nbytes: int) -> Claims:
             number = shorter
             continue
         if not texts[field]:
-            raise PayloadError("không thể thu gọn dữ liệu tem vào mã QR phiên bản 10")
+            break  # nothing left to drop: `fit` gives up
         nbytes -= len(texts[field][-1].encode("utf-8"))
         texts[field] = texts[field][:-1]
     return replace(claims, decision_number=number, **{k: v.rstrip() for k, v in texts.items()})

@@ -106,7 +106,10 @@ def stamp_of(model: SiteModel, cert: CertView, found: dict[str, Signer]) -> Stam
     claims = claims_of(model, cert)
     if signer is None or claims is None or province == NATIONAL:
         return Stamp(base, False)
-    short, fragment = payload.fit(claims, province, signer.key.kid, base + "#", signer.sign)
+    try:
+        short, fragment = payload.fit(claims, province, signer.key.kid, base + "#", signer.sign)
+    except payload.PayloadError:  # an id not of its province's form, under a long site URL: left unsigned
+        return Stamp(base, False)
     return Stamp(f"{base}#{fragment}", True, short)
 
 
