@@ -228,3 +228,14 @@ def test_ocop_verify_reads_a_png_of_the_stamp(sample, tmp_path: Path, capsys: py
     blank.write_bytes(cairosvg.svg2png(bytestring=b'<svg xmlns="http://www.w3.org/2000/svg" width="50" height="50"/>'))
     assert main(["--root", str(REPO), "verify", str(blank)]) == 2
     assert main(["--root", str(REPO), "verify", "https://example.com/khong-phai-tem"]) == 2
+
+
+def test_worked_example_of_the_docs(sample):
+    """docs-src/tem-ky-so.md's example is what the build signs (Ed25519 is deterministic) and it verifies."""
+    _model, stamps = sample
+    doc = (REPO / "docs-src" / "tem-ky-so.md").read_text(encoding="utf-8")
+    url = doc.split("URL trên tem (QR phiên bản 10, mức M):\n", 1)[1].split("\n", 1)[0]
+    assert url == stamps.stamps["cn-ha-noi-2024-0001"].url
+    assert payload.qr_code(url).version == 10 and payload.qr_code(url).error == "M"
+    cose = doc.split("COSE_Sign1 (132 byte):\n", 1)[1].split("\n", 1)[0]
+    assert payload.from_fragment(url.split("#", 1)[1]).hex() == cose
