@@ -19,6 +19,7 @@ from ocop.findings import Finding, has_errors, make
 from ocop.model.registry import Registry
 from ocop.publish import documents, opendata
 from ocop.publish.site import generator, model
+from ocop.publish.stamps import site as stamps_site
 from ocop.report import REPORTERS, Report
 
 PAGEFIND_GLOB = "san-pham/*/index.html"  # only product pages are searched: the index stays small
@@ -57,12 +58,15 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
         return BuildResult(False, out / "site", timings)
     rendered = step("documents", lambda: build_documents(root, outcome.registry, config)) if config.documents else None
     site_model = step("model", lambda: model.build(outcome.registry, config.today, site_url))
+    stamps = step("sign", lambda: stamps_site.prepare(site_model))
+    _stamp_notes(stamps, log)
     records = out / "records"
     trash = discard(out, ("docs", "site", "records", "pagefind-bundle"))
     indexer = PagefindRun(records, out / "pagefind-bundle") if config.pagefind else None
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal",
-                                                photo_cache=out / "cache" / "photos", log=log, open_data=False))
+                                                photo_cache=out / "cache" / "photos", log=log, open_data=False,
+                                                stamps=stamps))
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit))
     guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, site_model.sample))
@@ -77,6 +81,14 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     if failed:  # the site is complete but for those plans' documents: say which, and fail the build
         REPORTERS["text"](Report.of_findings(failed, len(failed)), log)
     return BuildResult(not failed, out / "site", timings, _documents_note(rendered), failed, memory)
+
+
+def _stamp_notes(stamps: stamps_site.Stamps, log: TextIO) -> None:
+    signed = sum(1 for s in stamps.stamps.values() if s.signed)
+    log.write(f"ocop build: {signed}/{len(stamps.stamps)} tem có chữ ký số"
+              f" (tỉnh có khóa: {', '.join(sorted(stamps.signers)) or 'không có'})\n")
+    for note in stamps.notes:
+        log.write(f"ocop build: {note}\n")
 
 
 def install_editor(site: Path, root: Path, registry: Registry, log: TextIO) -> None:

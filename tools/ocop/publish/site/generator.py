@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import jinja2
-import segno
 import yaml
 
 from ocop.check.catalogue import all_rules
@@ -38,13 +37,15 @@ from ocop.publish.opendata import page as opendata_page
 from ocop.publish.site import charts
 from ocop.publish.site import photos as site_photos
 from ocop.publish.site.model import SAFE_ID, ProductView, SiteModel, address_line, current_province_of, text, vdate
+from ocop.publish.stamps import payload as stamp_payload
+from ocop.publish.stamps import site as stamps_site
 from ocop.report import rules as rulesdoc
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 NEWEST = 12
-QR_CACHE_VERSION = "1"  # bump when qr_svg's output changes
+QR_CACHE_VERSION = "2"  # bump when qr_svg's output changes
 
 
 _DECIMAL = re.compile(r"-?\d+\.\d+")
@@ -81,6 +82,8 @@ class Generator:
     qr_cache: dict[str, str] = field(default_factory=dict)  # canonical URL → SVG, kept across builds
     qr_fresh: dict[str, str] = field(default_factory=dict)  # encoded in this run
     photos: dict[str, site_photos.Published] = field(default_factory=dict)  # repository path → its copies
+    stamps: stamps_site.Stamps | None = None  # signed stamp URLs, trust and status data (publish/stamps)
+    gtins: dict[str, ProductView] = field(default_factory=dict)  # GTIN-14 → product (the first by id)
 
     def product_photos(self, product: ProductView) -> list[site_photos.Published]:
         return [self.photos[rel] for rel in photos(product) if rel in self.photos]
@@ -133,12 +136,13 @@ def front_matter(title: str, **meta: Any) -> str:
 
 # Folders of plain HTML pages (records, and the long per-province lists: Markdown's raw-HTML parser
 # would take tens of seconds on them at national scale). "tinh" and "het-han" also hold a hub page.
-RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh/cu", "het-han")
+RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh/cu", "het-han", "01")
 
 
 def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | None = None,
              jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None,
-             photo_cache: Path | None = None, log: TextIO | None = None, open_data: bool = True) -> None:
+             photo_cache: Path | None = None, log: TextIO | None = None, open_data: bool = True,
+             stamps: stamps_site.Stamps | None = None) -> None:
     """Write the whole docs folder (removed first: pages of deleted records must not linger).
 
     Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
@@ -152,12 +156,15 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
     gen = Generator(model, docs, environment(), records or docs, load_qr_cache(qr_cache))
+    gen.stamps = stamps if stamps is not None else stamps_site.prepare(model)
+    gen.gtins = stamps_site.gtin_products(model)
     for name in RECORD_FOLDERS:
         (gen.records / name).mkdir(exist_ok=True)
     shutil.copytree(ASSETS, docs / "assets" / "ocop")
     jobs = jobs or min(os.cpu_count() or 1, 4)
     gen.photos = publish_photos(model, gen.records, photo_cache, jobs, log)
     record_pages(gen, jobs)
+    stamps_site.write(model, gen.stamps, gen.records)
     save_qr_cache(gen, qr_cache)
     if after_records:
         after_records()
@@ -207,7 +214,7 @@ def _forked_share(part: int, parts: int) -> dict[str, str]:
 
 
 def _render_share(gen: Generator, part: int, parts: int) -> None:
-    for func in (products_pages, producer_pages, decision_pages, verify_pages):
+    for func in (products_pages, producer_pages, decision_pages, verify_pages, gtin_pages):
         func(gen, part, parts)
 
 
@@ -239,7 +246,7 @@ def load_qr_cache(path: Path | None) -> dict[str, str]:
 def save_qr_cache(gen: Generator, path: Path | None) -> None:
     if path is None or not gen.qr_fresh:
         return
-    wanted = {gen.model.url(f"san-pham/{pid}/") for pid in gen.model.products}
+    wanted = {qr_url(gen, p) for p in gen.model.products.values()}
     merged = {url: svg for url, svg in {**gen.qr_cache, **gen.qr_fresh}.items() if url in wanted}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -253,7 +260,7 @@ def qr_svg(url: str, border: int = 2) -> str:
     A fixed mask (any of the 8 is a valid QR code) skips segno's mask scoring, which alone cost ~10 ms
     per code; segno's own SVG writer cost ~2 ms more. Both matter at 20,000 products.
     """
-    matrix = segno.make(url, error="m", mask=4, micro=False).matrix
+    matrix = stamp_payload.qr_code(url).matrix
     size = len(matrix) + 2 * border
     runs = []
     for y, row in enumerate(matrix):
@@ -271,6 +278,17 @@ def qr_svg(url: str, border: int = 2) -> str:
             f'<path stroke="#000" d="{"".join(runs)}"/></svg>')
 
 
+def stamp(gen: Generator, product: ProductView) -> stamps_site.Stamp | None:
+    """The stamp of a product's current certificate (signed, or marked "chưa ký")."""
+    return gen.stamps.stamps.get(product.current.id) if gen.stamps and product.current else None
+
+
+def qr_url(gen: Generator, product: ProductView) -> str:
+    """What the product page's QR code carries: its stamp's URL, or the page itself when uncertified."""
+    found = stamp(gen, product)
+    return found.url if found else gen.model.url(f"san-pham/{product.id}/")
+
+
 def share(items: list, part: int, parts: int) -> list:
     return items[part::parts]
 
@@ -283,13 +301,15 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                      "url": c.get("url")} for c in (r.get("sales_channels") or []) if isinstance(c, dict)]
         ip = [{"label": labels.label(labels.IP_TYPES, i.get("type")), "name": text(i.get("name")),
                "number": text(i.get("number"))} for i in (r.get("intellectual_property") or []) if isinstance(i, dict)]
-        canonical = gen.model.url(f"san-pham/{p.id}/")
         producer_name = text((p.producer.data if p.producer else {}).get("name"))
         folded = units.fold(" ".join([p.name, producer_name, p.province_name, text(r.get("description"))]))
+        qr = gen.qr(qr_url(gen, p))
         gen.record_page("san-pham", p.id, template, p=p, photos=gen.product_photos(p), channels=channels, ip=ip,
                         address=address_line(r.get("address")), group_label=labels.label(labels.GROUPS, p.group),
-                        scores=score_views(gen, p), qr=gen.qr(canonical), folded=folded,
-                        producer_name=producer_name, jsonld=jsonld.product(gen.model, p))
+                        scores=score_views(gen, p), qr=qr, folded=folded,
+                        producer_name=producer_name, jsonld=jsonld.product(gen.model, p), stamp=stamp(gen, p))
+        if p.current:  # the printable stamp, as a file beside the page
+            (gen.records / "san-pham" / p.id / "tem.svg").write_text(qr, encoding="utf-8")
 
 
 def score_views(gen: Generator, p: ProductView) -> list[dict[str, Any]]:
@@ -359,7 +379,18 @@ def verify_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     for c in share(list(gen.model.certs.values()), part, parts):
         grounds = labels.label(labels.GROUNDS, c.revocation[1].get("grounds")) if c.revocation else ""
         gen.record_page("xac-minh", c.id, template, c=c, product=gen.model.products.get(text(c.record.get("product"))),
-                        grounds=grounds)
+                        grounds=grounds, expect=[c.id], national=gen.stamps.national if gen.stamps else [])
+
+
+def gtin_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
+    """GS1 Digital Link: /01/<gtin>/ for each product with a GTIN, and its linkset beside it."""
+    template = gen.env.get_template("gtin.html")
+    for gtin, p in share(sorted(gen.gtins.items()), part, parts):
+        root = "../../"
+        gen.record_page("01", gtin, template, p=p, gtin=gtin, expect=[c.id for c in p.certs], product_url=f"{root}san-pham/{p.id}/",
+                        national=gen.stamps.national if gen.stamps else [])
+        links = stamps_site.linkset(gen.model, gtin, p.id, p.name, p.current.id if p.current else None)
+        (gen.records / "01" / gtin / "linkset.json").write_text(json.dumps(links, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 # ---- hub pages ----------------------------------------------------------------------------------
