@@ -78,16 +78,19 @@ def test_only_http_links_become_links():
         assert generator.http_url(bad) is None
 
 
-@pytest.mark.parametrize("today, label", [
-    (dt.date(2026, 11, 23), "Hiệu lực"),
-    (dt.date(2028, 8, 25), "Sắp hết hạn"),  # valid to 15/09/2028: 21 days left
-    (dt.date(2028, 9, 20), "Hết hạn"),
+@pytest.mark.parametrize("today, label, sentence", [
+    (dt.date(2026, 11, 23), "Hiệu lực", "Còn hiệu lực đến 15/09/2028"),
+    (dt.date(2028, 8, 25), "Sắp hết hạn", "Sắp hết hạn: còn hiệu lực đến 15/09/2028 (còn 21 ngày)"),
+    (dt.date(2028, 9, 15), "Sắp hết hạn", "Sắp hết hạn: còn hiệu lực đến 15/09/2028 (hôm nay là ngày cuối)"),
+    (dt.date(2028, 9, 20), "Hết hạn", "Đã hết hạn ngày 15/09/2028"),
 ])
-def test_product_state_for_fixed_dates(tmp_path: Path, today: dt.date, label: str):
+def test_product_state_for_fixed_dates(tmp_path: Path, today: dt.date, label: str, sentence: str):
+    """The build's own reading (what a visitor without JavaScript sees; state.js words it the same)."""
     docs = generate(FIXTURES / "coffee", tmp_path / "docs", today)
     page = (docs / "san-pham/sp-dak-lak-9001/index.html").read_text(encoding="utf-8")
-    verdict = page.split('<div class="verdict', 1)[1].split("</div>", 1)[0]
+    verdict = page.split('<div class="verdict', 1)[1].split('<div class="cols">', 1)[0]
     assert f">{label}</span>" in verdict
+    assert f'<span data-ocop-slot="sentence">{sentence}</span>' in verdict
     verify = (docs / "xac-minh/cn-dak-lak-2025-9001/index.html").read_text(encoding="utf-8")
     assert f">{label}</span>" in verify
 
