@@ -14,15 +14,16 @@ from typing import TextIO
 
 from ocop.authoring import cms, guide
 from ocop.check.pipeline import validate
-from ocop.config import BuildConfig, mkdocs_config, site_url_of
+from ocop.config import BuildConfig, mkdocs_config, repo_url_of, site_url_of
 from ocop.findings import Finding, has_errors, make
 from ocop.model.registry import Registry
 from ocop.publish import documents, opendata
-from ocop.publish.site import generator, model
+from ocop.publish.site import generator, history, model
 from ocop.publish.stamps import site as stamps_site
 from ocop.report import REPORTERS, Report
 
-PAGEFIND_GLOB = "san-pham/*/index.html"  # only product pages are searched: the index stays small
+# products, producers and decisions are searched (each page says what to index: data-pagefind-body)
+PAGEFIND_GLOB = "{san-pham,chu-the,quyet-dinh}/*/index.html"
 
 
 class BuildError(Exception):
@@ -60,13 +61,14 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     site_model = step("model", lambda: model.build(outcome.registry, config.today, site_url))
     stamps = step("sign", lambda: stamps_site.prepare(site_model))
     _stamp_notes(stamps, log)
+    changes = step("history", lambda: record_history(root, log))
     records = out / "records"
     trash = discard(out, ("docs", "site", "records", "pagefind-bundle"))
     indexer = PagefindRun(records, out / "pagefind-bundle") if config.pagefind else None
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal",
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
-                                                stamps=stamps))
+                                                stamps=stamps, history=changes, repo_url=repo_url_of(cfg)))
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit))
     guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, site_model.sample))
@@ -89,6 +91,17 @@ def _stamp_notes(stamps: stamps_site.Stamps, log: TextIO) -> None:
               f" (tỉnh có khóa: {', '.join(sorted(stamps.signers)) or 'không có'})\n")
     for note in stamps.notes:
         log.write(f"ocop build: {note}\n")
+
+
+def record_history(root: Path, log: TextIO) -> history.Histories:
+    """Every record's changes from git; a shallow clone is said here and on the pages."""
+    found = history.collect(root)
+    if not found.available:
+        log.write("ocop build: thư mục không phải kho git: trang hồ sơ không có lịch sử thay đổi.\n")
+    elif found.shallow:
+        log.write("ocop build: kho là bản sao nông (shallow clone): lịch sử thay đổi chưa đầy đủ; "
+                  "chạy `git fetch --unshallow` để có toàn bộ lịch sử.\n")
+    return found
 
 
 def install_editor(site: Path, root: Path, registry: Registry, log: TextIO) -> None:

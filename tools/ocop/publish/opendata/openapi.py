@@ -90,7 +90,9 @@ CATALOGUE = _object({
     "as_of": DATE, "fields": {"type": "array", "items": {"type": "string"}},
     "provinces": PAIRS, "groups": PAIRS, "states": PAIRS,
     "items": {"type": "array", "items": {"type": "array", "description": "Một sản phẩm: giá trị theo thứ tự `fields`; "
-                                                                        "province, group, state là chỉ số trong các danh sách tương ứng."}},
+                                                                        "province, group là chỉ số trong các danh sách tương ứng; cert là "
+                                                                        "[hiệu lực đến, ngày thu hồi, ngày hiệu lực của chứng nhận thay thế] để "
+                                                                        "tính trạng thái theo ngày xem (null: chưa có chứng nhận)."}},
 })
 PROVINCES = _object({"as_of": DATE, "provinces": {"type": "array", "items": _object({
     "province": {"type": "string"}, "name": {"type": "string"}, "kinds": {"type": "array", "items": KIND_COUNT}})}})
