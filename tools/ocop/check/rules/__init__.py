@@ -39,6 +39,7 @@ FAMILY_MODULES = [
     "publishing",
     "review",
     "importing",
+    "plans",
 ]
 
 
