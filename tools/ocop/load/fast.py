@@ -24,6 +24,7 @@ the hostile corpus and generated texts.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import os
@@ -32,8 +33,6 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
-
-import ryml
 
 # What sends a text to the strict loader before parsing (see the module docstring), as a few searches that
 # each start on a character class: `re` scans those in C at memory speed, while one alternation of them
@@ -143,7 +142,16 @@ def _json_of(raw: bytes) -> str | None:
     return _parse_and_emit(raw)
 
 
+@functools.cache
+def _rapidyaml() -> Any:
+    """rapidyaml, imported on first use: its import costs ~20 ms, and a warm run parses nothing."""
+    import ryml
+
+    return ryml
+
+
 def _parse_and_emit(raw: bytes) -> str | None:
+    ryml = _rapidyaml()
     try:
         tree = ryml.parse_in_arena(raw)
         return ryml.emit_json_malloc(tree, tree.root_id())
