@@ -251,3 +251,15 @@ def test_fragment_encoding_is_rfc_9285_base45():
         assert payload.to_fragment(data) == expected
         assert payload.from_fragment(expected) == data
     assert payload.to_fragment(b"ietf!") == "QED8WEX0"  # RFC 9285 §4.3
+
+
+def test_the_printable_stamp_says_whether_it_is_signed(tmp_path: Path):
+    url = "http://127.0.0.1:8000/xac-minh/cn-lam-dong-2024-0001"
+    unsigned = stamps_site.stamp_svg(generator.qr_svg(url), False)
+    assert "CHƯA KÝ" in unsigned and "có chữ ký số" in stamps_site.stamp_svg(generator.qr_svg(url), True)
+    assert reader_text(render_png(unsigned, tmp_path / "u.png")) == "HTTP://127.0.0.1:8000/xac-minh/cn-lam-dong-2024-0001"
+
+
+def reader_text(png: Path) -> str:
+    from ocop.publish.stamps import reader
+    return reader.read_qr(png)
