@@ -13,6 +13,7 @@ FAMILY_VI = {
     "markup": "An toàn nội dung", "sync": "Tệp sinh tự động", "documents": "Văn bản xuất bản",
     "review": "Xét duyệt thay đổi (pull request)",
     "import": "Nhập từ bảng tính (ocop import)",
+    "plans": "Kế hoạch (KH)",
 }
 
 

@@ -38,6 +38,7 @@ COMMAND_MODULES = {
     "ocop.cli.export": ("export",),
     "ocop.cli.synth": ("synth",),
     "ocop.cli.import_": ("import",),
+    "ocop.cli.report": ("report",),
 }
 
 

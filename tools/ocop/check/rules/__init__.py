@@ -40,6 +40,7 @@ FAMILY_MODULES = [
     "review",
     "importing",
     "gs1",
+    "plans",
 ]
 
 
