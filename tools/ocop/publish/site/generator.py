@@ -335,8 +335,9 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                         scores=score_views(gen, p), qr=qr, producer_name=producer_name,
                         search=product_search(gen, p, producer_name, group_label), jsonld=jsonld.product(gen.model, p),
                         stamp=stamp(gen, p))
-        if p.current:  # the printable stamp, as a file beside the page
-            (gen.records / "san-pham" / p.id / "tem.svg").write_text(qr, encoding="utf-8")
+        found = stamp(gen, p)
+        if found:  # the printable stamp, as a file beside the page
+            (gen.records / "san-pham" / p.id / "tem.svg").write_text(stamps_site.stamp_svg(qr, found.signed), encoding="utf-8")
 
 
 def d_folded(*texts: str) -> str:
@@ -458,8 +459,7 @@ def gtin_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     """GS1 Digital Link: /01/<gtin>/ for each product with a GTIN, and its linkset beside it."""
     template = gen.env.get_template("gtin.html")
     for gtin, p in share(sorted(gen.gtins.items()), part, parts):
-        root = "../../"
-        gen.record_page("01", gtin, template, p=p, gtin=gtin, expect=[c.id for c in p.certs], product_url=f"{root}san-pham/{p.id}/",
+        gen.record_page("01", gtin, template, p=p, gtin=gtin, expect=[c.id for c in p.certs], product_url=f"../../san-pham/{p.id}/",
                         national=gen.stamps.national if gen.stamps else [])
         links = stamps_site.linkset(gen.model, gtin, p.id, p.name, p.current.id if p.current else None)
         (gen.records / "01" / gtin / "linkset.json").write_text(json.dumps(links, ensure_ascii=False, indent=1), encoding="utf-8")
