@@ -328,7 +328,8 @@ def bare_places(places: list[str]) -> list[str]:
 
     Type words are on every page: indexed, they would add a posting per page to the chunks a query loads
     ("phường" sits with "phê"); search.js drops them from queries too (units.UNIT_TYPES, given to it)."""
-    return list(dict.fromkeys(units.split_type(name)[1] for name in places))
+    bare = (units.split_type(name)[1] for name in places)
+    return list(dict.fromkeys(b if not b.isdigit() else name for b, name in zip(bare, places, strict=True)))
 
 
 def decision_digits(numbers: list[str]) -> list[str]:
@@ -364,7 +365,6 @@ def product_search(gen: Generator, p: ProductView, producer_name: str, group_lab
         "places": places, "places_d": d_folded(producer_name, *places), "decisions": decision_digits(decisions),
         "filters": {"loai": "Sản phẩm", "tinh": p.province_name, "sao": star,
                     "trang-thai": p.current.state_label if cur else labels.STATES["none"], "nhom": group_label},
-        "summary": " · ".join(x for x in (producer_name, ", ".join(places[:3])) if x),
         "cert": compact_cert(cur.facts if cur else None),
     }
 
@@ -407,8 +407,7 @@ def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         province_name = gen.model.province_names.get(slug, slug)
         places = bare_places(place_names(address))
         search = {"name": text(rec.get("name")), "name_d": d_folded(text(rec.get("name"))), "places": places,
-                  "places_d": d_folded(*places), "filters": {"loai": "Chủ thể", "tinh": province_name},
-                  "summary": " · ".join(x for x in (", ".join(places[:3]), f"{len(products)} sản phẩm") if x)}
+                  "places_d": d_folded(*places), "filters": {"loai": "Chủ thể", "tinh": province_name}}
         gen.record_page("chu-the", rec.id, template, source=rec.path, rec=rec, r=rec.data, products=products,
                         type_label=labels.label(labels.PRODUCER_TYPES, rec.get("type")),
                         address=address_line(address), legacy=legacy, province_name=province_name, search=search)
@@ -436,8 +435,7 @@ def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         slug = text(rec.get("province"))
         search = {"name": f"Quyết định số {number}", "number": decision_digits([number]), "title": text(rec.get("title")),
                   "issuer": issuer_name, "issuer_d": d_folded(issuer_name), "filters": {"loai": "Quyết định", "tinh": model.province_names.get(slug, slug)},
-                  "summary": " · ".join(x for x in (f"ngày {vdate(rec.get('date'))}", issuer_name,
-                                                   f"{len(entries)} sản phẩm") if x)}
+                  "summary": " · ".join(x for x in (f"ngày {vdate(rec.get('date'))}", issuer_name) if x)}
         gen.record_page("quyet-dinh", rec.id, template, source=rec.path, rec=rec, r=rec.data, entries=entries,
                         type_label=labels.label(labels.DECISION_TYPES, rec.get("type")), search=search)
 

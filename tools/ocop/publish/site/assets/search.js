@@ -113,9 +113,25 @@
     return { from: d[0], to: d[1], revoked: d[2] ? [{ date: d[2] }] : [], successors: d[3] ? [{ from: d[3] }] : [] };
   }
 
+  function kindOf(url) {  // san-pham | chu-the | quyet-dinh, from the result's address
+    var m = /\/(san-pham|chu-the|quyet-dinh)\//.exec(String(url));
+    return m ? m[1] : "";
+  }
+
+  // The clean part of the indexed text (templates/search_index.html): before "¦", without the name
+  // (the title shows it); never the copies written for matching only.
+  function summary(data) {
+    var parts = String(data.content || "").split("¦")[0].split(/\.\s+/).map(function (x) {
+      return x.replace(/\.\s*$/, "").trim();
+    }).filter(Boolean);
+    return parts.slice(1).join(" · ");
+  }
+
   function item(data) {
     var meta = data.meta || {};
-    var li = node("li", "result result-" + (meta.kind || ""));
+    meta.kind = kindOf(data.url);
+    meta.summary = summary(data);
+    var li = node("li", "result result-" + meta.kind);
     var head = node("p", "result-head");
     head.appendChild(node("span", "kind", KINDS[meta.kind] || ""));
     var a = node("a", null, meta.title || data.url);
