@@ -47,6 +47,7 @@ class BuildConfig:
     documents: bool = True
     use_cache: bool = True
     refuse_errors: bool = True  # a registry with errors builds no site
+    since_commit: str | None = None  # the previous published build's commit: /du-lieu/delta.json counts from it
 
     @property
     def out_dir(self) -> Path:

@@ -66,7 +66,7 @@ def test_hub_front_matter_is_yaml_with_an_html_title(title: str):
 
 
 def test_catalogue_index_keeps_names_as_data(xss_docs: Path):
-    index = json.loads((xss_docs / "danh-muc/index.json").read_text(encoding="utf-8"))
+    index = json.loads((xss_docs / "api/v1/catalogue.json").read_text(encoding="utf-8"))
     assert index["fields"][:2] == ["id", "name"]
     names = [item[1] for item in index["items"]]
     assert "<script>alert(1)</script> Cà phê <img src=x onerror=alert(2)>" in names
@@ -98,9 +98,9 @@ def test_product_state_for_fixed_dates(tmp_path: Path, today: dt.date, label: st
 
 def test_open_data_files(xss_docs: Path):
     data = xss_docs / "du-lieu"
-    products = json.loads((data / "products.json").read_text(encoding="utf-8"))
-    assert products[0]["id"] == "sp-hai-phong-0001"
-    with (data / "certificates.csv").open(encoding="utf-8", newline="") as f:
+    products = [json.loads(line) for line in (data / "products.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert products[0]["id"] == "sp-hai-phong-0001" and products[0]["record"]["id"] == "sp-hai-phong-0001"
+    with (data / "certificates.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["id"] == "cn-hai-phong-2024-0001" and rows[0]["hang_sao"] == "3"
     assert (data / "luoc-do" / "product.schema.json").is_file()
@@ -176,7 +176,7 @@ def test_one_definition_of_recognised(sample_model: model.SiteModel):
 
 def test_catalogue_offers_only_options_that_give_results(tmp_path: Path):
     docs = generate(REPO, tmp_path / "docs", dt.date(2026, 11, 23))
-    index = json.loads((docs / "danh-muc" / "index.json").read_text(encoding="utf-8"))
+    index = json.loads((docs / "api" / "v1" / "catalogue.json").read_text(encoding="utf-8"))
     province = index["fields"].index("province")
     used = {item[province] for item in index["items"]}
     assert used == set(range(len(index["provinces"])))  # every province listed has a product

@@ -27,14 +27,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import jinja2
-import segno
 import yaml
 
 from ocop.check.catalogue import all_rules
 from ocop.domain import lifecycle
 from ocop.model import labels, units
 from ocop.model.registry import Record, gc_paused
-from ocop.publish.site import charts, export
+from ocop.publish import opendata
+from ocop.publish.opendata import jsonld
+from ocop.publish.opendata import page as opendata_page
+from ocop.publish.site import charts
 from ocop.publish.site import photos as site_photos
 from ocop.publish.site.history import Histories
 from ocop.publish.site.model import (
@@ -47,13 +49,15 @@ from ocop.publish.site.model import (
     text,
     vdate,
 )
+from ocop.publish.stamps import payload as stamp_payload
+from ocop.publish.stamps import site as stamps_site
 from ocop.report import rules as rulesdoc
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 NEWEST = 12
-QR_CACHE_VERSION = "1"  # bump when qr_svg's output changes
+QR_CACHE_VERSION = "2"  # bump when qr_svg's output changes
 
 
 _DECIMAL = re.compile(r"-?\d+\.\d+")
@@ -90,6 +94,8 @@ class Generator:
     qr_cache: dict[str, str] = field(default_factory=dict)  # canonical URL → SVG, kept across builds
     qr_fresh: dict[str, str] = field(default_factory=dict)  # encoded in this run
     photos: dict[str, site_photos.Published] = field(default_factory=dict)  # repository path → its copies
+    stamps: stamps_site.Stamps | None = None  # signed stamp URLs, trust and status data (publish/stamps)
+    gtins: dict[str, ProductView] = field(default_factory=dict)  # GTIN-14 → product (the first by id)
     history: Histories | None = None  # each record's changes (git); None: no section on the pages
     repo_url: str = ""  # https://github.com/owner/name: commit and pull request links
 
@@ -155,13 +161,13 @@ def front_matter(title: str, **meta: Any) -> str:
 
 # Folders of plain HTML pages (records, and the long per-province lists: Markdown's raw-HTML parser
 # would take tens of seconds on them at national scale). "tinh" and "het-han" also hold a hub page.
-RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh/cu", "het-han")
+RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh/cu", "het-han", "01")
 
 
 def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | None = None,
              jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None,
-             photo_cache: Path | None = None, log: TextIO | None = None, history: Histories | None = None,
-             repo_url: str = "") -> None:
+             photo_cache: Path | None = None, log: TextIO | None = None, open_data: bool = True,
+             stamps: stamps_site.Stamps | None = None, history: Histories | None = None, repo_url: str = "") -> None:
     """Write the whole docs folder (removed first: pages of deleted records must not linger).
 
     Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
@@ -176,12 +182,15 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
         folder.mkdir(parents=True)
     gen = Generator(model, docs, environment(), records or docs, load_qr_cache(qr_cache), history=history,
                     repo_url=repo_url)
+    gen.stamps = stamps if stamps is not None else stamps_site.prepare(model)
+    gen.gtins = stamps_site.gtin_products(model)
     for name in RECORD_FOLDERS:
         (gen.records / name).mkdir(exist_ok=True)
     shutil.copytree(ASSETS, docs / "assets" / "ocop")
     jobs = jobs or min(os.cpu_count() or 1, 4)
     gen.photos = publish_photos(model, gen.records, photo_cache, jobs, log)
     record_pages(gen, jobs)
+    stamps_site.write(model, gen.stamps, gen.records)
     save_qr_cache(gen, qr_cache)
     if after_records:
         after_records()
@@ -191,9 +200,9 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     province_pages(gen)
     expiry(gen)
     plan_pages(gen)
-    export.write_all(model, docs / "du-lieu")
-    gen.hub("du-lieu", "Dữ liệu mở", "open_data.html", files=export.describe(docs / "du-lieu"),
-            schemas=sorted(p.name for p in (docs / "du-lieu" / "luoc-do").glob("*.json")))
+    if open_data:  # `ocop build` runs it as a step of its own (timed; the data goes beside the record pages)
+        opendata.publish(model, gen.records)
+    gen.hub("du-lieu", "Dữ liệu mở", "open_data.html", **opendata_page.context(model))
     rules_page(gen)
     gen.write("dong-gop/index.md", (TEMPLATES / "guide.md").read_text(encoding="utf-8"))
 
@@ -231,7 +240,7 @@ def _forked_share(part: int, parts: int) -> dict[str, str]:
 
 
 def _render_share(gen: Generator, part: int, parts: int) -> None:
-    for func in (products_pages, producer_pages, decision_pages, verify_pages):
+    for func in (products_pages, producer_pages, decision_pages, verify_pages, gtin_pages):
         func(gen, part, parts)
 
 
@@ -263,7 +272,7 @@ def load_qr_cache(path: Path | None) -> dict[str, str]:
 def save_qr_cache(gen: Generator, path: Path | None) -> None:
     if path is None or not gen.qr_fresh:
         return
-    wanted = {gen.model.url(f"san-pham/{pid}/") for pid in gen.model.products}
+    wanted = {qr_url(gen, p) for p in gen.model.products.values()}
     merged = {url: svg for url, svg in {**gen.qr_cache, **gen.qr_fresh}.items() if url in wanted}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -277,7 +286,7 @@ def qr_svg(url: str, border: int = 2) -> str:
     A fixed mask (any of the 8 is a valid QR code) skips segno's mask scoring, which alone cost ~10 ms
     per code; segno's own SVG writer cost ~2 ms more. Both matter at 20,000 products.
     """
-    matrix = segno.make(url, error="m", mask=4, micro=False).matrix
+    matrix = stamp_payload.qr_code(url).matrix
     size = len(matrix) + 2 * border
     runs = []
     for y, row in enumerate(matrix):
@@ -295,6 +304,17 @@ def qr_svg(url: str, border: int = 2) -> str:
             f'<path stroke="#000" d="{"".join(runs)}"/></svg>')
 
 
+def stamp(gen: Generator, product: ProductView) -> stamps_site.Stamp | None:
+    """The stamp of a product's current certificate (signed, or marked "chưa ký")."""
+    return gen.stamps.stamps.get(product.current.id) if gen.stamps and product.current else None
+
+
+def qr_url(gen: Generator, product: ProductView) -> str:
+    """What the product page's QR code carries: its stamp's URL, or the page itself when uncertified."""
+    found = stamp(gen, product)
+    return found.url if found else gen.model.url(f"san-pham/{product.id}/")
+
+
 def share(items: list, part: int, parts: int) -> list:
     return items[part::parts]
 
@@ -307,13 +327,16 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                      "url": c.get("url")} for c in (r.get("sales_channels") or []) if isinstance(c, dict)]
         ip = [{"label": labels.label(labels.IP_TYPES, i.get("type")), "name": text(i.get("name")),
                "number": text(i.get("number"))} for i in (r.get("intellectual_property") or []) if isinstance(i, dict)]
-        canonical = gen.model.url(f"san-pham/{p.id}/")
         producer_name = text((p.producer.data if p.producer else {}).get("name"))
         group_label = labels.label(labels.GROUPS, p.group)
+        qr = gen.qr(qr_url(gen, p))
         gen.record_page("san-pham", p.id, template, source=p.record.path, p=p, photos=gen.product_photos(p),
                         channels=channels, ip=ip, address=address_line(r.get("address")), group_label=group_label,
-                        scores=score_views(gen, p), qr=gen.qr(canonical), producer_name=producer_name,
-                        search=product_search(gen, p, producer_name, group_label))
+                        scores=score_views(gen, p), qr=qr, producer_name=producer_name,
+                        search=product_search(gen, p, producer_name, group_label), jsonld=jsonld.product(gen.model, p),
+                        stamp=stamp(gen, p))
+        if p.current:  # the printable stamp, as a file beside the page
+            (gen.records / "san-pham" / p.id / "tem.svg").write_text(qr, encoding="utf-8")
 
 
 def d_folded(*texts: str) -> str:
@@ -410,7 +433,8 @@ def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                   "places_d": d_folded(*places), "filters": {"loai": "Chủ thể", "tinh": province_name}}
         gen.record_page("chu-the", rec.id, template, source=rec.path, rec=rec, r=rec.data, products=products,
                         type_label=labels.label(labels.PRODUCER_TYPES, rec.get("type")),
-                        address=address_line(address), legacy=legacy, province_name=province_name, search=search)
+                        address=address_line(address), legacy=legacy, province_name=province_name, search=search,
+                        jsonld=jsonld.producer(gen.model, rec))
 
 
 def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
@@ -445,7 +469,18 @@ def verify_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     for c in share(list(gen.model.certs.values()), part, parts):
         grounds = labels.label(labels.GROUNDS, c.revocation[1].get("grounds")) if c.revocation else ""
         gen.record_page("xac-minh", c.id, template, source=c.record.path, c=c, product=gen.model.products.get(text(c.record.get("product"))),
-                        grounds=grounds)
+                        grounds=grounds, expect=[c.id], national=gen.stamps.national if gen.stamps else [])
+
+
+def gtin_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
+    """GS1 Digital Link: /01/<gtin>/ for each product with a GTIN, and its linkset beside it."""
+    template = gen.env.get_template("gtin.html")
+    for gtin, p in share(sorted(gen.gtins.items()), part, parts):
+        root = "../../"
+        gen.record_page("01", gtin, template, p=p, gtin=gtin, expect=[c.id for c in p.certs], product_url=f"{root}san-pham/{p.id}/",
+                        national=gen.stamps.national if gen.stamps else [])
+        links = stamps_site.linkset(gen.model, gtin, p.id, p.name, p.current.id if p.current else None)
+        (gen.records / "01" / gtin / "linkset.json").write_text(json.dumps(links, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 # ---- hub pages ----------------------------------------------------------------------------------
@@ -493,10 +528,12 @@ def catalogue(gen: Generator) -> None:
               p.year or 0, text((p.producer.data if p.producer else {}).get("name")), thumb(gen, p),
               compact_facts(p.current.facts) if p.current else None]
              for p in products]
-    index = {"fields": ["id", "name", "province", "star", "group", "year", "producer", "thumb", "cert"],
+    index = {"as_of": model.today.isoformat(),
+             "fields": ["id", "name", "province", "star", "group", "year", "producer", "thumb", "cert"],
              "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.GROUPS[g]] for g in groups],
              "states": [[s, labels.STATES[s]] for s in labels.STATE_ORDER], "items": items}
-    gen.write("danh-muc/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+    # part of the API (openapi.json describes it): the page reads what other systems read
+    gen.write("api/v1/catalogue.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
     gen.hub("danh-muc", "Danh mục sản phẩm", "catalogue.html", count=len(items))
 
 
@@ -581,13 +618,45 @@ def plan_pages(gen: Generator) -> None:
     rows = []
     for plan in plans:
         downloads = plan_downloads(gen, plan)
-        progress = plan_progress(model, plan)
+        progress, preface = plan_progress(model, plan)
         title = plan_title(plan, plan_place(model, plan))
         rows.append((plan, title))
         gen.hub(f"ke-hoach/{plan.id}", title, "plan.html", plan=plan, r=plan.data,
-                heading=title, downloads=downloads, progress=progress,
+                heading=title, downloads=downloads, progress=progress, preface=preface,
                 issuer=text((plan.get("issuer") or {}).get("name")) if isinstance(plan.get("issuer"), dict) else "")
-    gen.hub("ke-hoach", "Kế hoạch thực hiện Chương trình OCOP", "plans.html", rows=rows)
+    gen.hub("ke-hoach", "Kế hoạch thực hiện Chương trình OCOP", "plans.html", rows=rows,
+            reports=report_downloads(gen))
+
+
+REPORT_PREFIX = "bao-cao-ocop-"
+REPORT_KINDS = {".docx": "Word (.docx)", ".pdf": "PDF", ".xlsx": "bảng số liệu (.xlsx)"}
+
+
+def report_downloads(gen: Generator) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Periodic reports written by the documents step (build/reports/bao-cao-ocop-<scope>-<period>.*), copied
+    to ke-hoach/bao-cao/: (label, [(file, kind)]) per report."""
+    from ocop.publish.documents import periodic  # imported on use, like progress
+
+    src = gen.model.registry.root / "build" / "reports"
+    names = {"toan-quoc": "Toàn quốc", **gen.model.province_names}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(src.glob(f"{REPORT_PREFIX}*")) if src.is_dir() else []:
+        stem = path.stem[len(REPORT_PREFIX):]
+        slug = next((s for s in sorted(names, key=len, reverse=True) if stem.startswith(f"{s}-")), None)
+        if slug is None or path.suffix not in REPORT_KINDS or not SAFE_ID.match(path.stem):
+            continue
+        key = stem[len(slug) + 1:]
+        if len(key) == 21:  # a window's key "2026-01-01-2026-03-31" is the period "2026-01-01..2026-03-31"
+            key = f"{key[:10]}..{key[11:]}"
+        try:
+            period = periodic.parse_period(key).label
+        except periodic.PeriodError:
+            period = key
+        dest = gen.docs / "ke-hoach" / "bao-cao" / path.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+        found.setdefault(f"{names[slug]}, {period}", []).append((path.name, REPORT_KINDS[path.suffix]))
+    return list(found.items())
 
 
 def plan_title(plan: Record, place: str = "") -> str:
@@ -622,13 +691,17 @@ def plan_downloads(gen: Generator, plan: Record) -> list[tuple[str, str]]:
     return found
 
 
-def plan_progress(model: SiteModel, plan: Record) -> list[Any]:
-    """Progress rows per measured target, from the documents package (one implementation of the metrics)."""
-    from ocop.publish.documents import progress  # imported on use: python-docx is slow to import
+def plan_progress(model: SiteModel, plan: Record) -> tuple[list[Any], list[str]]:
+    """Progress rows per measured target, and the lines said before them (plan state, sample warning, summary),
+    from the documents package (one implementation of the metrics)."""
+    from ocop.publish.documents import progress, report  # imported on use: python-docx is slow to import
 
     if model.progress_data is None:
         model.progress_data = progress.from_registry(model.registry)
-    return progress.plan_progress(plan.data, model.progress_data, model.today.isoformat())
+    as_of = model.today.isoformat()
+    rows = progress.plan_progress(plan.data, model.progress_data, as_of)
+    ctx = report.context(plan.data, rows, as_of, model.progress_data)
+    return rows, [line for line in (ctx.status_line, ctx.sample_warning, ctx.summary_line) if line]
 
 
 def rules_page(gen: Generator) -> None:
