@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ocop.domain import scoring
 from ocop.domain.lifecycle import add_months
 from ocop.model import labels, units
 from ocop.publish.documents.docx import render_docx
@@ -16,7 +17,6 @@ from ocop.publish.documents.pdf import render_pdf
 from ocop.publish.documents.periodic import (
     EXPIRING_MONTHS,
     KIND_VI,
-    NO_GROUP,
     RECOGNITION_KINDS,
     Figures,
     central_body,
@@ -25,7 +25,6 @@ from ocop.publish.documents.plan import number_text, short_date
 from ocop.publish.documents.progress import Progress
 
 SUMMARY_KINDS = (*RECOGNITION_KINDS, "revocation", "expiration", "expiring")
-CURRENT_GROUPS = [g for g in labels.GROUP_ORDER if "1048" not in labels.GROUPS[g]]
 
 
 def num(value: float | None) -> str:
@@ -79,6 +78,13 @@ def _grouped(sections: list[tuple[str, list[dict[str, Any]]]]) -> list[dict[str,
     return rows
 
 
+def groups_in_force(day: str) -> list[str]:
+    """The product groups of the criteria set in force on `day` (148's six groups today), in its order."""
+    criteria = scoring.set_in_force(day)
+    groups = [p.group for p in criteria.product_sets.values() if p.group] if criteria else labels.GROUP_ORDER
+    return list(dict.fromkeys(groups))
+
+
 def next_window(figures: Figures) -> str:
     """'01/01/2026 đến ngày 30/6/2026': the 6 months after the report's last day."""
     last = dt.date.fromisoformat(figures.end)
@@ -94,9 +100,9 @@ def summary_table(figures: Figures) -> Table:
                "note": horizon if k == "expiring" else ""} for k in SUMMARY_KINDS]
     stars = [{"task": f"{s} sao", "count": c[f"new.star.{s}"]} for s in (3, 4, 5)]
     present = {k.split(".", 2)[2] for k in c if k.startswith("new.group.")}
-    group_names = [labels.GROUPS[g] for g in CURRENT_GROUPS]
+    group_names = [labels.GROUPS.get(g, g) for g in groups_in_force(figures.end)]
     group_names += sorted(present - set(group_names))
-    groups = [{"task": g, "count": c.get(f"new.group.{g}", 0)} for g in group_names if g != NO_GROUP or g in present]
+    groups = [{"task": g, "count": c.get(f"new.group.{g}", 0)} for g in group_names]
     communes = [{"task": k.split(".", 2)[2], "count": v} for k, v in sorted(c.items()) if k.startswith("new.commune.")]
     grounds = [{"task": k.split(".", 2)[2], "count": v} for k, v in sorted(c.items())
                if k.startswith("revocation.grounds.")]
