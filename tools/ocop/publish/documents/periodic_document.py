@@ -311,6 +311,10 @@ def appendix(table: Table) -> dict[str, Any]:
             "rows": rows or [{"stt": "", "task": "Không có."}]}
 
 
+def document_title(figures: Figures) -> str:
+    return f"Kết quả thực hiện Chương trình mỗi xã một sản phẩm (OCOP) {figures.period.label} {_where(figures)}"
+
+
 def document(figures: Figures, today: dt.date) -> dict[str, Any]:
     issuer = issuer_of(figures, today)
     scope = "toàn quốc" if figures.scope.national else _short_name(figures.scope.name)
@@ -327,7 +331,7 @@ def document(figures: Figures, today: dt.date) -> dict[str, Any]:
         "id": base_name_of(figures), "document_type": "Báo cáo", "header": {"issuing": issuer.header},
         "issuer": {"level": issuer.level, "name": issuer.name}, "symbol": issuer.symbol, "place": issuer.place,
         "draft_month": {"month": today.month, "year": today.year},
-        "title": f"Kết quả thực hiện Chương trình mỗi xã một sản phẩm (OCOP) {figures.period.label} {_where(figures)}",
+        "title": document_title(figures),
         "sections": [
             {"title": "KẾT QUẢ THỰC HIỆN TRONG KỲ", "sections": results_body(figures)},
             {"title": "SỐ SẢN PHẨM OCOP LŨY KẾ", "body": cumulative_body(figures)},
@@ -364,32 +368,37 @@ def write(figures: Figures, out_dir: Path, formats: tuple[str, ...], today: dt.d
 
 
 def summary_text(figures: Figures, today: dt.date) -> str:
-    """What `ocop report` prints: the header, the sentences of the report and the summary table."""
+    """What `ocop report` prints: the header, the sentences of the report, the table by province (national
+    roll-up), the targets and the summary table."""
     issuer = issuer_of(figures, today)
-    doc = document(figures, today)
-    out = [f"{issuer.name.upper()} — BÁO CÁO (dự thảo, ký hiệu …/{issuer.symbol})", doc["title"], ""]
+    out = [f"{issuer.name.upper()} — BÁO CÁO (dự thảo, ký hiệu …/{issuer.symbol})", document_title(figures), ""]
     for section in results_body(figures):
         out.append(f"{section['title']}:")
         out.extend(f"  {line}" for line in section["body"])
     out.append("Lũy kế:")
     out.extend(f"  {line}" for line in cumulative_body(figures))
-    out.append("So với chỉ tiêu kế hoạch:")
+    out.extend(source_body(figures, today)[1:])
+    if figures.scope.national:
+        out.extend(["", *_table_lines(province_table(figures))])
+    out.extend(["", "So với chỉ tiêu kế hoạch:"])
     for block in targets_body(figures):
         out.extend([f"  {block}"] if isinstance(block, str) else [f"    - {item}" for item in block["items"]])
-    out.extend(source_body(figures, today)[1:])
-    out.append("")
-    for table in tables(figures)[:2] if figures.scope.national else tables(figures)[:1]:
-        out.append(table.title)
-        if table.columns[1]["key"] == "task" and not table.rows[0].get("group"):
-            out.append("  " + " | ".join(c["label"] for c in table.columns[1:]))
-        for row in table.rows:
-            if row.get("group"):
-                out.append(f"{row['group']}. {row['task']}")
-                continue
-            values = [num(row[c["key"]]) if isinstance(row.get(c["key"]), int | float) else str(row.get(c["key"]) or "")
-                      for c in table.columns[2:]]
-            out.append(f"  {row.get('stt', '')} {row['task']}: " + " | ".join(v for v in values if v))
+    out.extend(["", *_table_lines(summary_table(figures))])
     return "\n".join(out) + "\n"
+
+
+def _table_lines(table: Table) -> list[str]:
+    out = [table.title]
+    if not table.rows[0].get("group"):
+        out.append("  " + " | ".join(c["label"] for c in table.columns[1:]))
+    for row in table.rows:
+        if row.get("group"):
+            out.append(f"{row['group']}. {row['task']}")
+            continue
+        values = [num(row[c["key"]]) if isinstance(row.get(c["key"]), int | float) else str(row.get(c["key"]) or "")
+                  for c in table.columns[2:]]
+        out.append(f"  {row.get('stt', '')} {row['task']}: " + " | ".join(v for v in values if v))
+    return out
 
 
 def build_all(registry: Any, out_dir: Path, today: dt.date) -> tuple[list[Path], list[tuple[str, Exception]]]:
