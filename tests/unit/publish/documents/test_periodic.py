@@ -305,3 +305,12 @@ def test_a_report_before_the_period_ends_counts_up_to_its_date(registry: Registr
     later = periodic.compute(registry, periodic.scope_of(registry, "lam-dong")[0], periodic.parse_period("2026-H1"),
                              dt.date(2026, 4, 1))
     assert later.counts()["revocation"] == 0  # the revocation of 15/4/2026 is after that report's date
+
+
+def test_an_annual_target_is_compared_for_the_years_of_the_window_only(registry: Registry) -> None:
+    figures = periodic.compute(registry, periodic.scope_of(registry, "hai-phong")[0], periodic.parse_period("2025"),
+                               TODAY)
+    (_plan, rows), = figures.plans
+    annual = [r for r in rows if r.target == "annual-3-star"]
+    assert [r.year for r in annual] == [2025]  # not 2023 and 2024, which the plan's own progress report lists
+    assert all(r.period_from <= "2025-12-31" and r.period_to >= "2025-01-01" for r in rows)

@@ -395,7 +395,10 @@ def _plans(registry: Registry, figures: Figures) -> None:
     if not chosen:
         return
     data = progress.from_registry(registry)
-    figures.plans = [(plan, progress.plan_progress(plan, data, figures.end)) for plan in chosen]
+    start, end = figures.period.start, figures.end
+    figures.plans = [(plan, [row for row in progress.plan_progress(plan, data, end)  # an annual target's other
+                             if row.period_from <= end and row.period_to >= start])  # years are not this report's
+                     for plan in chosen]
 
 
 def compute(registry: Registry, scope: Scope, period: Period, today: dt.date) -> Figures:

@@ -12,6 +12,7 @@ from typing import Any
 from ocop.domain import scoring
 from ocop.domain.lifecycle import add_months
 from ocop.model import labels, units
+from ocop.publish.documents import progress
 from ocop.publish.documents.docx import render_docx
 from ocop.publish.documents.pdf import render_pdf
 from ocop.publish.documents.periodic import (
@@ -177,7 +178,7 @@ def plan_ref(plan: dict) -> str:
 def targets_table(figures: Figures) -> Table:
     columns = [_col("stt", "STT", 0.6), _col("task", "Chỉ tiêu", 5), _col("period", "Thời kỳ", 1.8),
                _col("goal", "Kế hoạch", 1.5), _col("actual", "Thực hiện", 1.2), _col("state", "Đánh giá", 1.5)]
-    sections = [(plan_ref(plan), [{"task": p.text, "period": f"{short_date(p.period_from)} - {short_date(p.period_to)}",
+    sections = [(plan_ref(plan), [{"task": _target(p), "period": f"{short_date(p.period_from)} - {short_date(p.period_to)}",
                                    "goal": p.goal, "actual": _actual(p), "state": p.state_label} for p in rows])
                 for plan, rows in figures.plans]
     return Table("Chỉ tiêu kế hoạch", "SO SÁNH VỚI CHỈ TIÊU CỦA CÁC KẾ HOẠCH", columns, _grouped(sections))
@@ -271,14 +272,17 @@ def targets_body(figures: Figures) -> list[Any]:
         return [f"Sổ đăng ký không có Kế hoạch nào {_where(figures)} có thời kỳ trùng với kỳ báo cáo."]
     out: list[Any] = []
     for plan, rows in figures.plans:
-        states: dict[str, int] = {}
-        for p in rows:
-            states[p.state_label.lower()] = states.get(p.state_label.lower(), 0) + 1
-        tally = ", ".join(f"{n} chỉ tiêu {label}" for label, n in states.items())
-        out.append(f"{plan_ref(plan)}: {len(rows)} chỉ tiêu" + (f" ({tally})" if tally else "") + ".")
-        out.append({"items": [f"{p.text} Kế hoạch: {p.goal}; thực hiện: {_actual(p)} ({p.state_label.lower()})."
-                              for p in rows]} if rows else "Kế hoạch không có chỉ tiêu đo được.")
+        said = progress.summary(plan, rows, figures.end).text()  # the progress report's own summary line
+        out.append(f"{plan_ref(plan)}: {said[:1].lower()}{said[1:]}")
+        if rows:
+            out.append({"items": [f"{_target(p)} Kế hoạch: {p.goal}; thực hiện: {_actual(p)} "
+                                  f"({p.state_label.lower()})." for p in rows]})
     return out
+
+
+def _target(p: Progress) -> str:
+    """The target's text, and the year of an annual target's row."""
+    return f"Năm {p.year}: {p.text}" if p.year else p.text
 
 
 def source_body(figures: Figures, today: dt.date) -> list[str]:
