@@ -272,7 +272,7 @@ def targets_body(figures: Figures) -> list[Any]:
         return [f"Sổ đăng ký không có Kế hoạch nào {_where(figures)} có thời kỳ trùng với kỳ báo cáo."]
     out: list[Any] = []
     for plan, rows in figures.plans:
-        said = progress.summary(plan, rows, figures.end).text()  # the progress report's own summary line
+        said = progress.summary(rows).text()  # the progress report's own summary line
         out.append(f"{plan_ref(plan)}: {said[:1].lower()}{said[1:]}")
         if rows:
             out.append({"items": [f"{_target(p)} Kế hoạch: {p.goal}; thực hiện: {_actual(p)} "
