@@ -14,14 +14,18 @@ from typing import TextIO
 
 from ocop.authoring import cms, guide
 from ocop.check.pipeline import validate
-from ocop.config import BuildConfig, mkdocs_config, site_url_of
-from ocop.findings import Finding, has_errors
+from ocop.config import BuildConfig, mkdocs_config, repo_url_of, site_url_of
+from ocop.findings import Finding, has_errors, make
 from ocop.model.registry import Registry
 from ocop.publish import documents, opendata
-from ocop.publish.site import generator, model
+from ocop.publish.site import generator, history, model
+from ocop.publish.stamps import site as stamps_site
 from ocop.report import REPORTERS, Report
 
-PAGEFIND_GLOB = "san-pham/*/index.html"  # only product pages are searched: the index stays small
+# Two search bundles (each page says what to index: templates/search_index.html). A query downloads the
+# bundle's page list (~6 bytes a page) and the index chunks of its words: products alone keep a query near
+# 300 KB at 20,000 products; producers and decisions are merged in when a search asks for them (search.js).
+PAGEFIND_BUNDLES = {"pagefind": "san-pham/*/index.html", "pagefind-ho-so": "{chu-the,quyet-dinh}/*/index.html"}
 
 
 class BuildError(Exception):
@@ -57,18 +61,22 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
         return BuildResult(False, out / "site", timings)
     rendered = step("documents", lambda: build_documents(root, outcome.registry, config)) if config.documents else None
     site_model = step("model", lambda: model.build(outcome.registry, config.today, site_url))
+    stamps = step("sign", lambda: stamps_site.prepare(site_model))
+    _stamp_notes(stamps, log)
+    changes = step("history", lambda: record_history(root, log))
     records = out / "records"
-    trash = discard(out, ("docs", "site", "records", "pagefind-bundle"))
-    indexer = PagefindRun(records, out / "pagefind-bundle") if config.pagefind else None
+    trash = discard(out, ("docs", "site", "records", *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
+    indexer = PagefindRuns(records, out) if config.pagefind else None
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal",
-                                                photo_cache=out / "cache" / "photos", log=log, open_data=False))
+                                                photo_cache=out / "cache" / "photos", log=log, open_data=False,
+                                                stamps=stamps, history=changes, repo_url=repo_url_of(cfg)))
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit))
     guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, site_model.sample))
     step("admin", lambda: install_editor(out / "site", root, outcome.registry, log))
     if indexer:  # before the move: Pagefind reads the pages from records/
-        step("pagefind (wait)", lambda: indexer.finish(out / "site" / "pagefind"))
+        step("pagefind (wait)", lambda: indexer.finish(out / "site"))
     merge_into(records, out / "site")  # renames instead of MkDocs copying ~70k files
     step("sitemap", lambda: opendata.finish(out / "site", site_model, published))
     if trash:
@@ -77,6 +85,25 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     if failed:  # the site is complete but for those plans' documents: say which, and fail the build
         REPORTERS["text"](Report.of_findings(failed, len(failed)), log)
     return BuildResult(not failed, out / "site", timings, _documents_note(rendered), failed, memory)
+
+
+def _stamp_notes(stamps: stamps_site.Stamps, log: TextIO) -> None:
+    signed = sum(1 for s in stamps.stamps.values() if s.signed)
+    log.write(f"ocop build: {signed}/{len(stamps.stamps)} tem có chữ ký số"
+              f" (tỉnh có khóa: {', '.join(sorted(stamps.signers)) or 'không có'})\n")
+    for note in stamps.notes:
+        log.write(f"ocop build: {note}\n")
+
+
+def record_history(root: Path, log: TextIO) -> history.Histories:
+    """Every record's changes from git; a shallow clone is said here and on the pages."""
+    found = history.collect(root)
+    if not found.available:
+        log.write("ocop build: thư mục không phải kho git: trang hồ sơ không có lịch sử thay đổi.\n")
+    elif found.shallow:
+        log.write("ocop build: kho là bản sao nông (shallow clone): lịch sử thay đổi chưa đầy đủ; "
+                  "chạy `git fetch --unshallow` để có toàn bộ lịch sử.\n")
+    return found
 
 
 def install_editor(site: Path, root: Path, registry: Registry, log: TextIO) -> None:
@@ -175,6 +202,21 @@ def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, sample: bool) -
         raise BuildError(f"mkdocs build --strict thất bại: {err}") from err
 
 
+class PagefindRuns:
+    """One PagefindRun per bundle of PAGEFIND_BUNDLES, started together, each moved to /<name>/ of the site."""
+
+    def __init__(self, docs: Path, out: Path) -> None:
+        self.runs = {name: PagefindRun(docs, out / f"{name}-bundle", glob) for name, glob in PAGEFIND_BUNDLES.items()}
+
+    def start(self) -> None:
+        for run in self.runs.values():
+            run.start()
+
+    def finish(self, site: Path) -> None:
+        for name, run in self.runs.items():
+            run.finish(site / name)
+
+
 class PagefindRun:
     """Pagefind over the generated product pages, started as soon as they exist.
 
@@ -183,15 +225,15 @@ class PagefindRun:
     URLs come out the same as in the site (san-pham/<id>/).
     """
 
-    def __init__(self, docs: Path, bundle: Path) -> None:
-        self.docs, self.bundle = docs, bundle
+    def __init__(self, docs: Path, bundle: Path, glob: str = PAGEFIND_BUNDLES["pagefind"]) -> None:
+        self.docs, self.bundle, self.glob = docs, bundle, glob
         self.proc: subprocess.Popen | None = None
         self.log = bundle.with_suffix(".log")
 
     def start(self) -> None:
         if self.bundle.exists():
             shutil.rmtree(self.bundle)
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(self.docs), "--glob", PAGEFIND_GLOB,
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(self.docs), "--glob", self.glob,
                "--output-path", str(self.bundle), "--silent"]
         self.log = self.bundle.with_suffix(".log")
         with self.log.open("w") as log:  # a file, not a pipe: a full pipe would stall the indexer
@@ -208,8 +250,17 @@ class PagefindRun:
 
 
 def build_documents(root: Path, registry: Registry, config: BuildConfig) -> documents.Rendered:
-    """Render plan documents (build/plans/) first so the plan pages can link them."""
-    return documents.build_all(root, registry=registry, as_of=config.today.isoformat())  # build/plans/, where the plan pages look
+    """Render plan documents (build/plans/) and last year's periodic reports (build/reports/) first, so the
+    plan pages can link them."""
+    rendered = documents.build_all(root, registry=registry, as_of=config.today.isoformat())  # build/plans/, where the plan pages look
+    from ocop.publish.documents import periodic_document  # imported on use, like the plans' renderers
+
+    written, failed = periodic_document.build_all(registry, root / "build" / "reports", config.today)
+    rendered.written += written
+    rendered.failed += [make("DOC-RENDER", "registry/provinces.yaml", 1, 1,
+                             f"Không xuất được Báo cáo định kỳ ({slug}): {type(err).__name__}: {err}")
+                        for slug, err in failed]
+    return rendered
 
 
 def _documents_note(rendered: documents.Rendered | None) -> str:
