@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
-
-from ocop.check.pipeline import load_registry
-from ocop.publish import opendata
 from ocop.publish.opendata import api
-from ocop.publish.site import model
 from ocop_testing import REPO
-
-TODAY = dt.date(2026, 11, 23)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -22,12 +16,27 @@ def tree(folder: Path) -> dict[str, bytes]:
             if p.is_file() and p.name not in skip and p.suffix != ".zip"}
 
 
-def test_forked_shares_write_what_one_process_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    registry = load_registry(REPO, use_cache=False)[0]
-    site_model = model.build(registry, TODAY, "https://ocop.example/")
-    opendata.publish(site_model, tmp_path / "one", jobs=1)
-    monkeypatch.setattr(api, "PARALLEL_FROM", 1)  # the sample is small: fork even so
-    opendata.publish(site_model, tmp_path / "two", jobs=3)
+PUBLISH = """
+import datetime as dt, sys
+from pathlib import Path
+from ocop.check.pipeline import load_registry
+from ocop.publish import opendata
+from ocop.publish.opendata import api
+from ocop.publish.site import model
+api.PARALLEL_FROM = int(sys.argv[3])  # the sample is small: fork even so
+site_model = model.build(load_registry(Path(sys.argv[1]), use_cache=False)[0], dt.date(2026, 11, 23), "https://ocop.example/")
+opendata.publish(site_model, Path(sys.argv[2]), jobs=int(sys.argv[4]))
+"""
+
+
+def publish(out: Path, parallel_from: int, jobs: int) -> None:
+    # a fresh process: pytest's own may run server threads, and fork() copies no thread
+    subprocess.run([sys.executable, "-c", PUBLISH, str(REPO), str(out), str(parallel_from), str(jobs)], check=True)
+
+
+def test_forked_shares_write_what_one_process_writes(tmp_path: Path):
+    publish(tmp_path / "one", api.PARALLEL_FROM, 1)
+    publish(tmp_path / "two", 1, 3)
     one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
     assert len(one) > 300 and one.keys() == two.keys()
     assert [k for k in one if one[k] != two[k]] == []
