@@ -52,7 +52,7 @@ def git_history(root: Path) -> None:
     git(root, "commit", "-q", "-a", "-m", "Cập nhật mô tả sản phẩm (#2)")
 
 
-def timed_build(root: Path, out: Path) -> tuple[float, Path, dict[str, float]]:
+def timed_build(root: Path, out: Path, memory: dict[str, float] | None = None) -> tuple[float, Path, dict[str, float]]:
     start = time.perf_counter()
     log = io.StringIO()
     # a synthetic tree with a few invalid records still measures the site: build anyway, say so
@@ -63,6 +63,8 @@ def timed_build(root: Path, out: Path) -> tuple[float, Path, dict[str, float]]:
     summary = [line for line in log.getvalue().splitlines() if line.startswith("KHÔNG ĐẠT")]
     if summary:
         print(f"bench: note: {root.name}: {summary[0]}", file=sys.stderr)
+    if memory is not None:
+        memory.update(result.memory)
     return elapsed, result.site, result.timings
 
 
@@ -134,12 +136,20 @@ def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[st
         for label, n in (sizes or SIZES).items():
             last = label == list(sizes or SIZES)[-1]
             root = synth_tree(base / f"tree-{label}", n, history=last)  # site_step_history_<label>
-            seconds, site, steps = timed_build(root, base / f"build-{label}")
+            memory: dict[str, float] = {}
+            seconds, site, steps = timed_build(root, base / f"build-{label}", memory)
             figures[f"site_build_{label}"] = seconds
             report(f"site_build_{label}", seconds, "s")
             for step, value in steps.items():  # where the time goes (validate is the core's, cold cache)
                 report(f"site_step_{step.split()[0]}_{label}", value, "s")
+            for step in ("api", "sitemap"):  # open data (issue 13): ≤ 15 s and ≤ 300 MB at 20k
+                if step in memory:
+                    report(f"site_step_{step}_rss_{label}", memory[step], "MB")
             if label == "20k" or last:
+                api_files = [p for p in (site / "api").rglob("*") if p.is_file()]
+                report(f"site_api_size_{label}", sum(p.stat().st_size for p in api_files) / 1e6, "MB")
+                report(f"site_api_files_{label}", len(api_files), "files")
+                report(f"site_opendata_size_{label}", tree_size(site / "du-lieu") / 1e6, "MB")
                 figures[f"site_size_{label}"] = tree_size(site) / 1e6
                 report(f"site_size_{label}", figures[f"site_size_{label}"], "MB")
                 for name, query in QUERIES.items():  # each ≤ 300 KB (issue 15)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ocop.model.layout import KINDS
+from ocop.model.registry import gc_paused
 from ocop.model.schemas import load_schemas, schema_dir, schema_uri
 from ocop.publish.opendata import api, dumps, history, metadata, openapi, sitemap
 from ocop.publish.site.model import SiteModel
@@ -36,13 +38,15 @@ def _json(path: Path, data: object) -> Path:
     return path
 
 
-def publish(model: SiteModel, dest: Path, since_commit: str | None = None) -> Published:
+def publish(model: SiteModel, dest: Path, since_commit: str | None = None, jobs: int | None = None) -> Published:
     """The API under dest/api/v1/ and the dumps and metadata under dest/du-lieu/."""
     root = model.registry.root
     past = history.read(root)
     data = dest / DATA
     sink = dumps.Dumps(data)
-    written = api.write(model, past, dest / api.facts.API, sink)
+    jobs = jobs or min(os.cpu_count() or 1, 4)
+    with gc_paused():  # 62,000 documents of short-lived dicts: GC passes over the big registry cost seconds
+        written = api.write(model, past, dest / api.facts.API, sink, jobs)
     files = sink.close(KINDS)
     files += copy_schemas(root, data / SCHEMAS)
     schemas = load_schemas(schema_dir(root))

@@ -1,13 +1,16 @@
 """The static JSON API under /api/v1/: one file per record, paged indexes per kind and per province.
 
-Every file states `as_of`, the date its derived facts hold for. Files are written as they are made (at
-national scale 62,000 documents are never held at once); only the index lines are kept.
+Every file states `as_of`, the date its derived facts hold for. One kind's outputs are held at a time
+(its JSON texts and CSV rows, for the dumps); documents themselves are dropped once written.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from typing import Any
 from ocop.model.layout import KINDS
 from ocop.publish.opendata import facts
 from ocop.publish.opendata.history import History
+from ocop.publish.site import export
 from ocop.publish.site.model import SAFE_ID, SiteModel
 
 PAGE_SIZE = 1000
@@ -33,27 +37,82 @@ class Written:
     modified: dict[str, str | None] = field(default_factory=dict)  # record id → last change (git)
 
 
-def write(model: SiteModel, history: History, out: Path, sink: Any = None) -> Written:
-    """Every API file into out (= the site's api/v1/). `sink(kind, document)` also gets each document
-    (the bulk dumps are written from the same documents, in the same pass)."""
-    links = facts.Links(model)
+@dataclass
+class Made:
+    """One record's outputs: its API file is written; the rest goes to the indexes and the dumps."""
+
+    record_id: str
+    encoded: str  # the API file's text (also its JSON Lines line)
+    row: list[str]  # its CSV row
+    line: dict[str, Any]  # its index line
+    modified: str | None
+
+
+def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs: int = 1) -> Written:
+    """Every API file into out (= the site's api/v1/). `sink(kind, made)` also gets each record's outputs
+    in id order (the bulk dumps are written from the same documents, in the same pass). With `jobs` > 1
+    and many records, forked workers make and write contiguous shares (file creation dominates)."""
     written = Written()
     lines: dict[str, list[dict]] = {}
     for kind in KINDS:
         folder = out / facts.PLURAL[kind]
         folder.mkdir(parents=True, exist_ok=True)
+        records = facts.publishable(model, kind)
         lines[kind] = []
-        for record in facts.publishable(model, kind):
-            doc = facts.document(model, links, history, record)
-            (folder / f"{record.id}.json").write_text(dumps(doc), encoding="utf-8")
-            lines[kind].append(facts.summary(record, doc["derived"], doc["links"], doc["modified"]))
-            written.modified[record.id] = doc["modified"]
+        for made in _make_all(model, history, kind, records, os.fspath(folder) + os.sep, jobs):
+            lines[kind].append(made.line)
+            written.modified[made.record_id] = made.modified
             if sink:
-                sink(kind, doc)
+                sink(kind, made)
         written.counts[kind] = len(lines[kind])
         written.files += len(lines[kind])
     written.files += write_indexes(model, lines, out)
     return written
+
+
+_FORKED: tuple | None = None  # (model, history, kind, records, prefix) a forked worker inherits (no pickling)
+PARALLEL_FROM = 2000  # below this, starting workers costs more than it saves
+
+
+def _make_all(model: SiteModel, history: History, kind: str, records: list, prefix: str, jobs: int) -> list[Made]:
+    global _FORKED
+    if jobs <= 1 or len(records) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return _make_share(model, history, kind, records, prefix)
+    _FORKED = (model, history, kind, records, prefix)
+    try:
+        size = -(-len(records) // jobs)
+        bounds = [(i, min(i + size, len(records))) for i in range(0, len(records), size)]
+        with ProcessPoolExecutor(len(bounds), mp_context=multiprocessing.get_context("fork")) as pool:
+            return [made for share in pool.map(_forked_share, bounds) for made in share]
+    finally:
+        _FORKED = None
+
+
+def _forked_share(bounds: tuple[int, int]) -> list[Made]:
+    assert _FORKED is not None
+    model, history, kind, records, prefix = _FORKED
+    return _make_share(model, history, kind, records[bounds[0]:bounds[1]], prefix)
+
+
+def _make_share(model: SiteModel, history: History, kind: str, records: list, prefix: str) -> list[Made]:
+    links = facts.Links(model)
+    table = export.Table(kind, header=False)
+    out = []
+    for record in records:
+        doc = facts.document(model, links, history, record)
+        encoded = dumps(doc)
+        write_file(f"{prefix}{record.id}.json", encoded.encode("utf-8"))  # plain strings: pathlib costs seconds
+        out.append(Made(record.id, encoded, table.row(doc),
+                        facts.summary(record, doc["derived"], doc["links"], doc["modified"]), doc["modified"]))
+    return out
+
+
+def write_file(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
 
 
 def pages(items: list[dict]) -> list[list[dict]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from ocop.publish.opendata.api import dumps as to_json
+from ocop.publish.opendata.api import Made
 from ocop.publish.opendata.facts import PLURAL
 from ocop.publish.site import export
 
@@ -21,12 +21,12 @@ class Dumps:
         self.jsonl: dict[str, IO[str]] = {}
         self.tables: dict[str, export.Table] = {}
 
-    def __call__(self, kind: str, doc: dict[str, Any]) -> None:
+    def __call__(self, kind: str, made: Made) -> None:
         if kind not in self.jsonl:
             self.jsonl[kind] = (self.out / f"{PLURAL[kind]}.jsonl").open("w", encoding="utf-8", newline="\n")
             self.tables[kind] = export.Table(kind)
-        self.jsonl[kind].write(to_json(doc) + "\n")
-        self.tables[kind].add(doc)
+        self.jsonl[kind].write(made.encoded + "\n")  # the API file's very text, one line
+        self.tables[kind].append(made.row)
 
     def close(self, kinds: tuple[str, ...]) -> list[Path]:
         """Finish every kind's files (an empty kind still gets its header-only CSV) and zip each."""

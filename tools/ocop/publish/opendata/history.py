@@ -69,7 +69,7 @@ def delta(root: Path, since: str | None, until: str | None, current_ids: set[str
 
     Without a previous build (or when git does not know its commit) every current id counts as added:
     a consumer that has nothing must fetch everything."""
-    diff = _git(root, "diff", "-z", "--name-status", "--no-renames", f"{since}..{until}", "--", *TOPS) \
+    diff = _git(root, "diff", "-z", "--relative", "--name-status", "--no-renames", f"{since}..{until}", "--", *TOPS) \
         if since and until else None
     if diff is None:
         return Delta(None, until, sorted(current_ids))

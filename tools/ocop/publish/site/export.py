@@ -153,20 +153,27 @@ def cell(record: dict[str, Any], key: str) -> str:
 class Table:
     """One kind's CSV, filled a row at a time (documents arrive from the API pass)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, header: bool = True) -> None:
         self.columns = COLUMNS[kind]
         self.buffer = io.StringIO()
-        self.buffer.write(BOM)
         self.writer = csv.writer(self.buffer, lineterminator="\r\n")
-        self.writer.writerow([c.name for c in self.columns])
+        if header:
+            self.buffer.write(BOM)
+            self.writer.writerow([c.name for c in self.columns])
 
-    def add(self, doc: dict[str, Any]) -> None:
+    def row(self, doc: dict[str, Any]) -> list[str]:
         row = []
         for column in self.columns:
             value = column.read(doc)
             if column.type in ("integer", "number") and (isinstance(value, bool) or not isinstance(value, (int, float))):
                 value = None  # a typed column holds numbers only (a schema error never reaches the site anyway)
             row.append(cell_text(value, column.code))
+        return row
+
+    def add(self, doc: dict[str, Any]) -> None:
+        self.append(self.row(doc))
+
+    def append(self, row: list[str]) -> None:
         self.writer.writerow(row)
 
     def text(self) -> str:
