@@ -62,7 +62,7 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal",
                                                 photo_cache=out / "cache" / "photos", log=log))
     guide.install(out / "docs")
-    step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, site_model.sample))
+    step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model)))
     step("admin", lambda: install_editor(out / "site", root, outcome.registry, log))
     if indexer:  # before the move: Pagefind reads the pages from records/
         step("pagefind (wait)", lambda: indexer.finish(out / "site" / "pagefind"))
@@ -133,7 +133,7 @@ def _stepper(timings: dict[str, float], log: TextIO) -> Callable:
     return step
 
 
-def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, sample: bool) -> None:
+def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, extra: dict[str, object]) -> None:
     """`mkdocs build --strict` in-process (saves the interpreter start; same checks)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -141,7 +141,7 @@ def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, sample: bool) -
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)  # its per-file INFO lines drown the useful ones
     config = load_config(str(cfg), docs_dir=str(docs), site_dir=str(site), site_url=site_url, strict=True,
-                         extra={"sample_data": sample, "generator": False})
+                         extra=extra)
     try:
         build(config)
     except MkDocsException as err:

@@ -17,6 +17,7 @@ import os
 import posixpath
 import re
 import shutil
+import urllib.parse
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,11 +31,13 @@ import segno
 import yaml
 
 from ocop.check.catalogue import all_rules
+from ocop.config import mkdocs_config
 from ocop.model import labels, units
 from ocop.model.registry import Record, gc_paused
-from ocop.publish.site import charts, export
+from ocop.publish.site import charts, chrome, export
 from ocop.publish.site import photos as site_photos
 from ocop.publish.site.model import SAFE_ID, ProductView, SiteModel, address_line, current_province_of, text, vdate
+from ocop.publish.site.numbers import vnum, vnum_text, vpercent, vsize
 from ocop.report import rules as rulesdoc
 
 HERE = Path(__file__).resolve().parent
@@ -42,15 +45,6 @@ TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 NEWEST = 12
 QR_CACHE_VERSION = "1"  # bump when qr_svg's output changes
-
-
-_DECIMAL = re.compile(r"-?\d+\.\d+")
-
-
-def vnum(value: object) -> str:
-    """A score as Vietnamese write it: decimal comma (91,25), since a dot groups thousands (1.500 m)."""
-    shown = str(value)
-    return shown.replace(".", ",") if _DECIMAL.fullmatch(shown) else shown
 
 
 def http_url(value: Any) -> str | None:
@@ -65,6 +59,9 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["vdate"] = vdate
     env.filters["vnum"] = vnum
+    env.filters["vpercent"] = vpercent
+    env.filters["vsize"] = vsize
+    env.filters["vnum_text"] = vnum_text
     env.filters["http_url"] = http_url
     return env
 
@@ -78,6 +75,7 @@ class Generator:
     qr_cache: dict[str, str] = field(default_factory=dict)  # canonical URL → SVG, kept across builds
     qr_fresh: dict[str, str] = field(default_factory=dict)  # encoded in this run
     photos: dict[str, site_photos.Published] = field(default_factory=dict)  # repository path → its copies
+    chromes: dict[int, chrome.Chrome] = field(default_factory=dict)  # folder depth → Material's page around it
 
     def product_photos(self, product: ProductView) -> list[site_photos.Published]:
         return [self.photos[rel] for rel in photos(product) if rel in self.photos]
@@ -99,8 +97,9 @@ class Generator:
 
     def record_page(self, folder: str, record_id: str, template: jinja2.Template, **ctx: Any) -> None:
         rel = f"{folder}/{record_id}/"
-        root = "../" * (folder.count("/") + 2)
-        html = template.render(root=root, canonical=self.model.url(rel), **self.base, **ctx)
+        depth = folder.count("/") + 2
+        html = template.render(root="../" * depth, canonical=self.model.url(rel), chrome=self.chromes[depth],
+                               **self.base, **ctx)
         leaf = self.records / folder / record_id
         leaf.mkdir()  # one syscall: the folder above exists, the id is unique (file creation dominates at 20k)
         (leaf / "index.html").write_text(html, encoding="utf-8")
@@ -151,6 +150,8 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     gen = Generator(model, docs, environment(), records or docs, load_qr_cache(qr_cache))
     for name in RECORD_FOLDERS:
         (gen.records / name).mkdir(exist_ok=True)
+    depths = tuple(sorted({name.count("/") + 2 for name in RECORD_FOLDERS}))
+    gen.chromes = chrome.render(mkdocs_config(model.registry.root), docs, model.site_url, site_extra(model), depths)
     shutil.copytree(ASSETS, docs / "assets" / "ocop")
     jobs = jobs or min(os.cpu_count() or 1, 4)
     gen.photos = publish_photos(model, gen.records, photo_cache, jobs, log)
@@ -169,6 +170,11 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
             schemas=sorted(p.name for p in (docs / "du-lieu" / "luoc-do").glob("*.json")))
     rules_page(gen)
     gen.write("dong-gop/index.md", (TEMPLATES / "guide.md").read_text(encoding="utf-8"))
+
+
+def site_extra(model: SiteModel) -> dict[str, object]:
+    """What Material's templates read from config.extra (hub pages and the record pages' chrome alike)."""
+    return chrome.extra(model.sample, model.national_agency, model.report_url)
 
 
 # ---- record pages -------------------------------------------------------------------------------
@@ -276,6 +282,7 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("product.html")
     for p in share(list(gen.model.products.values()), part, parts):
         r = p.record.data
+        classification = r.get("classification") if isinstance(r.get("classification"), dict) else {}
         channels = [{"type_label": labels.label(labels.CHANNEL_TYPES, c.get("type")), "name": text(c.get("name")),
                      "url": c.get("url")} for c in (r.get("sales_channels") or []) if isinstance(c, dict)]
         ip = [{"label": labels.label(labels.IP_TYPES, i.get("type")), "name": text(i.get("name")),
@@ -284,9 +291,29 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         producer_name = text((p.producer.data if p.producer else {}).get("name"))
         folded = units.fold(" ".join([p.name, producer_name, p.province_name, text(r.get("description"))]))
         gen.record_page("san-pham", p.id, template, p=p, photos=gen.product_photos(p), channels=channels, ip=ip,
-                        address=address_line(r.get("address")), group_label=labels.label(labels.GROUPS, p.group),
+                        address=address_line(r.get("address")), group_label=labels.label(labels.PUBLIC_GROUPS, p.group),
                         scores=score_views(gen, p), qr=gen.qr(canonical), folded=folded,
-                        producer_name=producer_name)
+                        criteria_set=labels.label(labels.CRITERIA_SETS, classification.get("criteria_set")),
+                        producer_name=producer_name, og_description=og_description(p, producer_name),
+                        site_root=gen.model.url(""), **contact(gen.model, text(r.get("province")), canonical))
+
+
+def og_description(p: ProductView, producer_name: str) -> str:
+    """One line a shared link shows: the star and state as of the build, and who makes it where."""
+    cur = p.current
+    if cur and cur.state in ("valid", "expiring"):
+        status = f"{cur.star} sao OCOP, hiệu lực đến {vdate(cur.end)}" if cur.end else f"{cur.star} sao OCOP"
+    else:
+        status = "Hiện không còn được công nhận OCOP" if cur else "Chưa có giấy chứng nhận OCOP"
+    return " · ".join(x for x in (status, producer_name, p.province_name) if x)
+
+
+def contact(model: SiteModel, province: str, page_url: str) -> dict[str, Any]:
+    """The province's OCOP standing agency and the report form's link, with this page filled in."""
+    report = model.report_url
+    if report:
+        report += ("&" if "?" in report else "?") + "trang=" + urllib.parse.quote(page_url, safe="")
+    return {"agency": model.agencies.get(province), "report": report}
 
 
 def score_views(gen: Generator, p: ProductView) -> list[dict[str, Any]]:
@@ -312,6 +339,13 @@ def score_views(gen: Generator, p: ProductView) -> list[dict[str, Any]]:
     return out
 
 
+def legacy_name(province: Any, current_name: str) -> str:
+    """The pre-2025 province name an address was written with, when it differs from today's (else "")."""
+    if isinstance(province, dict) and province.get("version") == "2004" and text(province.get("name")) != current_name:
+        return text(province.get("name"))
+    return ""
+
+
 def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("producer.html")
     registry = gen.model.registry
@@ -322,8 +356,8 @@ def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                     if p.id in gen.model.products]
         products.sort(key=lambda p: p.name)
         address = rec.get("address") if isinstance(rec.get("address"), dict) else {}
-        legacy = isinstance(address.get("province"), dict) and address["province"].get("version") == "2004"
         slug = current_province_of(gen.model, address.get("province")) or text(rec.get("province"))
+        legacy = legacy_name(address.get("province"), gen.model.province_names.get(slug, slug))
         gen.record_page("chu-the", rec.id, template, rec=rec, r=rec.data, products=products,
                         type_label=labels.label(labels.PRODUCER_TYPES, rec.get("type")),
                         address=address_line(address), legacy=legacy,
@@ -348,15 +382,18 @@ def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                             "star": e.get("star") if isinstance(e.get("star"), int) else (cert.star if cert else None),
                             "action": action})
         gen.record_page("quyet-dinh", rec.id, template, rec=rec, r=rec.data, entries=entries,
-                        type_label=labels.label(labels.DECISION_TYPES, rec.get("type")))
+                        type_label=labels.label(labels.DECISION_TYPES, rec.get("type")),
+                        criteria_set=labels.label(labels.CRITERIA_SETS, rec.get("criteria_set")))
 
 
 def verify_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("verify.html")
     for c in share(list(gen.model.certs.values()), part, parts):
         grounds = labels.label(labels.GROUNDS, c.revocation[1].get("grounds")) if c.revocation else ""
-        gen.record_page("xac-minh", c.id, template, c=c, product=gen.model.products.get(text(c.record.get("product"))),
-                        grounds=grounds)
+        product = gen.model.products.get(text(c.record.get("product")))
+        province = text((product.record if product else c.record).get("province"))
+        gen.record_page("xac-minh", c.id, template, c=c, product=product, grounds=grounds,
+                        **contact(gen.model, province, gen.model.url(f"xac-minh/{c.id}/")))
 
 
 # ---- hub pages ----------------------------------------------------------------------------------
@@ -371,14 +408,14 @@ def home(gen: Generator) -> None:
     active = [p for p in products if p.state in ("valid", "expiring")]
     by_star = Counter(p.star for p in active if p.star)
     by_province = Counter(model.province_names.get(text(p.record.get("province")), "") for p in active)
-    by_group = Counter(labels.label(labels.GROUPS, p.group) for p in active)
+    by_group = Counter(labels.label(labels.PUBLIC_GROUPS, p.group) for p in active)
     by_year = Counter(c.start.year for c in model.certs.values() if c.start)
     newest = sorted((c for c in model.certs.values() if c.start and c.start <= model.today),
                     key=lambda c: (c.start, c.id), reverse=True)[:NEWEST]
     charts_svg = {
         "star": charts.bars([(f"{s} sao", by_star.get(s, 0)) for s in (3, 4, 5)], "Sản phẩm còn hiệu lực theo hạng sao"),
         "province": charts.bars(sorted(by_province.items(), key=lambda kv: (-kv[1], kv[0])), "Sản phẩm còn hiệu lực theo tỉnh, thành phố"),
-        "group": charts.bars(sorted(by_group.items(), key=lambda kv: -kv[1]), "Sản phẩm còn hiệu lực theo nhóm ngành (148)"),
+        "group": charts.bars(sorted(by_group.items(), key=lambda kv: -kv[1]), "Sản phẩm còn hiệu lực theo nhóm ngành"),
         "year": charts.bars([(str(y), by_year[y]) for y in sorted(by_year)], "Giấy chứng nhận theo năm công nhận"),
     }
     gen.hub("", "Trang chủ", "home.html", total=len(model.products), active=len(active),
@@ -396,7 +433,7 @@ def catalogue(gen: Generator) -> None:
               sidx[p.state], p.year or 0, text((p.producer.data if p.producer else {}).get("name")), thumb(gen, p)]
              for p in sorted(model.products.values(), key=lambda p: p.id)]
     index = {"fields": ["id", "name", "province", "star", "group", "state", "year", "producer", "thumb"],
-             "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.GROUPS[g]] for g in labels.GROUP_ORDER],
+             "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.PUBLIC_GROUPS[g]] for g in labels.GROUP_ORDER],
              "states": [[s, labels.STATES[s]] for s in labels.STATE_ORDER], "items": items}
     gen.write("danh-muc/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
     gen.hub("danh-muc", "Danh mục sản phẩm", "catalogue.html", count=len(items))
@@ -429,7 +466,7 @@ def province_pages(gen: Generator) -> None:
                         successor_name=model.province_names.get(successor, successor),
                         products=sorted(items, key=lambda x: units.fold(x.name)))
     gen.hub("tinh", "Tỉnh, thành phố", "provinces.html", rows=rows,
-            legacy=[(code, name, successor, len(items)) for (code, name, successor), items in legacy.items()])
+            legacy=[(code, name, successor, model.province_names.get(successor, successor), len(items)) for (code, name, successor), items in legacy.items()])
 
 
 def legacy_groups(model: SiteModel) -> dict[tuple[str, str, str], list[ProductView]]:
