@@ -21,8 +21,8 @@ def vnum(value: Any, digits: int = 2) -> str:
         value = decimal.Decimal(value.strip())
     if isinstance(value, bool) or not isinstance(value, int | float | decimal.Decimal):
         return text(value)
-    # a float's exact binary value, as ECMA-402 rounds it (1.005 is 1.00499…: "1", not "1,01")
-    exact = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-digits), decimal.ROUND_HALF_UP)
+    # a float as its shortest decimal text, which Intl.NumberFormat rounds too (1.005 → "1,01")
+    exact = decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-digits), decimal.ROUND_HALF_UP)
     whole, _, fraction = f"{abs(exact):f}".partition(".")
     fraction = fraction.rstrip("0")
     shown = f"{int(whole):,}".replace(",", ".") + ("," + fraction if fraction else "")
