@@ -8,7 +8,7 @@ from typing import Any
 
 from ocop.publish.site.model import text
 
-_NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
+_NUMBER_TEXT = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")  # "01" is a code, not a number
 
 
 def vnum(value: Any, digits: int = 2) -> str:
