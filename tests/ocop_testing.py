@@ -207,7 +207,8 @@ def cell_value(value: object) -> object:
 def write_sheet(path: Path, spec: dict) -> None:
     """A spreadsheet for `ocop import`, from a case's `sheet` key (keys in tests/fixtures/rules/README.md).
 
-    `.xlsx`: `rows` written with openpyxl into the sheet `title`, `merge` ranges merged. `.csv`: `rows` joined
+    `.json`: `products` written as the national system's JSON list. `.xlsx`: `rows` written with openpyxl into the
+    sheet `title`, `merge` ranges merged. `.csv`: `rows` joined
     with `delimiter`, lines ended by `newline`, encoded in `encoding` ("utf-8-sig" is what Excel's «CSV UTF-8»
     writes; a character the encoding lacks becomes "?"; `decomposed` writes the tone marks apart, as Windows-1258
     does). `raw` instead writes that text (UTF-8) as it is.
@@ -215,6 +216,9 @@ def write_sheet(path: Path, spec: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if "raw" in spec:
         path.write_bytes(str(spec["raw"]).encode("utf-8"))
+        return
+    if path.suffix == ".json":  # the national OCOP system's product list (`ocop import ocop-vn`)
+        path.write_text(json.dumps(spec["products"], ensure_ascii=False, indent=2), "utf-8")
         return
     rows = spec.get("rows") or []
     if path.suffix == ".csv":

@@ -355,3 +355,101 @@ def test_the_sheet_with_the_header_is_read_unless_sheet_names_another(capsys, tr
     assert "«Phụ lục»" in result["findings"][0]["message"]  # the other sheets are named
     code, result, _ = run_import(capsys, tree, path, "--dry-run", "--sheet", "Không có")
     assert code == 1 and rules_at(result) == [("IMPORT-FILE", "")] and "«Phụ lục»" in result["findings"][0]["message"]
+
+
+# ---- the national OCOP system's product JSON, both ways ------------------------------------------------------
+
+NATIONAL_JSON = FIXTURES / "import" / "ocop-vn-hai-phong.json"
+
+
+def run_national(capsys, root: Path, file: Path, *extra: str) -> tuple[int, dict]:
+    code, out, err = run_cli(capsys, "--root", str(root), "import", "ocop-vn", str(file), "--province", "hai-phong",
+                             *SIGNER, "--today", TODAY, "--format", "json", *extra)
+    assert "Traceback" not in out + err
+    assert code in (0, 1), err
+    return code, json.loads(out)
+
+
+def test_national_json_is_imported_valid_canonical_unclassifiable_types_reported_and_rerun_is_a_no_op(
+        capsys, tree: Path) -> None:
+    before = records(tree)
+    code, result = run_national(capsys, tree, NATIONAL_JSON)
+    # all or nothing: the keepsake of a 148-era decision cannot be classified, so nothing is written
+    assert code == 1 and not result["written"] and records(tree) == before
+    assert [(f["rule"], f["pointer"], f["item"]) for f in result["findings"]] == [
+        ("IMPORT-EXPIRY", "/1/expiry_date", 2), ("IMPORT-UNCLASSIFIED", "/2/type", 3)]
+    unclassified = result["findings"][1]
+    assert "Hàng thủ công mỹ nghệ" in unclassified["message"] and "Sinh vật cảnh" in unclassified["message"]
+    assert "sheet" not in unclassified and "row" not in unclassified
+    assert result["unknown_columns"] == ["image", "information"]  # named as not read; images are never fetched
+
+    code, result = run_national(capsys, tree, NATIONAL_JSON, "--partial")
+    assert code == 1 and result["written"]
+    assert {k: v["created"] for k, v in result["counts"].items()} == {"producer": 2, "product": 3, "decision": 2,
+                                                                      "certificate": 3}
+    written = {rel: text for rel, text in records(tree).items() if rel not in before}
+    wine = yaml.safe_load(written["registry/hai-phong/products/sp-hai-phong-0003.yaml"])
+    assert wine["classification"] == {"criteria_set": "148/2023", "group": "do_uong"}
+    mat = yaml.safe_load(written["registry/hai-phong/products/sp-hai-phong-0004.yaml"])
+    # a keepsake recognised in 2022 is read under 1048, where the national type is exactly one group
+    assert mat["classification"] == {"criteria_set": "1048/2019", "group": "luu_niem_noi_that_trang_tri"}
+    first = yaml.safe_load(written["registry/hai-phong/products/sp-hai-phong-0002.yaml"])
+    assert first["story"].startswith("Vùng vải Thanh Hà")
+    certificate = yaml.safe_load(written["registry/hai-phong/certificates/2025/cn-hai-phong-2025-0002.yaml"])
+    assert certificate["star"] == 4 and certificate["valid_to"] == "2028-09-10"  # the decision's 36 months, not the file's
+    assert (validate_json(capsys, tree, "--today", TODAY)) == (0, [])
+    assert {rel: format_file(tree, rel).status for rel in written} == dict.fromkeys(written, "ok")
+
+    digest = tree_digest(tree)
+    code, again = run_national(capsys, tree, NATIONAL_JSON, "--partial")
+    assert not again["files"] and not again["written"] and tree_digest(tree) == digest
+
+
+def test_national_export_has_the_national_shape_and_reads_back_as_a_no_op(capsys, tree: Path, tmp_path: Path) -> None:
+    run_national(capsys, tree, NATIONAL_JSON, "--partial")
+    out = tmp_path / "ocop-vn.json"
+    code, stdout, err = run_cli(capsys, "--root", str(tree), "export", "ocop-vn", "--province", "hai-phong",
+                                "--today", TODAY, "--out", str(out))
+    assert code == 0 and stdout.strip() == str(out)
+    items = json.loads(out.read_text("utf-8"))
+    keys = {"name", "ocop_star", "description", "story", "ocop_certificate_number", "issued_on", "expiry_date",
+            "manufacturer", "type"}
+    assert items and all(set(item) == keys for item in items)
+    assert all(set(item["manufacturer"]) == {"name", "representative", "address", "phone_number", "email"}
+               for item in items)
+    by_name = {item["name"]: item for item in items}
+    assert "Chiếu cói Thanh An" not in by_name  # its certificate ended on 15/03/2025: the national list drops it
+    assert by_name["Rượu làng Vân"] | {"manufacturer": None} == {
+        "name": "Rượu làng Vân", "ocop_star": 4, "description": "Rượu gạo nếp cái hoa vàng nấu thủ công.",
+        "story": None, "ocop_certificate_number": "123/QĐ-UBND", "issued_on": "2025-09-10",
+        "expiry_date": "2028-09-10", "manufacturer": None, "type": "drink"}
+    assert by_name["Rượu làng Vân"]["manufacturer"]["address"] == "thôn An Lại, Xã Hà Bắc, Thành phố Hải Phòng"
+    assert f"{len(items)} sản phẩm" in err
+    digest = tree_digest(tree)
+    code, again = run_national(capsys, tree, out)
+    assert code == 0 and again["findings"] == [] and not again["files"] and tree_digest(tree) == digest
+    assert run_cli(capsys, "--root", str(tree), "export", "ocop-vn", "--province", "khong-co")[0] == 2
+
+
+@pytest.mark.parametrize(("text", "rule", "words"), [
+    (b'{"name": "x"}', "IMPORT-FILE", "không phải một danh sách"),
+    (b'[{"name": "a", "name": "b"}]', "IMPORT-FILE", "lặp lại"),
+    (b"[" * 100_000, "IMPORT-FILE", "JSON"),
+    (b'[{"ocop_star": NaN}]', "IMPORT-FILE", "NaN"),
+    ('[{"name": "Trà"}]'.encode("utf-16"), "IMPORT-ENCODING", "UTF-8"),
+    (b"[1]", "IMPORT-VALUE", "không phải một sản phẩm"),
+])
+def test_national_files_that_are_not_product_lists(capsys, tree: Path, tmp_path: Path, text: bytes, rule: str,
+                                                   words: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(text)
+    digest = tree_digest(tree)
+    code, result = run_national(capsys, tree, path)
+    assert code == 1 and result["findings"][0]["rule"] == rule and words in result["findings"][0]["message"]
+    assert tree_digest(tree) == digest
+
+
+def test_national_import_needs_its_file_and_takes_one(capsys, tree: Path) -> None:
+    assert run_cli(capsys, "--root", str(tree), "import", "ocop-vn", "--province", "hai-phong")[0] == 2
+    code, _out, err = run_cli(capsys, "--root", str(tree), "import", "a.xlsx", "b.json", "--province", "hai-phong")
+    assert code == 2 and "ocop-vn" in err

@@ -68,6 +68,8 @@ def run_case(capsys: pytest.CaptureFixture, root: Path, expect: dict) -> tuple[i
                "build": ["--no-search"], "import": ["--format", "json", "--dry-run"]}
     assert command in formats, f"unknown command {command!r}"
     target = [str(root / expect["sheet"]["path"])] if command == "import" else []
+    if target and target[0].endswith(".json"):
+        target.insert(0, "ocop-vn")  # the national system's product list
     argv = ["--root", str(root), command, *target, *formats[command], "--today", str(expect.get("today", TODAY)),
             *(str(a) for a in expect.get("args", []))]
     if expect.get("unreadable"):

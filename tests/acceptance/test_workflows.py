@@ -130,3 +130,10 @@ def test_bots_with_write_tokens_install_only_the_python_package(workflow: str, j
     assert "make install-python" in runs
     for run in runs:
         assert not re.search(r"\bnpm\b|\bnpx\b|make (install|build|test)\b(?!-)", run), run
+
+
+def test_pages_build_checks_out_the_whole_history() -> None:
+    """Record pages list every change of their file (publish/site/history.py): a shallow checkout would not."""
+    steps = load(REPO / ".github" / "workflows" / "pages.yml")["jobs"]["build"]["steps"]
+    checkout = next(s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0

@@ -72,10 +72,39 @@ def build_and_serve(tmp: Path, root: Path) -> tuple[Path, Server]:
     return result.site, Server(result.site, port)
 
 
+COFFEE = "registry/dak-lak/products/sp-dak-lak-9001.yaml"
+OLD_DESCRIPTION = "description: Cà phê Robusta rang mộc, túi 500 g."
+
+
+def git_history(root: Path) -> None:
+    """A main line of two changes: the registry as a squash-merged PR (#3), then a merged PR (#12) whose
+    branch rewrote the coffee product's description; the files end as the fixtures are."""
+    def git(*args: str, author: str = "Cán bộ Hà Nội") -> None:
+        env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_COMMITTER_NAME": author,
+               "GIT_AUTHOR_EMAIL": "ocop@example.com", "GIT_COMMITTER_EMAIL": "ocop@example.com"}
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+    coffee = root / COFFEE
+    final = coffee.read_text(encoding="utf-8")
+    coffee.write_text(final.replace(final.split("\n")[10], OLD_DESCRIPTION), encoding="utf-8")
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "Sổ đăng ký mẫu (#3)")
+    git("checkout", "-q", "-b", "sua-mo-ta")
+    coffee.write_text(final, encoding="utf-8")
+    git("commit", "-q", "-a", "-m", "Sửa mô tả cà phê Ea Kao", author="Cán bộ Đắk Lắk")
+    git("checkout", "-q", "main")
+    git("merge", "-q", "--no-ff", "-m", "Merge pull request #12 from nhom-dak-lak/sua-mo-ta", "sua-mo-ta",
+        author="Trưởng nhóm Đắk Lắk")
+
+
 @pytest.fixture(scope="session")
 def sample_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's sample registry plus a coffee product (so 'ca phe' always has an answer)."""
-    return merged_tree(tmp_path_factory.mktemp("sample"), REPO, FIXTURES / "coffee")
+    """The repository's sample registry plus a coffee product (so 'ca phe' always has an answer), as a git
+    repository with a short history (the record pages' "Lịch sử thay đổi")."""
+    root = merged_tree(tmp_path_factory.mktemp("sample"), REPO, FIXTURES / "coffee")
+    git_history(root)
+    return root
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +166,7 @@ def page(browser):
 
     context.route("**/*", route)
     p = context.new_page()
+    p.clock.set_fixed_time(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 9))  # the build's day, unless a test moves it
     p.guard = guard
     p.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
     p.on("console", lambda m: guard.errors.append(m.text) if m.type == "error" else None)

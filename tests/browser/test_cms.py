@@ -65,6 +65,7 @@ def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     repo, site = base / "repo", base / "site"
     for folder in ("registry", "schemas"):
         shutil.copytree(REPO / folder, repo / folder)
+    shutil.copy(REPO / ".gitignore", repo / ".gitignore")  # build/ (the validation cache) is never committed
     git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True)  # noqa: E731
     git("init", "-q", "-b", "main")
     git("add", ".")
@@ -134,13 +135,39 @@ def choose(page, field: str, text: str) -> None:
     box.press("Enter")
 
 
-def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, capsys) -> None:
-    url, repo = editor
+def photo_named(path: Path) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), (120, 160, 90)).save(path, "JPEG", quality=80)
+    return path
+
+
+def attach_photo(page, photo: Path) -> None:
+    """Add a photo through the image widget: the media library uploads it into the province's media folder."""
+    page.get_by_role("button", name="Add Ảnh").click()
+    page.get_by_role("button", name="Chọn một hình").first.click()
+    page.locator("input[type='file']").set_input_files(str(photo))
+    page.get_by_text("vai-thieu.jpg").first.wait_for(timeout=30000)  # Decap's slug rules: ASCII, no accents
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+
+
+def log_in(page, url: str) -> None:
     page.goto(url)
     page.get_by_role("button", name="Đăng nhập").wait_for(timeout=30000)
     shot(page, "cms-dang-nhap")
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_text("Sản phẩm — Thành phố Hà Nội").first.wait_for(timeout=30000)
+
+
+def save_draft(page, repo: Path, collection: str) -> str:
+    page.get_by_role("button", name="Lưu").first.click()
+    page.get_by_text("Thay đổi đã được lưu", exact=False).first.wait_for(timeout=30000)
+    return wait_for_branch(repo, collection)
+
+
+def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, capsys, tmp_path: Path) -> None:
+    url, repo = editor
+    log_in(page, url)
     page.goto(url + "#/collections/products-ha-noi")
     page.get_by_text("Bình gốm men lam").first.wait_for(timeout=30000)
     shot(page, "cms-danh-sach")
@@ -152,11 +179,10 @@ def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, caps
     page.locator("[id^='description-field-']").fill("Trà xanh ướp hương sen Bách Diệp hồ Tây, hộp 100 g.")
     page.locator("[id^='street-field-']").fill("Ngõ 52 Đặng Thai Mai")
     choose(page, "code", "Phường Tây Hồ")
+    attach_photo(page, photo_named(tmp_path / "vải-thiều.jpg"))  # a name with accents, as phones name photos
     shot(page, "cms-nhap-san-pham", full=True)
     page.locator("[id^='name-field-']").click()  # close the last dropdown before saving
-    page.get_by_role("button", name="Lưu").first.click()
-    page.get_by_text("Thay đổi đã được lưu", exact=False).first.wait_for(timeout=30000)
-    branch = wait_for_branch(repo)
+    branch = save_draft(page, repo, "products-ha-noi")
     page.get_by_text("Trạng: Bản nháp").first.wait_for(timeout=30000)
     shot(page, "cms-da-luu")  # a draft (branch / pull request) with its status and the publish button
     text = subprocess.run(["git", "show", f"{branch}:registry/ha-noi/products/sp-ha-noi-0011.yaml"], cwd=repo,
@@ -164,6 +190,10 @@ def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, caps
     (SHOTS / "cms-san-pham.yaml").write_text(text, "utf-8")  # what the editor wrote (for the guide)
     data = yaml.safe_load(text)
     assert data["name"] == "Trà sen Tây Hồ" and data["producer"] == "ct-ha-noi-0001"
+    # the photo: uploaded under an ASCII name into the province's media folder, on the same branch
+    assert data["photos"] == ["registry/ha-noi/media/vai-thieu.jpg"]
+    assert subprocess.run(["git", "cat-file", "-e", f"{branch}:registry/ha-noi/media/vai-thieu.jpg"],
+                          cwd=repo).returncode == 0
     assert data["address"]["ward"] == {"level": "ward", "code": "00103", "version": "2025"}
     subprocess.run(["git", "checkout", "-q", branch], cwd=repo, check=True)
     code, findings = validate_json(capsys, repo, "--today", TODAY)
@@ -176,14 +206,49 @@ def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, caps
     assert formatted.startswith("# yaml-language-server: $schema=../../../schemas/product.schema.json\n")
     assert yaml.safe_load(formatted) == data
     assert validate_json(capsys, repo, "--today", TODAY)[0] == 0
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=repo, check=True)  # decap-server serves main again
 
 
-def wait_for_branch(repo: Path) -> str:
+def wait_for_branch(repo: Path, collection: str) -> str:
     """The editorial workflow saves a draft as a branch cms/<collection>/<slug> (a pull request on GitHub)."""
     for _ in range(200):
-        out = subprocess.run(["git", "branch", "--list", "cms/*", "--format=%(refname:short)"], cwd=repo,
+        out = subprocess.run(["git", "branch", "--list", f"cms/{collection}/*", "--format=%(refname:short)"], cwd=repo,
                              capture_output=True, text=True, check=True).stdout.split()
         if out:
             return out[0]
         time.sleep(0.1)
     raise AssertionError("no cms/ branch: the entry was not saved")
+
+
+def test_a_date_the_editor_writes_is_made_a_string_by_the_formatting_bot(editor: tuple[str, Path], page,
+                                                                          capsys) -> None:
+    url, repo = editor
+    log_in(page, url)
+    page.goto(url + "#/collections/producers-ha-noi")
+    page.get_by_text("Gốm sứ Lam Phong").first.wait_for(timeout=30000)
+    page.goto(url + "#/collections/producers-ha-noi/new")
+    page.locator("[id^='name-field-']").first.fill("Hợp tác xã Mây tre đan Phú Vinh")
+    choose(page, "type", "Hợp tác xã")
+    page.locator("[id^='tax_code-field-']").fill("0109876543")
+    page.locator("[id^='name-field-']").nth(1).fill("Nguyễn Thị Hoa")
+    page.locator("[id^='street-field-']").fill("Thôn Phú Vinh")
+    choose(page, "code", "Phường Tây Hồ")
+    page.locator("[id^='founded-field-']").fill("2012-03-15")
+    page.locator("[id^='name-field-']").first.click()  # close the last dropdown before saving
+    branch = save_draft(page, repo, "producers-ha-noi")
+    subprocess.run(["git", "checkout", "-q", branch], cwd=repo, check=True)
+    rel = subprocess.run(["git", "diff", "--name-only", "main", branch], cwd=repo, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert len(rel) == 1 and rel[0].startswith("registry/ha-noi/producers/"), rel
+    written = (repo / rel[0]).read_text("utf-8")
+    assert validate_json(capsys, repo, "--today", TODAY)[0] == 0  # the registry's own loader reads dates as text
+    assert run_cli(capsys, "--root", str(repo), "fmt", "--changed-since", "main")[0] == 0
+    assert run_cli(capsys, "--root", str(repo), "fmt", "--check", "--changed-since", "main")[0] == 0
+    formatted = (repo / rel[0]).read_text("utf-8")
+    # a YAML 1.1 reader (PyYAML, like ajv's loaders) now sees the string the schema asks for, never a date
+    assert yaml.safe_load(formatted)["founded"] == "2012-03-15"
+    assert 'founded: "2012-03-15"' in formatted and formatted.startswith("# yaml-language-server: $schema=")
+    assert {k: v for k, v in yaml.safe_load(formatted).items() if k != "founded"} == {
+        k: v for k, v in yaml.safe_load(written).items() if k != "founded"}
+    assert validate_json(capsys, repo, "--today", TODAY)[0] == 0
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=repo, check=True)

@@ -47,6 +47,7 @@ class BuildConfig:
     documents: bool = True
     use_cache: bool = True
     refuse_errors: bool = True  # a registry with errors builds no site
+    since_commit: str | None = None  # the previous published build's commit: /du-lieu/delta.json counts from it
 
     @property
     def out_dir(self) -> Path:
@@ -67,3 +68,14 @@ def site_url_of(config: Path) -> str:
 
     data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     return str(data.get("site_url") or DEFAULT_SITE_URL)
+
+
+def repo_url_of(config: Path) -> str:
+    """The repository's web address (commit and pull request links): `repo_url`, else `extra.repo_url`
+    (which Material does not turn into a statistics request to api.github.com). "" when not https."""
+    import yaml
+
+    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    url = str(data.get("repo_url") or extra.get("repo_url") or "").rstrip("/")
+    return url if url.startswith("https://") and not any(c in url for c in " \"'<>") else ""

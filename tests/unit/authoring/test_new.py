@@ -186,3 +186,112 @@ def test_evaluation_and_plan_from_flags_and_json(capsys, tree: Path, tmp_path: P
     assert (tree / "plans/kh-ha-noi-2026-du-thao.yaml").read_text("utf-8").startswith(
         "# yaml-language-server: $schema=../schemas/plan.schema.json\n")
     assert_tree_valid(capsys, tree)
+
+
+PLAN_ANSWERS = "\n".join([
+    '2',                                                              # status: 2 = draft
+    'ỦY BAN NHÂN DÂN',
+    'c',
+    'THÀNH PHỐ HÀ NỘI',
+    'k',
+    '2',                                                              # issuer.level: province
+    'UBND thành phố Hà Nội',
+    '',                                                               # issuer.unit: Enter takes the city's own
+    'KH-UBND',
+    'Hà Nội',
+    '01/01/2026',                                                     # period.from, as documents write dates
+    '31/12/2026',
+    'năm 2026',
+    'Thực hiện Chương trình OCOP thành phố Hà Nội năm 2026',
+    'c',
+    'moi-3-sao',                                                      # Thêm chỉ tiêu?
+    'Mục tiêu cụ thể',
+    'Có thêm ít nhất 40 sản phẩm được công nhận đạt từ 3 sao trở lên.',
+    '1',
+    '3',                                                              # metric: 1 = products_recognised
+    'c',
+    '',
+    '40',
+    '',
+    '',
+    'k',
+    'MỤC TIÊU',
+    'c',                                                              # section 1
+    '1',
+    'Phấn đấu đạt các chỉ tiêu sau:',
+    'k',
+    'c',
+    'targets',
+    'k',
+    '',
+    'k',
+    'c',
+    'NHIỆM VỤ',
+    'c',
+    '2',
+    '1',
+    'Tổ chức đánh giá, phân hạng sản phẩm OCOP cấp Thành phố.',
+    'k',
+    'k',
+    'k',
+    '',
+    'k',
+    'k',
+    'c',
+    '1500',
+    'Kinh phí thực hiện từ ngân sách Thành phố và nguồn huy động hợp pháp khác.',# Nhập «Kinh phí»?
+    'k',
+    'Bộ Nông nghiệp và Môi trường',
+    'c',
+    'Các sở, ngành Thành phố',                                        # recipients
+    'k',
+    '',
+    'TM. ỦY BAN NHÂN DÂN',
+    'c',                                                              # archive: Enter takes VT
+    'KT. CHỦ TỊCH',
+    'k',
+    'PHÓ CHỦ TỊCH',
+    'c',
+    'Nguyễn Văn A',                                                   # signature.position
+    '',
+    '12',                                                             # signer.name
+    '2025',
+]) + "\n"
+
+
+def test_interactive_plan_asks_sections_targets_budget_recipients_and_signer(capsys, tree: Path, monkeypatch) -> None:
+    code, out = new(capsys, tree, "plan", "--province", "ha-noi", stdin=PLAN_ANSWERS, monkeypatch=monkeypatch)
+    assert code == 0, out
+    TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+    (TRANSCRIPTS / "ocop-new-ke-hoach.txt").write_text(out, "utf-8")
+    assert "Đã ghi plans/kh-ha-noi-2026-du-thao.yaml" in out  # drafted 12/2025, a 2026 plan: its id says 2026
+    assert "Số sản phẩm được công nhận trong kỳ (products_recognised)" in out  # what a target measures, in words
+    plan = yaml.safe_load((tree / "plans/kh-ha-noi-2026-du-thao.yaml").read_text("utf-8"))
+    assert plan["period"] == {"from": "2026-01-01", "to": "2026-12-31", "label": "năm 2026"}  # typed 01/01/2026
+    target = plan["targets"][0]
+    assert target["metric"] == "products_recognised" and target["min"] == 40 and target["unit"] == "sản phẩm"
+    assert target["scope"]["units"][0]["code"] == "01" and target["period"] == {"from": "2026-01-01", "to": "2026-12-31"}
+    assert [s["title"] for s in plan["sections"]] == ["MỤC TIÊU", "NHIỆM VỤ"] and plan["sections"][0]["include"] == ["targets"]
+    assert plan["budget"]["total_million_vnd"] == 1500 and plan["archive"] == "VT"
+    assert plan["signature"] == {"authority": ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "position": "PHÓ CHỦ TỊCH",
+                                 "signer": {"name": "Nguyễn Văn A"}}
+    from ocop.publish.documents.progress import Data, plan_progress
+
+    rows = plan_progress(plan, Data.of([], [], []), "2026-06-30")
+    assert [(r.target, r.actual, r.expected) for r in rows] == [("moi-3-sao", 0, 20)]  # progress can be computed
+    assert_tree_valid(capsys, tree)
+
+
+def test_dates_may_be_typed_as_documents_write_them(capsys, tree: Path) -> None:
+    code, out = new(capsys, tree, "evaluation", "--province", "ha-noi", "--set", "product=sp-ha-noi-0004",
+                    "--set", "date=10/5/2026", "--set", "council.level=district",
+                    "--set", "council.name=Hội đồng OCOP huyện Ba Vì", "--set", "product_set=148-thuc-pham",
+                    "--set", 'members=[{"name": "Thành viên 1", "parts": {"A": 26.5, "B": 17.5, "C": 22}}]')
+    assert code == 0, out
+    evaluation = yaml.safe_load((tree / "registry/ha-noi/evaluations/2026/dg-ha-noi-2026-0001.yaml").read_text("utf-8"))
+    assert evaluation["date"] == "2026-05-10"
+    code, out = new(capsys, tree, "evaluation", "--province", "ha-noi", "--set", "product=sp-ha-noi-0004",
+                    "--set", "date=31/2/2026", "--set", "council.level=district",
+                    "--set", "council.name=Hội đồng OCOP huyện Ba Vì", "--set", "product_set=148-thuc-pham",
+                    "--set", 'members=[{"name": "Thành viên 1", "parts": {"A": 26.5, "B": 17.5, "C": 22}}]')
+    assert code == 1 and "chưa ghi" in out  # no such day: refused, nothing written

@@ -41,3 +41,14 @@ def test_a_record_finding_keeps_its_json_shape_and_a_cell_finding_adds_sheet_row
     assert sheet.to_dict()["sheet"] == "It's"
     many = [Finding("IMPORT-UNIT", "warning", "a.xlsx", i, 4, "m", cell=f"Sheet1!D{i}") for i in range(1, 30)]
     assert capped(many)[-1].cell == "Sheet1!D21"  # "… và 9 cảnh báo tương tự" points at the first one left out
+
+
+def test_a_finding_in_a_json_file_points_at_its_value() -> None:
+    found = Finding("IMPORT-UNCLASSIFIED", "error", "ocop-vn.json", 12, 1, "m", cell="/11/type")
+    assert found.pointer and found.location == "ocop-vn.json#/11/type"
+    assert {k: found.to_dict()[k] for k in ("item", "pointer", "cell")} == {"item": 12, "pointer": "/11/type",
+                                                                         "cell": "/11/type"}
+    assert "sheet" not in found.to_dict() and Finding.from_dict(found.to_dict()) == found
+    from ocop.report.github import annotation
+
+    assert "Mục /11/type: m" in annotation(found)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ocop.authoring import records
-from ocop.authoring.prompt import Aborted, Console, Session, dig
+from ocop.authoring.prompt import Aborted, Console, Session, dig, parse_date
 from ocop.check.pipeline import load_registry
 from ocop.findings import Finding, has_errors
 from ocop.model import units
@@ -131,7 +131,10 @@ def typed(schemas: SchemaSet, kind: str, path: list[str], raw: str) -> Any:
     for part in path:
         schema, doc, _ = schemas.resolve(schema, doc)
         schema = (schema.get("items") if part.isdigit() else (schema.get("properties") or {}).get(part)) or {}
-    schema, doc, _ = schemas.resolve(schema, doc)
+    schema, doc, ref = schemas.resolve(schema, doc)
+    if ref.endswith("$defs/date"):
+        value, problem = parse_date(raw)
+        return raw if problem else value  # the validator explains an impossible date
     kind_of = schema.get("type")
     if raw[:1] in "[{" or kind_of in ("integer", "number", "boolean"):
         try:

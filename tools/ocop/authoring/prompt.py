@@ -7,8 +7,10 @@ cooperative) are checked when their object is complete. Works on a terminal or o
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -22,6 +24,16 @@ from ocop.model.schemas import MANAGED, REFERENCES, UNIT_REF, Prop, SchemaSet, c
 YES, NO = ("c", "co", "có", "y", "yes"), ("k", "khong", "không", "n", "no")
 LIST_LIMIT = 40  # longer choice lists are typed (with suggestions), not printed
 SKIP_AUTO = {("address", "province"), ("address", "district")}  # filled from the folder; 2004-only level
+# Optional fields asked anyway, by kind (dotted paths without item numbers): a plan is only useful with its
+# sections' text, targets that say what they measure (so progress can be computed), budget, the archive line
+# (Lưu: VT) and who signs.
+ASKED_OPTIONAL = {"plan": frozenset({
+    "sections.body", "sections.include", "sections.target_group", "sections.sections", "sections.sections.body",
+    "targets", "targets.group", "targets.metric", "targets.min_star", "targets.new_only", "targets.value",
+    "targets.min", "targets.max", "targets.unit",
+    "budget", "budget.total_million_vnd", "budget.text", "budget.sources", "budget.sources.amount_million_vnd",
+    "archive", "signature.position", "signature.signer", "signature.signer.position", "issuer.unit"})}
+DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")  # 07/5/2018: how dates are written in documents
 
 
 class Aborted(Exception):
@@ -74,10 +86,29 @@ class Session:
         props = [p for p in self.schemas.props(schema, doc, path) if not (not path and p.key in MANAGED)]
         props.sort(key=lambda p: p.key == "note")  # a free note reads best last
         for prop in props:
-            if prop.path[-2:] in SKIP_AUTO or (not self.ask_optional and not prop.required) or self.irrelevant(prop):
+            if prop.path[-2:] in SKIP_AUTO or not self.wanted(prop) or self.irrelevant(prop):
                 continue
             self.ask_into(prop, target)
+        self.measured_target_defaults(path, target)
         self.fill_missing(schema, doc, path, target)
+
+    def wanted(self, prop: Prop) -> bool:
+        dotted = ".".join(p for p in prop.path if not p.isdigit())
+        return self.ask_optional or prop.required or dotted in ASKED_OPTIONAL.get(self.kind, ())
+
+    def measured_target_defaults(self, path: tuple[str, ...], target: dict) -> None:
+        """A plan target that names what it measures counts in the issuer's area over the plan's period, unless
+        the record says otherwise (edit scope and period in the YAML for a district or a shorter period)."""
+        if self.kind != "plan" or len(path) != 2 or path[0] != "targets" or not target.get("metric"):
+            return
+        unit = (self.data.get("issuer") or {}).get("unit")
+        if "scope" not in target and isinstance(unit, dict):
+            target["scope"] = {"province": self.province, "units": [unit]}
+        period = self.data.get("period") or {}
+        if "period" not in target and period.get("from") and period.get("to"):
+            target["period"] = {"from": period["from"], "to": period["to"]}
+        self.io.say("  Chỉ tiêu đo được: tính trên địa bàn của cơ quan ban hành, trong thời kỳ của Kế hoạch "
+                    "(sửa scope, period trong tệp YAML nếu khác).")
 
     def irrelevant(self, prop: Prop) -> bool:
         """Optional fields that only apply to the other type of decision."""
@@ -241,9 +272,11 @@ class Session:
             for i, title in enumerate(titles, 1):
                 self.io.say(f"  {i}. {title}")
             picked = None
-            while picked is None:
-                picked = pick(self.io.ask("Chọn số: "), list(range(len(variants))), dict(enumerate(titles)))
-            schema = variants[picked]
+            while picked is None:  # options are the titles: "1" is the first of them, never variant number 1
+                picked = pick(self.io.ask("Chọn số: "), titles, {t: t for t in titles})
+                if picked is None:
+                    self.io.say(f"  ✗ Gõ số thứ tự từ 1 đến {len(titles)}.")
+            schema = variants[titles.index(picked)]
             prop = Prop(prop.key, prop.path, schema, True, "", prop.doc)
         if schema.get("type") == "object":
             sub: dict = {}
@@ -402,6 +435,8 @@ def rule_default(registry: Registry, kind: str, province: str, data: dict, path:
         issuer = records.issuer_default(registry, province) or {}
         return {"type": "recognition", "issuer.level": issuer.get("level"), "issuer.name": issuer.get("name"),
                 "issuer.unit": issuer.get("unit"), "entries.action": "new"}.get(dotted)
+    if kind == "plan" and dotted in ("archive", "targets.unit"):
+        return {"archive": "VT", "targets.unit": "sản phẩm"}[dotted]  # Lưu: VT (văn thư), as on every plan
     if dotted == "address.province" or dotted.endswith(".unit"):
         code = records.province_code(registry, province)
         return records.unit_ref("province", code) if code else None
@@ -455,4 +490,18 @@ def parse_scalar(prop: Prop, answer: str) -> tuple[Any, str]:
             return json.loads(answer), ""
         except json.JSONDecodeError:
             return None, f"«{prop.title}» cần viết dạng JSON."
+    if prop.ref.endswith("$defs/date"):
+        return parse_date(answer)
     return answer, ""
+
+
+def parse_date(answer: str) -> tuple[Any, str]:
+    """A date as YYYY-MM-DD or as documents write it (dd/mm/yyyy, 07/5/2018)."""
+    found = DMY.fullmatch(answer.strip())
+    if not found:
+        return answer, ""  # YYYY-MM-DD, or a mistake the schema names
+    day, month, year = (int(g) for g in found.groups())
+    try:
+        return dt.date(year, month, day).isoformat(), ""
+    except ValueError:
+        return None, f"Không có ngày {answer} (ngày/tháng/năm)."

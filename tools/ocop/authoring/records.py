@@ -117,8 +117,13 @@ class IdAllocator:
 
 
 def plan_id(province: str, data: dict) -> str:
-    year = str(data.get("date") or "")[:4] or str((data.get("draft_month") or {}).get("year") or dt.date.today().year)
-    tail = str(data["number"]) if data.get("status") == "issued" and data.get("number") else "du-thao"
+    """kh-<province>-<year>-<number>; a draft takes the year of its period (the plan's year, not the month it was
+    written in: a 2026 plan drafted in December 2025 is kh-…-2026-du-thao)."""
+    issued = data.get("status") == "issued" and data.get("number")
+    period_year = str((data.get("period") or {}).get("from") or "")[:4]
+    year = (str(data.get("date") or "")[:4] if issued else period_year) or period_year \
+        or str((data.get("draft_month") or {}).get("year") or dt.date.today().year)
+    tail = str(data["number"]) if issued else "du-thao"
     return f"kh-{province}-{year}-{tail}"
 
 

@@ -8,11 +8,12 @@ from ocop.findings import RULES, Rule
 
 FAMILY_VI = {
     "yaml": "Đọc tệp (YAML, mã hóa)", "schema": "Lược đồ", "layout": "Bố cục kho và mã hồ sơ",
-    "references": "Tham chiếu giữa các hồ sơ", "photos": "Ảnh sản phẩm", "units": "Đơn vị hành chính", "scoring": "Chấm điểm",
+    "references": "Tham chiếu giữa các hồ sơ", "photos": "Ảnh sản phẩm", "gs1": "Mã GS1 (GTIN)", "units": "Đơn vị hành chính", "scoring": "Chấm điểm",
     "authority": "Thẩm quyền công nhận", "lifecycle": "Hiệu lực chứng nhận", "history": "Lịch sử (chỉ thêm, không sửa)",
     "markup": "An toàn nội dung", "sync": "Tệp sinh tự động", "documents": "Văn bản xuất bản",
     "review": "Xét duyệt thay đổi (pull request)",
     "import": "Nhập từ bảng tính (ocop import)",
+    "plans": "Kế hoạch (KH)",
 }
 
 

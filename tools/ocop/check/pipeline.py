@@ -94,7 +94,8 @@ class FileChecker:
         elif isinstance(doc.data, dict) and location.kind:
             schema_findings, unexplained = schema_check.explain(doc, location.kind, self.schemas)
             findings.extend(schema_findings)
-            findings.extend(checks.run_per_record(_record(location, doc), self.provinces))
+            if location.kind != "key":  # a key file has only its schema (the record rules know no keys)
+                findings.extend(checks.run_per_record(_record(location, doc), self.provinces))
             more = {("SCHEMA", relpath): 1} if unexplained else None
         return doc.data, [f.to_dict() for f in capped(findings, more=more)]
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the reference implementation is imported only to explain a 
 
 from ocop.findings import Finding, make, rule
 from ocop.load import Document, dotted
-from ocop.model.schemas import SCHEMA_DIR, load_schemas
+from ocop.model.schemas import SCHEMA_DIR, load_schemas, schema_uri
 
 SCHEMA = rule("SCHEMA", "error", "Không đúng lược đồ",
               "Hồ sơ không khớp lược đồ JSON của loại hồ sơ: thiếu trường, sai kiểu, sai định dạng.",
@@ -36,7 +36,7 @@ TYPE_VI = {"string": "chữ (chuỗi)", "integer": "số nguyên", "number": "s�
 def _ref_registry(directory: Path) -> referencing.Registry:
     import referencing
 
-    resources = [(f"{name}.schema.json", referencing.Resource.from_contents(schema))
+    resources = [(schema_uri(name, schema), referencing.Resource.from_contents(schema))
                  for name, schema in load_schemas(directory).items()]
     return referencing.Registry().with_resources(resources)
 
@@ -44,7 +44,7 @@ def _ref_registry(directory: Path) -> referencing.Registry:
 @functools.cache
 def fast_validator(directory: Path, kind: str) -> Any:
     schemas = load_schemas(directory)
-    rs_registry = jsonschema_rs.Registry([(f"{n}.schema.json", s) for n, s in schemas.items()])
+    rs_registry = jsonschema_rs.Registry([(schema_uri(n, s), s) for n, s in schemas.items()])
     return jsonschema_rs.validator_for(schemas[kind], registry=rs_registry, validate_formats=True)
 
 

@@ -32,12 +32,16 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
     add_site_arguments(p, "trang ở build/site")
     p.add_argument("--no-search", action="store_true", help="không tạo chỉ mục tìm kiếm Pagefind")
     p.add_argument("--no-documents", action="store_true", help="không tạo văn bản kế hoạch (DOCX/PDF)")
+    p.add_argument("--since-commit", metavar="COMMIT",
+                   help="commit của lần công bố trước (trong du-lieu/build.json của trang đang chạy): "
+                        "du-lieu/delta.json liệt kê hồ sơ thay đổi từ đó")
     p.set_defaults(func=run_build)
 
 
 def config_of(args: argparse.Namespace) -> BuildConfig:
     return BuildConfig(args.root, today_of(args), args.site_url, args.out,
-                       pagefind=not getattr(args, "no_search", False), documents=not getattr(args, "no_documents", False))
+                       pagefind=not getattr(args, "no_search", False), documents=not getattr(args, "no_documents", False),
+                       since_commit=getattr(args, "since_commit", None) or None)
 
 
 def run_build(args: argparse.Namespace) -> int:

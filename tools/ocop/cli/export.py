@@ -1,4 +1,5 @@
-"""`ocop export xlsx`: the registry as one workbook for officers (a sheet per kind, derived columns)."""
+"""`ocop export xlsx`: the registry as one workbook for officers (a sheet per kind, derived columns); `ocop export
+ocop-vn`: its products in the national OCOP system's JSON."""
 
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     x.add_argument("--out", type=Path, metavar="TỆP.xlsx", help="tệp ra (mặc định: build/export/so-dang-ky-ocop[-tỉnh].xlsx)")
     add_today(x, "ngày tính trạng thái chứng nhận")
     x.set_defaults(func=run_xlsx)
+    n = formats.add_parser("ocop-vn", help="danh sách sản phẩm JSON theo dạng của Hệ thống thông tin OCOP quốc gia",
+                           description="Các sản phẩm có chứng nhận còn hiệu lực vào ngày --today, theo dạng JSON của "
+                                       "Hệ thống thông tin OCOP quốc gia (name, ocop_star, ocop_certificate_number, "
+                                       "issued_on, expiry_date, manufacturer, type…), để cập nhật cơ sở dữ liệu quốc gia "
+                                       "từ sổ đăng ký. ocop import ocop-vn đọc lại đúng dạng này.")
+    n.add_argument("--province", metavar="TỈNH", help="chỉ sản phẩm của tỉnh này (ví dụ ha-noi)")
+    n.add_argument("--out", type=Path, metavar="TỆP.json", help="tệp ra (mặc định: build/export/ocop-vn[-tỉnh].json)")
+    add_today(n, "ngày xét hiệu lực chứng nhận")
+    n.set_defaults(func=run_national)
     export.set_defaults(func=lambda args: (export.print_help(), EXIT_USAGE)[1])
 
 
@@ -34,4 +44,19 @@ def run_xlsx(args: argparse.Namespace) -> int:
     name = "so-dang-ky-ocop" + (f"-{args.province}" if args.province else "") + ".xlsx"
     out = args.out or args.root / "build" / "export" / name
     sys.stdout.write(f"{export_xlsx.write(registry, out, today_of(args), args.province)}\n")
+    return EXIT_OK
+
+
+def run_national(args: argparse.Namespace) -> int:
+    from ocop.publish import export_national
+
+    registry = load_registry(args.root)[0]
+    if args.province and args.province not in registry.province_slugs():
+        sys.stderr.write(f"ocop export: không có tỉnh «{args.province}» trong registry/provinces.yaml.\n")
+        return EXIT_USAGE
+    name = "ocop-vn" + (f"-{args.province}" if args.province else "") + ".json"
+    path, count = export_national.write(registry, args.out or args.root / "build" / "export" / name, today_of(args),
+                                        args.province)
+    sys.stdout.write(f"{path}\n")
+    sys.stderr.write(f"ocop export ocop-vn: {count} sản phẩm có chứng nhận còn hiệu lực.\n")
     return EXIT_OK

@@ -10,16 +10,23 @@ from pathlib import Path
 from ocop.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_format, add_today, today_of
 
 FORMATS = ("text", "json", "github", "markdown")
+NATIONAL = "ocop-vn"  # `ocop import ocop-vn FILE.json`: the national OCOP system's product list
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     from ocop.authoring.importer.header import FIELDS, IGNORE
 
-    p = sub.add_parser("import", help="nhập sản phẩm, chủ thể, quyết định từ bảng tính (.xlsx, .csv)",
-                       description="Đọc bảng danh sách sản phẩm OCOP (phụ lục quyết định công nhận) của một tỉnh, ghép "
-                                   "với hồ sơ đã có (mã số thuế, tên), tạo hồ sơ mới với mã tiếp theo còn trống, kiểm "
-                                   "tra như ocop validate rồi mới ghi: có lỗi thì không ghi gì.")
-    p.add_argument("file", type=Path, metavar="TỆP", help="bảng tính .xlsx hoặc .csv (UTF-8)")
+    p = sub.add_parser("import", help="nhập sản phẩm, chủ thể, quyết định từ bảng tính (.xlsx, .csv) hoặc hệ thống "
+                                      "OCOP quốc gia (ocop-vn TỆP.json)",
+                       usage="ocop import [TÙY_CHỌN] TỆP.xlsx|TỆP.csv|ocop-vn TỆP.json --province TỈNH",
+                       description="Đọc bảng danh sách sản phẩm OCOP (phụ lục quyết định công nhận) của một tỉnh, hoặc "
+                                   "danh sách sản phẩm JSON của Hệ thống thông tin OCOP quốc gia (ocop import ocop-vn "
+                                   "TỆP.json), ghép với hồ sơ đã có (mã số thuế, tên), tạo hồ sơ mới với mã tiếp theo "
+                                   "còn trống, kiểm tra như ocop validate rồi mới ghi: có lỗi thì không ghi gì.")
+    p.add_argument("file", metavar="TỆP", help="bảng tính .xlsx hoặc .csv (UTF-8); hoặc ocop-vn rồi tệp JSON")
+    p.add_argument("json_file", nargs="?", type=Path, metavar="TỆP.json", help=argparse.SUPPRESS)
+    p.add_argument("--products-only", action="store_true",
+                   help="chỉ nhập chủ thể và sản phẩm, không tạo quyết định và chứng nhận mà tệp nêu")
     p.add_argument("--province", required=True, metavar="TỈNH", help="thư mục tỉnh nhận hồ sơ, ví dụ hai-phong")
     p.add_argument("--sheet", metavar="TÊN", help="trang tính (mặc định: trang đầu tiên có dòng tiêu đề)")
     p.add_argument("--map", dest="maps", action="append", default=[], metavar="CỘT=TRƯỜNG",
@@ -95,7 +102,17 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("ocop import: --signer và --signer-position đi cùng nhau.\n")
         return EXIT_USAGE
     root: Path = args.root
-    options = importer.Options(root=root, file=args.file, display=display_path(args.file, root), province=args.province,
+    if args.json_file is not None and args.file != NATIONAL:
+        sys.stderr.write(f"ocop import: chỉ nhận một tệp; để nhập tệp của hệ thống quốc gia: ocop import {NATIONAL} "
+                         "TỆP.json --province TỈNH\n")
+        return EXIT_USAGE
+    if args.file == NATIONAL and args.json_file is None:
+        sys.stderr.write(f"ocop import {NATIONAL}: thiếu tệp JSON, ví dụ ocop import {NATIONAL} san-pham.json "
+                         "--province ha-noi\n")
+        return EXIT_USAGE
+    source, file = (NATIONAL, args.json_file) if args.file == NATIONAL else ("sheet", Path(args.file))
+    options = importer.Options(root=root, file=file, display=display_path(file, root), province=args.province,
+                               source=source, products_only=args.products_only,
                                sheet=args.sheet, maps=maps, dry_run=args.dry_run, update=args.update,
                                partial=args.partial, today=today_of(args), issuer=args.issuer, signer=args.signer,
                                signer_position=args.signer_position)

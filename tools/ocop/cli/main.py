@@ -29,6 +29,8 @@ COMMAND_MODULES = {
     "ocop.cli.build": ("build", "site"),
     "ocop.cli.plan": ("plan",),
     "ocop.cli.new": ("new",),
+    "ocop.cli.keys": ("keys",),
+    "ocop.cli.verify": ("verify",),
     "ocop.cli.intake": ("intake",),
     "ocop.cli.forms": ("forms",),
     "ocop.cli.cms": ("cms",),
@@ -36,6 +38,7 @@ COMMAND_MODULES = {
     "ocop.cli.export": ("export",),
     "ocop.cli.synth": ("synth",),
     "ocop.cli.import_": ("import",),
+    "ocop.cli.report": ("report",),
 }
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ocop.check.pipeline import load_registry
-from ocop.cli.options import EXIT_OK, EXIT_USAGE, iso_date, today_of
+from ocop.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_today, iso_date, today_of
 from ocop.model.registry import Registry
 from ocop.publish.documents import progress, render, report
 from ocop.publish.documents.docx import render_docx
@@ -32,6 +32,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["text", "json", "markdown", "docx"], default="text", help="dạng báo cáo")
     p.add_argument("--out", type=Path, help="tệp ra cho docx (mặc định: build/plans/<mã>-tien-do.docx)")
     p.set_defaults(func=run_progress)
+    n = actions.add_parser("new", help="Kế hoạch năm sau từ Kế hoạch năm trước",
+                           description="Chép cấu trúc một Kế hoạch sang năm mới: dời năm và ngày trong chỉ tiêu, thời "
+                                       "hạn, nội dung; xóa số, ngày, người ký; in mọi chỗ còn ghi năm cũ.")
+    n.add_argument("--from", dest="source", required=True, metavar="KẾ_HOẠCH", help="mã Kế hoạch nguồn (kh-…)")
+    n.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm bắt đầu của Kế hoạch mới")
+    add_today(n, "ngày lập dự thảo (tháng, năm của dự thảo)")
+    n.set_defaults(func=run_new)
     plan.set_defaults(func=lambda args: (plan.print_help(), EXIT_USAGE)[1])
 
 
@@ -70,11 +77,39 @@ def run_progress(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as err:
         sys.stderr.write(f"ocop: {err}\n")
         return EXIT_USAGE
-    rows = progress.plan_progress(plan, progress.from_registry(registry), as_of)
+    data = progress.from_registry(registry)
+    rows = progress.plan_progress(plan, data, as_of)
     if args.format == "docx":
         out = args.out or args.root / "build" / "plans" / f"{plan['id']}-tien-do.docx"
-        print(render_docx(report.report_document(plan, rows, as_of), out))
+        print(render_docx(report.report_document(plan, rows, as_of, data), out))
         return EXIT_OK
     writer = {"text": report.as_text, "json": report.as_json, "markdown": report.as_markdown}[args.format]
-    sys.stdout.write(writer(plan, rows, as_of))
+    sys.stdout.write(writer(plan, rows, as_of, data))
+    return EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from ocop.authoring import plan_copy
+    from ocop.authoring.new import format_finding
+    from ocop.findings import has_errors
+
+    if not 2000 <= args.year <= 2100:
+        sys.stderr.write(f"ocop: năm {args.year} không hợp lệ (2000-2100)\n")
+        return EXIT_USAGE
+    try:
+        source = _plan(args.source, args.root, None)
+        copied = plan_copy.copy_plan(args.root, source, args.year, today_of(args))
+    except FileExistsError as err:
+        sys.stderr.write(f"ocop: {err} đã có; sửa tệp đó hoặc xóa trước khi chép lại.\n")
+        return EXIT_USAGE
+    except (FileNotFoundError, ValueError) as err:
+        sys.stderr.write(f"ocop: {err}\n")
+        return EXIT_USAGE
+    for finding in copied.findings:
+        print(format_finding(finding))
+    if has_errors(copied.findings):
+        print(f"Bản chép chưa đạt kiểm tra: chưa ghi {copied.rel}.")
+        return EXIT_FINDINGS
+    print(f"Đã ghi {copied.rel} (dự thảo; chưa có số, ngày, người ký).")
+    print("\n".join(plan_copy.describe(copied)))
     return EXIT_OK

@@ -104,11 +104,27 @@ def synth(out: Path, products: int = 20000, producers: int | None = None, certif
     producer_ids = _producers(w, rng, provs, producers)
     product_rows = _products(w, rng, provs, producer_ids, products)
     counts = _certificates(w, rng, provs, product_rows, certificates)
+    _test_keys(w, random.Random(seed), [p.slug for p in provs])
     counts.update(producers=producers, products=products)
     if errors:
         counts["errors"] = inject_errors(out, rng, errors)
     counts["files"] = w.files
     return counts
+
+
+def _test_keys(w: Writer, rng: random.Random, slugs: list[str]) -> None:
+    """A TEST signing key for every province and the national one, so a synthetic build signs every stamp."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ocop.model.keys import b64u, kid_of
+
+    for slug in ["trung-uong", *slugs]:
+        seed = rng.randbytes(32)
+        public = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+        w.write(f"registry/keys/{slug}.yaml",
+                f"province: {slug}\nsample: true\nkeys:\n  - kid: \"{kid_of(public)}\"\n    algorithm: Ed25519\n"
+                f"    public_key: \"{b64u(public)}\"\n    valid_from: \"2015-01-01\"\n    valid_to: \"2035-12-31\"\n"
+                f"    test: true\n    test_private_key: \"{b64u(seed)}\"\n    note: KHÓA THỬ NGHIỆM của dữ liệu tổng hợp\n")
 
 
 def _address(rng: random.Random, p: Province) -> tuple[str, units.Unit]:

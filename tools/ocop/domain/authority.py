@@ -35,6 +35,7 @@ class CentralName:
     end: str | None
     name: str
     aliases: tuple[str, ...]
+    symbol: str = ""  # the abbreviation in a document's number ("BNNMT" in "…/BC-BNNMT")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def table(path: Path = DATA) -> tuple[list[Period], list[CentralName]]:
     periods = [Period(p.get("from"), p.get("to"), str(p.get("basis", "")),
                       {int(star): dict(levels) for star, levels in p["stars"].items()},
                       " ".join(str(p.get("note") or "").split())) for p in data["periods"]]
-    names = [CentralName(n.get("from"), n.get("to"), n["name"], tuple(n.get("aliases") or []))
+    names = [CentralName(n.get("from"), n.get("to"), n["name"], tuple(n.get("aliases") or []),
+                         str(n.get("symbol") or ""))
              for n in data["central_names"]]
     return periods, names
 

@@ -30,6 +30,18 @@ PLANNING_DAYS = 90
 STATES = ("valid", "expiring", "expired", "revoked", "superseded")
 STATE_VI = {"valid": "còn hiệu lực", "expiring": "sắp hết hạn", "expired": "đã hết hạn",
             "revoked": "đã thu hồi", "superseded": "đã được thay thế"}
+# "Đang được công nhận": the one definition the site's counts, charts, catalogue and badges use.
+RECOGNISED = ("valid", "expiring")
+
+
+def recognised(state: str) -> bool:
+    """Whether a certificate in this state still carries its star (valid, or valid but expiring soon)."""
+    return state in RECOGNISED
+
+
+def rules_for_browser() -> dict[str, object]:
+    """The thresholds the site's script (assets/state.js) recomputes states with: the same values as here."""
+    return {"notice_days": NOTICE_DAYS, "validity_months": VALIDITY_MONTHS, "recognised": list(RECOGNISED)}
 
 rule("LIFECYCLE-EXPIRED", "warning", "Chứng nhận đã hết hạn",
      "Chứng nhận quá 36 tháng (hoặc quá ngày valid_to) mà chưa được công nhận lại, nâng hạng hay thu hồi.",

@@ -26,12 +26,21 @@ class Finding:
     hint: str = ""
     related: list[Related] = field(default_factory=list)
     # A finding in a spreadsheet (`ocop import`): `file` is the workbook or CSV, `line` the row, `column` the
-    # column's number and `cell` where a person looks: "Sheet1!C12" ("C12" in a CSV). Empty for a record file.
+    # column's number and `cell` where a person looks: "Sheet1!C12" ("C12" in a CSV). In the national system's
+    # JSON (`ocop import ocop-vn`): `line` is the product's place in the list and `cell` a JSON Pointer
+    # ("/11/manufacturer/address"). Empty for a record file.
     cell: str = ""
 
     @property
+    def pointer(self) -> bool:
+        """Is `cell` a JSON Pointer (a value in a JSON file) rather than a spreadsheet cell?"""
+        return self.cell.startswith("/")
+
+    @property
     def location(self) -> str:
-        """`file:line:column`, or `file:Sheet1!C12` for a spreadsheet cell."""
+        """`file:line:column`, `file:Sheet1!C12` for a spreadsheet cell, `file#/11/name` for a JSON value."""
+        if self.pointer:
+            return f"{self.file}#{self.cell}"
         return f"{self.file}:{self.cell}" if self.cell else f"{self.file}:{self.line}:{self.column}"
 
     def to_dict(self) -> dict:
@@ -45,7 +54,9 @@ class Finding:
             "hint": self.hint,
             "related": [r.__dict__ for r in self.related],
         }
-        if self.cell:  # only spreadsheet findings carry these keys: record findings keep their JSON shape
+        if self.pointer:  # only import findings carry these keys: record findings keep their JSON shape
+            out.update(item=self.line, pointer=self.cell, cell=self.cell)
+        elif self.cell:
             sheet, _, _ = self.cell.rpartition("!")
             out.update(sheet=_unquote_sheet(sheet), row=self.line, cell=self.cell)
         return out
@@ -53,7 +64,7 @@ class Finding:
     @classmethod
     def from_dict(cls, data: dict) -> Finding:
         related = [Related(**r) for r in data.get("related", [])]
-        fields = {k: v for k, v in data.items() if k not in ("sheet", "row")}  # derived from cell and line
+        fields = {k: v for k, v in data.items() if k not in ("sheet", "row", "item", "pointer")}  # from cell, line
         return cls(**{**fields, "related": related})
 
     def sort_key(self) -> tuple:

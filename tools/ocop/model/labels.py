@@ -81,3 +81,12 @@ def label(table: dict[str, str], key: object) -> str:
 
 def stars(n: object) -> str:
     return "★" * n if isinstance(n, int) and 0 < n <= 5 else ""
+
+# tasks[].status of a plan's task rows (schemas/plan.schema.json $defs/task_row): what the progress report shows.
+TASK_STATUSES = {
+    "not_started": "Chưa triển khai",
+    "in_progress": "Đang thực hiện",
+    "done": "Đã hoàn thành",
+    "overdue": "Quá hạn, chưa hoàn thành",
+    "dropped": "Không thực hiện",
+}

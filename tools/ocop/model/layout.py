@@ -22,6 +22,7 @@ KINDS = ("producer", "product", "decision", "certificate", "evaluation", "plan")
 KIND_VI = {"producer": "chủ thể", "product": "sản phẩm", "decision": "quyết định",
            "certificate": "giấy chứng nhận", "evaluation": "phiếu đánh giá", "plan": "kế hoạch"}
 CENTRAL = "trung-uong"
+KEYS_FOLDER = "keys"  # registry/keys/<province>.yaml: public keys that sign stamps (kind "key", not in KINDS)
 MEDIA_FOLDER = "media"
 PROVINCES_FILE = "registry/provinces.yaml"
 # Names a file or folder under registry/ and plans/ may have: lowercase ASCII slugs (the form of every id, see
@@ -67,7 +68,11 @@ def classify(relpath: str) -> Location:
         return Location(relpath, None)
     if parts[0] == "plans" and len(parts) == 2:
         return Location(relpath, "plan")
-    if parts[0] != "registry" or len(parts) < 4:
+    if parts[0] != "registry" or len(parts) < 3:
+        return Location(relpath, None)
+    if parts[1] == KEYS_FOLDER and len(parts) == 3:
+        return Location(relpath, "key")
+    if len(parts) < 4:
         return Location(relpath, None)
     province, folder = parts[1], parts[2]
     kind = KIND_FOLDERS.get(folder)

@@ -51,6 +51,7 @@ class Registry:
     duplicates: list[tuple[Record, Record]] = field(default_factory=list)
     provinces: list[dict] = field(default_factory=list)
     provinces_doc: Document | None = None
+    keys: dict[str, Record] = field(default_factory=dict)  # registry/keys/<province>.yaml by province (model/keys.py)
     # derived indexes, filled by index()
     certificates_of_product: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     products_of_producer: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
@@ -66,6 +67,9 @@ class Registry:
     photo_problems: dict[str, tuple[str, ...]] = field(default_factory=dict)  # photo file → rules it failed
 
     def add(self, record: Record) -> None:
+        if record.kind == "key":  # not a record with an id of its own: one file of public keys per province
+            self.keys[record.location.stem] = record
+            return
         existing = self._any_kind.get(record.id)
         if existing is not None:
             self.duplicates.append((existing, record))

@@ -33,6 +33,13 @@ def load_schemas(directory: Path) -> dict[str, dict]:
             for p in sorted(directory.glob("*.schema.json"))}
 
 
+def schema_uri(name: str, schema: dict) -> str:
+    """The URI a schema is known by: its absolute `$id` (the published copy's URL), which its relative
+    `$ref`s resolve against, so every copy is registered locally under it and nothing is fetched."""
+    own = schema.get("$id")
+    return own if isinstance(own, str) and own else f"{name}.schema.json"
+
+
 @dataclass(frozen=True)
 class Prop:
     key: str

@@ -341,3 +341,13 @@ def successors(ward_2004: str) -> list[Unit]:
     entry = ward_conversion.OLD_TO_NEW.get(int(ward_2004))
     found = (lookup("ward", _code(new.code, "ward"), "2025") for new in (entry.new_wards if entry else ()))
     return [u for u in found if u is not None]
+
+
+def predecessors(ward_2025: str) -> list[Unit]:
+    """The 2004 wards a 2025 ward was formed from (whole or in part) on 01/7/2025."""
+    try:
+        entry = ward_conversion.NEW_TO_OLD.get(int(ward_2025))
+    except ValueError:
+        return []
+    found = (lookup("ward", _code(old.code, "ward"), "2004") for old in (entry.old_wards if entry else ()))
+    return [u for u in found if u is not None]

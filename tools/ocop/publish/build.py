@@ -14,14 +14,16 @@ from typing import TextIO
 
 from ocop.authoring import cms, guide
 from ocop.check.pipeline import validate
-from ocop.config import BuildConfig, mkdocs_config, site_url_of
-from ocop.findings import Finding, has_errors
+from ocop.config import BuildConfig, mkdocs_config, repo_url_of, site_url_of
+from ocop.findings import Finding, has_errors, make
 from ocop.model.registry import Registry
-from ocop.publish import documents
-from ocop.publish.site import generator, model
+from ocop.publish import documents, opendata
+from ocop.publish.site import generator, history, model
+from ocop.publish.stamps import site as stamps_site
 from ocop.report import REPORTERS, Report
 
-PAGEFIND_GLOB = "san-pham/*/index.html"  # only product pages are searched: the index stays small
+# products, producers and decisions are searched (each page says what to index: data-pagefind-body)
+PAGEFIND_GLOB = "{san-pham,chu-the,quyet-dinh}/*/index.html"
 
 
 class BuildError(Exception):
@@ -35,6 +37,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     documents: str = ""
     failed: list[Finding] = field(default_factory=list)  # plans whose documents could not be rendered
+    memory: dict[str, float] = field(default_factory=dict)  # step → MB it added to the peak resident size
 
 
 def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
@@ -45,7 +48,8 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     cfg = mkdocs_config(root)
     site_url = config.site_url or site_url_of(cfg)
     timings: dict[str, float] = {}
-    step = _stepper(timings, log)
+    memory: dict[str, float] = {}  # MB a step added to the peak (/proc clear_refs: Linux only)
+    step = _stepper(timings, log, memory)
 
     outcome = step("validate", lambda: validate(config.run()))
     if has_errors(outcome.findings):
@@ -55,24 +59,49 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
         return BuildResult(False, out / "site", timings)
     rendered = step("documents", lambda: build_documents(root, outcome.registry, config)) if config.documents else None
     site_model = step("model", lambda: model.build(outcome.registry, config.today, site_url))
+    stamps = step("sign", lambda: stamps_site.prepare(site_model))
+    _stamp_notes(stamps, log)
+    changes = step("history", lambda: record_history(root, log))
     records = out / "records"
     trash = discard(out, ("docs", "site", "records", "pagefind-bundle"))
     indexer = PagefindRun(records, out / "pagefind-bundle") if config.pagefind else None
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal",
-                                                photo_cache=out / "cache" / "photos", log=log))
+                                                photo_cache=out / "cache" / "photos", log=log, open_data=False,
+                                                stamps=stamps, history=changes, repo_url=repo_url_of(cfg)))
+    published = step("api", lambda: opendata.publish(site_model, records, config.since_commit))
     guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model)))
     step("admin", lambda: install_editor(out / "site", root, outcome.registry, log))
     if indexer:  # before the move: Pagefind reads the pages from records/
         step("pagefind (wait)", lambda: indexer.finish(out / "site" / "pagefind"))
     merge_into(records, out / "site")  # renames instead of MkDocs copying ~70k files
+    step("sitemap", lambda: opendata.finish(out / "site", site_model, published))
     if trash:
         trash.wait()
     failed = rendered.failed if rendered else []
     if failed:  # the site is complete but for those plans' documents: say which, and fail the build
         REPORTERS["text"](Report.of_findings(failed, len(failed)), log)
-    return BuildResult(not failed, out / "site", timings, _documents_note(rendered), failed)
+    return BuildResult(not failed, out / "site", timings, _documents_note(rendered), failed, memory)
+
+
+def _stamp_notes(stamps: stamps_site.Stamps, log: TextIO) -> None:
+    signed = sum(1 for s in stamps.stamps.values() if s.signed)
+    log.write(f"ocop build: {signed}/{len(stamps.stamps)} tem có chữ ký số"
+              f" (tỉnh có khóa: {', '.join(sorted(stamps.signers)) or 'không có'})\n")
+    for note in stamps.notes:
+        log.write(f"ocop build: {note}\n")
+
+
+def record_history(root: Path, log: TextIO) -> history.Histories:
+    """Every record's changes from git; a shallow clone is said here and on the pages."""
+    found = history.collect(root)
+    if not found.available:
+        log.write("ocop build: thư mục không phải kho git: trang hồ sơ không có lịch sử thay đổi.\n")
+    elif found.shallow:
+        log.write("ocop build: kho là bản sao nông (shallow clone): lịch sử thay đổi chưa đầy đủ; "
+                  "chạy `git fetch --unshallow` để có toàn bộ lịch sử.\n")
+    return found
 
 
 def install_editor(site: Path, root: Path, registry: Registry, log: TextIO) -> None:
@@ -123,14 +152,37 @@ def generate_docs(config: BuildConfig, log: TextIO | None = None) -> bool:
     return True
 
 
-def _stepper(timings: dict[str, float], log: TextIO) -> Callable:
+def _stepper(timings: dict[str, float], log: TextIO, memory: dict[str, float] | None = None) -> Callable:
     def step(name: str, func: Callable):
+        before = _rss_reset()
         start = time.perf_counter()
         result = func()
         timings[name] = time.perf_counter() - start
+        if memory is not None and before is not None:
+            memory[name] = max(0.0, (_rss_peak() or before) - before)
         log.write(f"ocop build: {name} {timings[name]:.1f} s\n")
         return result
     return step
+
+
+def _rss_reset() -> float | None:
+    """This process's resident MB now, after resetting its peak (Linux: clear_refs 5), or None elsewhere."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return _status_mb("VmRSS")
+    except OSError:
+        return None
+
+
+def _rss_peak() -> float | None:
+    return _status_mb("VmHWM")
+
+
+def _status_mb(key: str) -> float | None:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return None
 
 
 def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, extra: dict[str, object]) -> None:
@@ -181,8 +233,17 @@ class PagefindRun:
 
 
 def build_documents(root: Path, registry: Registry, config: BuildConfig) -> documents.Rendered:
-    """Render plan documents (build/plans/) first so the plan pages can link them."""
-    return documents.build_all(root, registry=registry, as_of=config.today.isoformat())  # build/plans/, where the plan pages look
+    """Render plan documents (build/plans/) and last year's periodic reports (build/reports/) first, so the
+    plan pages can link them."""
+    rendered = documents.build_all(root, registry=registry, as_of=config.today.isoformat())  # build/plans/, where the plan pages look
+    from ocop.publish.documents import periodic_document  # imported on use, like the plans' renderers
+
+    written, failed = periodic_document.build_all(registry, root / "build" / "reports", config.today)
+    rendered.written += written
+    rendered.failed += [make("DOC-RENDER", "registry/provinces.yaml", 1, 1,
+                             f"Không xuất được Báo cáo định kỳ ({slug}): {type(err).__name__}: {err}")
+                        for slug, err in failed]
+    return rendered
 
 
 def _documents_note(rendered: documents.Rendered | None) -> str:

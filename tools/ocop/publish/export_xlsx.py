@@ -19,7 +19,7 @@ from ocop.model import labels
 from ocop.model.registry import Record, Registry
 
 TEXT = "@"  # the number format that makes a spreadsheet keep a cell as text
-IN_FORCE = ("valid", "expiring")
+IN_FORCE = lifecycle.RECOGNISED
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def annotation(f: Finding, rule_url: str = "") -> str:
     command = "error" if f.severity == "error" else "warning"
     props = (f"file={escape_property(f.file)},line={f.line},col={f.column},"
              f"title={escape_property(f'{f.rule}: {SEVERITY_VI[f.severity]}')}")
-    body = (f"Ô {f.cell}: " if f.cell else "") + f.message + (f"\nGợi ý: {f.hint}" if f.hint else "") + (f"\nQuy tắc: {rule_url}" if rule_url else "")
+    body = ((f"Mục {f.cell}: " if f.pointer else f"Ô {f.cell}: ") if f.cell else "") + f.message + (f"\nGợi ý: {f.hint}" if f.hint else "") + (f"\nQuy tắc: {rule_url}" if rule_url else "")
     return f"::{command} {props}::{escape_data(body)}"
 
 

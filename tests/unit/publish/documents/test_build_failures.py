@@ -49,3 +49,9 @@ def test_build_exits_1_and_names_the_plan(tmp_path: Path, capsys: pytest.Capture
     assert f"plans/{broken}.yaml:1:1: error[DOC-RENDER]" in err
     assert (root / "build" / "site" / "index.html").is_file()  # the rest of the site is still built
     assert (root / "build" / "plans" / f"{PLANS[0]}.pdf").is_file()
+    # last year's periodic reports (ocop report) are built too, and the plans page offers them
+    for scope in ("hai-phong", "toan-quoc"):
+        assert (root / "build" / "reports" / f"bao-cao-ocop-{scope}-2025.pdf").is_file()
+        assert (root / "build" / "site" / "ke-hoach" / "bao-cao" / f"bao-cao-ocop-{scope}-2025.docx").is_file()
+    plans_page = (root / "build" / "site" / "ke-hoach" / "index.html").read_text(encoding="utf-8")
+    assert 'href="bao-cao/bao-cao-ocop-toan-quoc-2025.xlsx"' in plans_page and "Toàn quốc, năm 2025" in plans_page

@@ -267,3 +267,34 @@ def test_draft_keeps_blanks(rendered: dict, plans: dict) -> None:
     left = document.tables[0].rows[1].cells[0].text
     assert left.startswith("Số:") and left.endswith("/KH-SNN") and "\u00a0" in left
     assert Path(rendered[DAK_NONG]["docx"]).stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("pid", ALL)
+def test_rules_are_bottom_borders_of_fixed_height_and_the_subject_rule_follows_the_subject(
+        rendered: dict, plans: dict, pid: str) -> None:
+    from ocop.publish.documents.docx import PORTRAIT_TEXT_MM, RULE_GAP_PT
+    from ocop.publish.documents.measure import TEXT_COLUMN_MM, subject_line_mm, title_rule_mm
+
+    assert TEXT_COLUMN_MM == PORTRAIT_TEXT_MM
+    document = open_docx(rendered, pid)
+    rules = [p for p in document.element.body.iter(qn("w:p"))
+             if (p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:pBdr")) is not None)]
+    assert len(rules) == 3  # issuing body, motto, subject
+    for p in rules:
+        borders = p.find(qn("w:pPr")).find(qn("w:pBdr"))
+        assert borders.find(qn("w:top")) is None and borders.find(qn("w:bottom")).get(qn("w:val")) == "single"
+        spacing = p.find(qn("w:pPr")).find(qn("w:spacing"))
+        assert spacing.get(qn("w:lineRule")) == "exact" and int(spacing.get(qn("w:line"))) == RULE_GAP_PT * 20
+    indent = rules[2].find(qn("w:pPr")).find(qn("w:ind"))
+    length = PORTRAIT_TEXT_MM - 2 * int(indent.get(qn("w:left"))) * TWIP_MM
+    assert abs(length - title_rule_mm(plans[pid]["title"])) < 0.2
+    assert 1 / 3 < length / subject_line_mm(plans[pid]["title"]) < 1 / 2
+
+
+def test_subject_rule_length_tracks_short_and_long_subjects() -> None:
+    from ocop.publish.documents.measure import TEXT_COLUMN_MM, text_width_mm, title_rule_mm
+
+    short = "Năm 2026"
+    assert title_rule_mm(short) == round(0.4 * text_width_mm(short), 1) < 15
+    assert title_rule_mm("Thực hiện Chương trình mỗi xã một sản phẩm " * 3) == round(0.4 * TEXT_COLUMN_MM, 1)
+    assert title_rule_mm("A\x00\u202eB") == title_rule_mm("AB")  # control characters take no room

@@ -9,6 +9,7 @@ import docx
 import pytest
 
 from ocop.cli.main import main
+from ocop.publish.documents import progress
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -43,7 +44,8 @@ def test_progress_formats(capsys: pytest.CaptureFixture, tmp_path: Path) -> None
     assert code == 0, err
     payload = json.loads(out)
     assert payload["as_of"] == "2024-12-31" and payload["targets"]
-    assert {t["state"] for t in payload["targets"]} <= {"achieved", "on_track", "behind", "no_data"}
+    assert {t["state"] for t in payload["targets"]} <= set(progress.STATES)
+    assert payload["summary"].startswith(f"Có {len(payload['targets'])} dòng chỉ tiêu") and payload["tasks"]
     code, out, _ = run(capsys, "--root", str(REPO), "plan", "progress", pid, "--as-of", "2024-12-31",
                        "--format", "markdown")
     assert code == 0 and "| Chỉ tiêu |" in out

@@ -92,19 +92,45 @@ def test_products_total_respects_validity_and_revocation(data: Data) -> None:
 
 def test_on_track_uses_elapsed_share_of_period(data: Data) -> None:
     t = target("products_recognised", [HD], "2023-01-01", "2025-12-31", min_star=3, new_only=True, min=3)
-    p = one(t, data, "2024-07-01")  # half-way: expect 1.5, have 2
-    assert p.state == "on_track" and 1.4 < p.expected < 1.6
+    p = one(t, data, "2024-07-01")  # half-way: 1.5 products is 2 whole products; have 2
+    assert p.state == "on_track" and p.expected == 2 and isinstance(p.expected, int)
     p = one({**t, "min": 9}, data, "2024-07-01")
     assert p.state == "behind"
     early = one({**t, "min": 9}, data, "2022-06-01")
     assert early.state == "on_track" and early.actual == 0
 
 
-def test_annual_recurrence_reports_the_current_year(data: Data) -> None:
+def test_annual_recurrence_reports_every_year_begun(data: Data) -> None:
     t = target("products_recognised", [HD], "2023-01-01", "2025-12-31", min_star=3, new_only=True, min=1,
                recurrence="annual")
-    p = one(t, data, "2024-12-31")
-    assert (p.period_from, p.period_to) == ("2024-01-01", "2024-12-31") and p.actual == 1
+    rows = plan_progress({"targets": [t]}, data, "2024-12-31")
+    assert [(r.year, r.period_from, r.period_to, r.actual) for r in rows] == [
+        (2023, "2023-01-01", "2023-12-31", 1), (2024, "2024-01-01", "2024-12-31", 1)]
+    assert [r.state for r in rows] == ["ended_met", "achieved"]  # 2023 is over; 2024 ends tonight
+    assert len(plan_progress({"targets": [t]}, data, "2030-01-01")) == 3  # never past the period
+    assert len(plan_progress({"targets": [t]}, data, "2020-01-01")) == 1  # not begun: its first year
+
+
+def test_an_ended_target_is_met_or_missed_never_behind(data: Data) -> None:
+    t = target("products_recognised", [HD], "2023-01-01", "2024-12-31", min_star=3, new_only=True, min=2)
+    assert one(t, data, "2025-01-01").state == "ended_met"
+    missed = one({**t, "min": 9}, data, "2025-01-01")
+    assert missed.state == "ended_missed" and missed.expected is None
+    assert progress.STATES[missed.state] == "Đã kết thúc — không đạt"
+    assert one({**t, "min": 9}, data, "2024-12-31").state == "behind"  # its last day is not over yet
+
+
+def test_expected_is_whole_products_and_shares_keep_a_decimal(data: Data) -> None:
+    t = target("products_recognised", [HD], "2024-01-01", "2024-12-31", min_star=3, min=3)
+    p = one({**t, "min": 1}, data, "2024-03-01")  # 1 x 60/365 = 0.16 product: 1 whole product
+    assert p.expected == 1
+    share = one(target("share_of_products_online", [HD], "2024-01-01", "2024-12-31", value=100, unit="%"),
+                data, "2024-01-02")
+    assert share.state == "achieved" or share.expected == round(share.expected, 1)
+    text = report.as_text({"id": "x", "symbol": "KH-UBND", "issuer": {"name": "UBND"}, "targets": [t],
+                           "period": {"from": "2024-01-01", "to": "2024-12-31", "label": "năm 2024"}},
+                          plan_progress({"targets": [{**t, "min": 9}]}, data, "2024-07-01"), "2024-07-01")
+    assert "cần đạt đến nay: 5" in text and "4,5" not in text
 
 
 def test_shares_and_evaluations(data: Data) -> None:
@@ -124,6 +150,60 @@ def test_unmeasurable_metric_is_no_data(data: Data) -> None:
 
 def test_text_targets_are_not_measured(data: Data) -> None:
     assert plan_progress({"targets": [{"id": "x", "text": "Tuyên truyền"}]}, data, "2024-01-01") == []
+
+
+def test_summary_agrees_with_the_rows(plans: dict, data: Data) -> None:
+    for plan in plans.values():
+        rows = plan_progress(plan, data, "2026-11-30")
+        line = progress.summary(plan, rows, "2026-11-30").text()
+        states = [r.state for r in rows]
+        measured = sum(s != "no_data" for s in states)
+        assert f"Có {len(rows)} dòng chỉ tiêu định lượng: {measured} dòng đo được" in line, line
+        for state, label in progress.STATES.items():
+            if state != "no_data" and states.count(state):
+                assert f"{states.count(state)} {label.lower()}" in line
+        if "no_data" in states:
+            assert f"{states.count('no_data')} dòng chưa đo được" in line
+        else:
+            assert "chưa đo được" not in line
+        assert "chậm tiến độ" not in line.lower()  # every seed plan has ended by then
+
+
+def test_sample_records_are_warned_about(plans: dict, data: Data) -> None:
+    hd = plans["kh-hai-phong-2023-hai-duong-1366"]
+    rows = plan_progress(hd, data, "2024-12-31")
+    assert "hồ sơ mẫu" not in report.as_text(hd, rows, "2024-12-31", data)  # fixtures are not samples
+    marked = Data.of([{**c, "sample": True} for c in data.certificates], list(data.decisions.values()),
+                     list(data.products.values()), data.evaluations)
+    text = report.as_text(hd, rows, "2024-12-31", marked)
+    assert "Lưu ý: số liệu được tính từ 4 hồ sơ mẫu" in text  # cn-1, cn-1b, cn-2, cn-6: Hải Dương products
+
+
+def test_tasks_list_lead_deadline_and_status(plans: dict, data: Data) -> None:
+    dak_nong = plans["kh-lam-dong-2024-dak-nong-du-thao"]
+    tasks = report.plan_tasks(dak_nong)
+    groups = sum(1 for a in dak_nong["appendices"] for r in a["rows"] if r.get("group"))
+    assert len(tasks) == sum(len(a["rows"]) for a in dak_nong["appendices"]) - groups
+    first_row = next(r for r in dak_nong["appendices"][0]["rows"] if not r.get("group"))
+    assert (tasks[0].text, tasks[0].lead, tasks[0].deadline) == (first_row["task"], first_row["lead"],
+                                                                 first_row["deadline"])
+    assert {t.status for t in tasks} == {""}  # no status recorded: left for the officer
+    first = dak_nong["appendices"][0]["rows"]
+    marked = {**dak_nong, "appendices": [{**dak_nong["appendices"][0],
+                                          "rows": [{**r, "status": "done"} for r in first]}]}
+    assert {t.status for t in report.plan_tasks(marked)} == {"Đã hoàn thành"}
+    md = report.as_markdown(marked, [], "2024-06-01")
+    assert "| Tình trạng |" in md and "Đã hoàn thành |" in md
+    hd = report.plan_tasks(plans["kh-hai-phong-2023-hai-duong-1366"])  # no task table: its assignments
+    assert hd and hd[0].lead == plans["kh-hai-phong-2023-hai-duong-1366"]["assignments"][0]["agency"]
+
+
+def test_task_status_labels_match_the_schema() -> None:
+    from ocop.model.labels import TASK_STATUSES
+    from ocop.model.schemas import SCHEMA_DIR, enum_labels, load_schemas
+
+    status = load_schemas(SCHEMA_DIR)["plan"]["$defs"]["task_row"]["properties"]["status"]
+    assert enum_labels(status) == TASK_STATUSES
 
 
 def test_seed_plans_report(plans: dict, data: Data) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from ocop.check.pipeline import load_registry
 from ocop.cli.main import main
+from ocop.domain import lifecycle
 from ocop.publish.site import generator, model
 from ocop_testing import REPO
 
@@ -65,7 +66,7 @@ def test_hub_front_matter_is_yaml_with_an_html_title(title: str):
 
 
 def test_catalogue_index_keeps_names_as_data(xss_docs: Path):
-    index = json.loads((xss_docs / "danh-muc/index.json").read_text(encoding="utf-8"))
+    index = json.loads((xss_docs / "api/v1/catalogue.json").read_text(encoding="utf-8"))
     assert index["fields"][:2] == ["id", "name"]
     names = [item[1] for item in index["items"]]
     assert "<script>alert(1)</script> Cà phê <img src=x onerror=alert(2)>" in names
@@ -78,25 +79,28 @@ def test_only_http_links_become_links():
         assert generator.http_url(bad) is None
 
 
-@pytest.mark.parametrize("today, label", [
-    (dt.date(2026, 11, 23), "Hiệu lực"),
-    (dt.date(2028, 8, 25), "Sắp hết hạn"),  # valid to 15/09/2028: 21 days left
-    (dt.date(2028, 9, 20), "Hết hạn"),
+@pytest.mark.parametrize("today, label, sentence", [
+    (dt.date(2026, 11, 23), "Hiệu lực", "Còn hiệu lực đến 15/09/2028"),
+    (dt.date(2028, 8, 25), "Sắp hết hạn", "Sắp hết hạn: còn hiệu lực đến 15/09/2028 (còn 21 ngày)"),
+    (dt.date(2028, 9, 15), "Sắp hết hạn", "Sắp hết hạn: còn hiệu lực đến 15/09/2028 (hôm nay là ngày cuối)"),
+    (dt.date(2028, 9, 20), "Hết hạn", "Đã hết hạn ngày 15/09/2028"),
 ])
-def test_product_state_for_fixed_dates(tmp_path: Path, today: dt.date, label: str):
+def test_product_state_for_fixed_dates(tmp_path: Path, today: dt.date, label: str, sentence: str):
+    """The build's own reading (what a visitor without JavaScript sees; state.js words it the same)."""
     docs = generate(FIXTURES / "coffee", tmp_path / "docs", today)
     page = (docs / "san-pham/sp-dak-lak-9001/index.html").read_text(encoding="utf-8")
-    verdict = page.split('<div class="verdict', 1)[1].split("</div>", 1)[0]
+    verdict = page.split('<div class="verdict', 1)[1].split('<div class="cols">', 1)[0]
     assert f">{label}</span>" in verdict
+    assert f'<span data-ocop-slot="sentence">{sentence}</span>' in verdict
     verify = (docs / "xac-minh/cn-dak-lak-2025-9001/index.html").read_text(encoding="utf-8")
     assert f">{label}</span>" in verify
 
 
 def test_open_data_files(xss_docs: Path):
     data = xss_docs / "du-lieu"
-    products = json.loads((data / "products.json").read_text(encoding="utf-8"))
-    assert products[0]["id"] == "sp-hai-phong-0001"
-    with (data / "certificates.csv").open(encoding="utf-8", newline="") as f:
+    products = [json.loads(line) for line in (data / "products.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert products[0]["id"] == "sp-hai-phong-0001" and products[0]["record"]["id"] == "sp-hai-phong-0001"
+    with (data / "certificates.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["id"] == "cn-hai-phong-2024-0001" and rows[0]["hang_sao"] == "3"
     assert (data / "luoc-do" / "product.schema.json").is_file()
@@ -145,3 +149,39 @@ def test_verify_page_names_every_successor(tmp_path: Path):
     verify = (docs / "xac-minh/cn-hai-phong-2021-0001/index.html").read_text(encoding="utf-8")
     assert "xac-minh/cn-hai-phong-2024-0002/" in verify
     assert "xac-minh/cn-hai-phong-2025-0003/" in verify
+
+
+@pytest.fixture(scope="module")
+def sample_model() -> model.SiteModel:
+    return model.build(load_registry(REPO, use_cache=False)[0], dt.date(2026, 11, 23), "https://ocop.example/")
+
+
+def test_draft_plan_titles_name_their_province(sample_model: model.SiteModel):
+    plans = {p.id: p for p in sample_model.registry.all("plan")}
+    titles = {pid: generator.plan_title(plan, generator.plan_place(sample_model, plan)) for pid, plan in plans.items()}
+    assert titles["kh-lam-dong-2024-dak-nong-du-thao"].startswith(
+        "Dự thảo kế hoạch (KH-SNN) – Tỉnh Đắk Nông (nay thuộc Tỉnh Lâm Đồng): ")
+    assert "– Tỉnh Ninh Bình:" in titles["kh-ninh-binh-2024-tam-diep-du-thao"]
+    assert titles["kh-ha-noi-2021-146"].startswith("Kế hoạch số 146/")  # a numbered plan says its number
+
+
+def test_one_definition_of_recognised(sample_model: model.SiteModel):
+    """Home, charts and the catalogue's "Đang được công nhận" count the same products: valid or expiring."""
+    counted = generator.recognised(sample_model)
+    assert counted and {p.state for p in counted} == {"valid", "expiring"}
+    assert all(p.current and lifecycle.recognised(p.current.state) for p in counted)
+    others = [p for p in sample_model.products.values() if p not in counted]
+    assert others and not any(lifecycle.recognised(p.state) for p in others)
+
+
+def test_catalogue_offers_only_options_that_give_results(tmp_path: Path):
+    docs = generate(REPO, tmp_path / "docs", dt.date(2026, 11, 23))
+    index = json.loads((docs / "danh-muc" / "index.json").read_text(encoding="utf-8"))
+    province = index["fields"].index("province")
+    used = {item[province] for item in index["items"]}
+    assert used == set(range(len(index["provinces"])))  # every province listed has a product
+    assert "ca-mau" not in {slug for slug, _ in index["provinces"]}
+    group = index["fields"].index("group")
+    assert {item[group] for item in index["items"]} == set(range(len(index["groups"])))
+    cert = index["fields"].index("cert")
+    assert all(item[cert] is None or len(item[cert]) == 3 for item in index["items"])

@@ -117,7 +117,7 @@ def test_build_publishes_copies_not_originals_and_is_deterministic(tmp_path: Pat
         assert not image.getexif().get_ifd(GPS_IFD) and b"Exif" not in path.read_bytes()
     page = (site / "san-pham/sp-hai-phong-0001/index.html").read_text("utf-8")
     assert page.count('<img src="../../anh/') == 2 and 'width="1600" height="1067"' in page and "/media/" not in page
-    index = json.loads((site / "danh-muc/index.json").read_text("utf-8"))
+    index = json.loads((site / "api/v1/catalogue.json").read_text("utf-8"))
     thumbs = dict(zip([i[0] for i in index["items"]], [i[index["fields"].index("thumb")] for i in index["items"]], strict=True))
     assert (site / thumbs["sp-hai-phong-0001"]).is_file() and thumbs["sp-hai-phong-0001"].endswith("-nho.jpg")
     assert thumbs["sp-hai-phong-0002"] == ""

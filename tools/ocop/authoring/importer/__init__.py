@@ -2,6 +2,7 @@
 of a recognition decision, XLSX or CSV).
 
 - `sheet`: the file to rows of plain values (bounded, formulas never evaluated);
+- `national`: the national OCOP system's product JSON to the same rows (`ocop import ocop-vn FILE.json`);
 - `header`: the header row and what each column holds (merged cells, provinces' wording, --map);
 - `values`: one cell's value ("3 sao", dd/mm/yyyy, tax codes that lost their leading zero);
 - `address`: free-text addresses to unit codes of the 2004 or 2025 code list (through `model.units`);
@@ -14,6 +15,7 @@ Findings point at cells of the spreadsheet (`Finding.cell`, "Sheet1!C12") and go
 from __future__ import annotations
 
 from ocop.authoring.importer.engine import KINDS, STATUSES, Options, Outcome, run
+from ocop.authoring.importer.national import SOURCE as NATIONAL
 from ocop.findings import has_errors
 from ocop.report import Report, Table
 from ocop.report.markdown import cell, findings_table, render_table
@@ -41,7 +43,9 @@ def report(options: Options, outcome: Outcome) -> Report:
     else:
         verdict = "KHÔNG NHẬP: kiểm tra sau khi ghi có lỗi, các tệp đã được khôi phục"
     rows = outcome.rows
-    row_text = ", ".join(f"{rows[k]} {v}" for k, v in ROWS_VI.items() if rows.get(k)) or "không có dòng dữ liệu"
+    national_json = options.source == NATIONAL
+    names = {"data": "sản phẩm"} if national_json else ROWS_VI
+    row_text = ", ".join(f"{rows[k]} {v}" for k, v in names.items() if rows.get(k)) or f"không có {names['data']}"
     parts = [f"{KIND_PLURAL_VI[k]}: " + ", ".join(f"{counts[k][s]} {STATUS_VI[s]}" for s in STATUSES)
              for k in KINDS if k in counts and sum(counts[k].values())]
     where = f"trang tính «{outcome.sheet}», " if outcome.sheet is not None else ""
@@ -58,16 +62,18 @@ def report(options: Options, outcome: Outcome) -> Report:
         lines.append(f"… và {len(outcome.files) - 200} tệp nữa (xem đủ bằng --format json).")
     if outcome.unknown_columns:
         shown = ", ".join(f"«{c[:40]}»" for c in outcome.unknown_columns[:12])
-        lines.append(f"cột không đọc: {shown}")
+        lines.append(f"{'trường' if national_json else 'cột'} không đọc: {shown}")
     table = Table(("Loại hồ sơ", *(STATUS_VI[s].capitalize() for s in STATUSES)),
                   [(KIND_PLURAL_VI[k], *(str(counts[k][s]) for s in STATUSES)) for k in KINDS if k in counts])
-    data = {"file": options.display, "sheet": outcome.sheet, "header_row": outcome.header_row,
+    data = {"file": options.display, "source": options.source, "sheet": outcome.sheet, "header_row": outcome.header_row,
             "written": outcome.written, "dry_run": options.dry_run,
             "rows": dict(outcome.rows), "counts": {k: dict(v) for k, v in counts.items()},
             "files": [{"path": rel, "status": status} for status, rel in outcome.files],
             "unknown_columns": outcome.unknown_columns,
             "findings": [f.to_dict() for f in outcome.findings]}
-    result = Report(f"Nhập bảng tính {options.display}", summary, outcome.findings, lines=lines, data=data)
+    title = f"Nhập danh sách của hệ thống OCOP quốc gia {options.display}" if national_json else \
+        f"Nhập bảng tính {options.display}"
+    result = Report(title, summary, outcome.findings, lines=lines, data=data)
     findings = findings_table(result)
     result.document = (f"## {cell(result.title)}\n\n{cell(summary)}\n\n" + render_table(table)
                        + (("\n" + render_table(findings)) if findings else ""))

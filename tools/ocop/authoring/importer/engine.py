@@ -20,11 +20,12 @@ from typing import Any
 
 from ocop.authoring import records
 from ocop.authoring.importer import header as headers
-from ocop.authoring.importer import preflight, render, sheet, values
+from ocop.authoring.importer import national, preflight, render, sheet, values
 from ocop.authoring.importer.address import Issue, Resolved, Resolver
 from ocop.check import pipeline
 from ocop.check.rules import importing  # noqa: F401  (registers the IMPORT-* rules)
 from ocop.domain import authority, lifecycle
+from ocop.domain import national as national_types
 from ocop.findings import Finding, has_errors, make
 from ocop.model import units
 from ocop.model.layout import CENTRAL, KIND_VI
@@ -36,10 +37,13 @@ KINDS = ("producer", "product", "decision", "certificate")
 STATUSES = ("created", "updated", "unchanged", "skipped")
 MAX_LEN = {"product_name": 300, "producer_name": 300, "representative": 200, "representative_position": 200,
            "description": 3000, "subgroup": 200, "issuer": 300, "registration_number": 20, "address": 300,
-           "decision_number": 60}
+           "decision_number": 60, "story": 6000}
 DECISION_FIELDS = ("decision_number", "decision_date")
 STAR_MARKS = ("star_3", "star_4", "star_5")
 DEFAULT_CRITERIA = "148/2023"
+NATIONAL_ID_HINT = ("Hệ thống OCOP quốc gia không công bố mã số thuế: thêm chủ thể vào sổ trước (ocop import bảng tính "
+                    "có cột «Mã số thuế», hoặc ocop new producer), rồi nhập lại tệp JSON: sản phẩm được ghép với chủ "
+                    "thể theo tên; hoặc ghi manufacturer.tax_code trong tệp.")
 _TOTAL = re.compile(r"\s*(tong cong|tong so|tong|cong|cong so)\b")
 
 
@@ -58,6 +62,8 @@ class Options:
     issuer: str | None = None
     signer: str | None = None
     signer_position: str | None = None
+    source: str = "sheet"  # or national.SOURCE: the national OCOP system's product JSON
+    products_only: bool = False  # producers and products, not the decisions and certificates the file names
 
 
 @dataclass
@@ -77,10 +83,12 @@ class Row:
     group: Any = None
     subgroup: str | None = None
     description: str | None = None
+    story: str | None = None
     star: int | None = None
     score: float | int | None = None
     decision_number: str | None = None
     decision_date: str | None = None
+    valid_to: str | None = None  # as the file states it; the certificate's own is worked out from the decision
     issuer: str | None = None
 
 
@@ -144,7 +152,8 @@ class Import:
     def at(self, rule_id: str, row: int, name: str | None, message: str, hint: str = "") -> Finding:
         assert self.table is not None
         column = self.column(name, row)
-        finding = make(rule_id, self.o.display, row, column + 1, message, hint, cell=self.table.cell(row, column))
+        finding = make(rule_id, self.o.display, row, self.table.column_number(column), message, hint,
+                       cell=self.table.cell(row, column))
         self.add(finding)
         return finding
 
@@ -165,6 +174,8 @@ class Import:
     # ---- reading
 
     def read(self) -> list[Row] | None:
+        if self.o.source == national.SOURCE:
+            return self._read_national()
         o = self.o
         table, problems = sheet.read(o.file, o.display, o.sheet, pick=headers.looks_like_header, progress=self.progress)
         self.findings.extend(problems)
@@ -192,6 +203,14 @@ class Import:
         self._check_columns(header)
         if has_errors(self.findings):
             return None
+        return self._rows(table, header)
+
+    def _read_national(self) -> list[Row] | None:
+        table, header, problems = national.read(self.o.file, self.o.display, self.o.products_only)
+        self.findings.extend(problems)
+        if table is None or header is None:
+            return None
+        self.table, self.header = table, header
         return self._rows(table, header)
 
     def _check_columns(self, header: headers.Header) -> None:
@@ -255,7 +274,7 @@ class Import:
     def _parse(self, number: int, raw: tuple) -> Row:
         row = Row(number, raw)
         text = values.text
-        for name in ("product_name", "producer_name", "representative", "subgroup", "description", "issuer"):
+        for name in ("product_name", "producer_name", "representative", "subgroup", "description", "story", "issuer"):
             setattr(row, name, self._value(row, name, lambda v, n=name: text(v, MAX_LEN[n]), raw))
         row.position = self._value(row, "representative_position", lambda v: text(v, 200), raw)
         row.registration_number = self._value(row, "registration_number", lambda v: values.number_text(v, 20), raw)
@@ -265,6 +284,7 @@ class Import:
         row.score = self._value(row, "score", values.score, raw)
         row.decision_number = self._value(row, "decision_number", lambda v: values.number_text(v, 60), raw)
         row.decision_date = self._value(row, "decision_date", values.date, raw)
+        row.valid_to = self._value(row, "valid_to", values.stated_expiry, raw)
         row.producer_type = self._cell(raw, "producer_type")
         row.group = self._cell(raw, "group")
         row.star = self._star(row, raw)
@@ -419,6 +439,9 @@ class Planner:
                 job.progress("ghép", i, len(rows))
         self._build_producers()
         self._build_products(rows)
+        for plan in self.product_plans:  # a product that cannot be built gets no certificate
+            if plan.bad:
+                job.bad_rows.update(plan.rows)
         decisions, certificates = self._decisions([r for r in rows if (r.number, "product") in self.product_of
                                                    and r.number not in job.bad_rows])
         plans = self.producer_plans + self.product_plans + decisions + certificates
@@ -553,6 +576,8 @@ class Planner:
             missing.append(("registration_number", "mã số thuế hoặc số đăng ký (hộ kinh doanh, tổ hợp tác)",
                             "Thêm cột «Số đăng ký» hoặc «Mã số thuế»."))
         for name, label, hint in missing:
+            if job.o.source == national.SOURCE and name != "representative":
+                hint = NATIONAL_ID_HINT
             job.at("IMPORT-MISSING", row.number, name,
                    f"Chủ thể mới «{values.shown(row.producer_name)}» thiếu {label}.", hint)
             plan.bad = True
@@ -604,7 +629,8 @@ class Planner:
             if plan.existing is not None:
                 classification = plan.existing.get("classification")
                 criteria = classification.get("criteria_set") if isinstance(classification, dict) else None
-                fields = self._product_fields(row, criteria if criteria in values.GROUPS else DEFAULT_CRITERIA)
+                fields = self._product_fields(row, criteria if criteria in values.GROUPS else DEFAULT_CRITERIA,
+                                              classification.get("group") if isinstance(classification, dict) else None)
                 if "classification" in fields and isinstance(classification, dict):
                     fields["classification"] = {**classification, **fields["classification"]}
                 self._changes(plan, fields, row)
@@ -623,11 +649,15 @@ class Planner:
                     "description": fields.get("description") or f"{row.product_name} của {producer_name}.",
                     "address": (row.address.address if row.address is not None else
                                 {"province": records.unit_ref("province", self.code)})}
+            if "story" in fields:
+                data["story"] = fields["story"]
             plan.data, plan.status = data, "created"
 
-    def _product_fields(self, row: Row, criteria: str) -> dict[str, Any]:
+    def _product_fields(self, row: Row, criteria: str, current_group: Any = None) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        if row.group is not None:
+        if isinstance(row.group, values.NationalType) and current_group in national_types.groups_of(row.group, criteria):
+            pass  # the national type is coarser than the record's group, and agrees with it
+        elif row.group is not None:
             try:
                 parsed = values.group(row.group, criteria)
             except values.Problem as problem:
@@ -643,6 +673,8 @@ class Planner:
                 out["classification"] = classification
         if row.description:
             out["description"] = row.description
+        if row.story:
+            out["story"] = row.story
         return out
 
     # -- decisions and certificates
@@ -685,6 +717,7 @@ class Planner:
                     cert.data["score"] = row.score
                 cert.data["valid_from"] = date
                 cert.data["valid_to"] = lifecycle.add_months(dt.date.fromisoformat(date), lifecycle.VALIDITY_MONTHS).isoformat()
+                self._stated_expiry(row, cert.data["valid_to"])
                 before = self._previous(product, date, earlier)
                 if before is not None:
                     entry["action"] = "upgrade" if row.star > before[2] else "re_recognition"
@@ -697,6 +730,15 @@ class Planner:
                 earlier[id(product)].append((date, cert.id, row.star or 0))
                 certificates.append(cert)
         return decisions, certificates
+
+    def _stated_expiry(self, row: Row, valid_to: str) -> None:
+        if row.valid_to and row.valid_to != valid_to:
+            ours = _vn_date(valid_to)
+            self.job.at("IMPORT-EXPIRY", row.number, "valid_to",
+                        f"Ngày hết hạn trong tệp ({_vn_date(row.valid_to)}) khác ngày hết hạn theo quyết định ({ours}: "
+                        f"{lifecycle.VALIDITY_MONTHS} tháng kể từ ngày {_vn_date(str(row.decision_date))}); chứng nhận "
+                        f"ghi {ours}.",
+                        "Đối chiếu quyết định công nhận: sửa ngày quyết định hoặc ngày hết hạn trong tệp nguồn.")
 
     def _previous(self, product: Plan, date: str, earlier: dict[int, list[tuple[str, str, int]]],
                   ) -> tuple[str, str, int] | None:
@@ -896,7 +938,7 @@ class Planner:
             column = _FIELD_COLUMN[plan.kind].get(key) or _MAIN_COLUMN[plan.kind]
             assert self.job.table is not None
             where = self.job.column(column, row)
-            self.job.add(make(f.rule, self.job.o.display, row, where + 1,
+            self.job.add(make(f.rule, self.job.o.display, row, self.job.table.column_number(where),
                               f"{KIND_VI[plan.kind].capitalize()} {plan.record_id} ({rel}): {f.message}", f.hint,
                               severity=f.severity, cell=self.job.table.cell(row, where)))
             if f.severity == "error":
@@ -917,13 +959,13 @@ _FIELD_COLUMN: dict[str, dict[str, str]] = {
                  "registration_number": "registration_number", "representative": "representative",
                  "contacts": "phone", "address": "address"},
     "product": {"name": "product_name", "classification": "group", "description": "description", "address": "address",
-                "producer": "producer_name"},
+                "producer": "producer_name", "story": "story"},
     "decision": {"number": "decision_number", "date": "decision_date", "entries": "star", "issuer": "decision_number",
                  "signer": "decision_number", "criteria_set": "decision_date"},
     "certificate": {"star": "star", "score": "score", "valid_from": "decision_date", "valid_to": "decision_date",
                     "decision": "decision_number", "product": "product_name", "supersedes": "star"},
 }
-_NEAR = {"representative": "producer_name", "representative_position": "producer_name", "tax_code": "producer_name",
+_NEAR = {"valid_to": "decision_date", "story": "description", "representative": "producer_name", "representative_position": "producer_name", "tax_code": "producer_name",
          "registration_number": "producer_name", "producer_type": "producer_name", "phone": "producer_name",
          "email": "producer_name", "group": "product_name", "subgroup": "product_name", "description": "product_name",
          "decision_date": "decision_number", "issuer": "decision_number", "score": "star"}
@@ -940,6 +982,11 @@ def _key_at(text: str, line: int) -> tuple[str, int | None]:
         elif key == "entries" and content.startswith("  - "):
             entry = 0 if entry is None else entry + 1
     return key, entry
+
+
+def _vn_date(iso: str) -> str:
+    """2026-03-15 → 15/03/2026."""
+    return "/".join(reversed(iso.split("-")))
 
 
 def _tax_of(candidate: Record | Plan) -> str | None:

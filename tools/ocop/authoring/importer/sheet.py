@@ -48,6 +48,10 @@ class Table:
         ref = f"{column_letter(column)}{row}"
         return f"{quote_sheet(self.sheet)}!{ref}" if self.sheet is not None else ref
 
+    def column_number(self, column: int) -> int:
+        """The finding's `column`: the column's number, 1-based."""
+        return column + 1
+
 
 def column_letter(column: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""

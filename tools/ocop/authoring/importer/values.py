@@ -10,6 +10,7 @@ import unicodedata
 from typing import Any
 
 from ocop.authoring.importer.sheet import Formula
+from ocop.domain import national
 from ocop.model.units import fold
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -151,6 +152,16 @@ def date(value: Any) -> str | None:
                       "Ghi ngày dạng dd/mm/yyyy (ngày trước, tháng sau), ví dụ 15/03/2024.") from None
 
 
+def stated_expiry(value: Any) -> str | None:
+    """A certificate's end date as a file states it: only compared with the one worked out from the decision, so
+    a value that is not a date is dropped with a warning."""
+    try:
+        return date(value)
+    except Problem as problem:
+        raise Problem(problem.message, "Cột ngày hết hạn chỉ để đối chiếu; hiệu lực được tính từ ngày quyết định.",
+                      "IMPORT-VALUE-DROPPED") from None
+
+
 def _serial(number: float) -> str:
     if not (EXCEL_DATES[0] <= number <= EXCEL_DATES[1]) or not float(number).is_integer():
         raise Problem(f"Số «{shown(number)}» không phải một ngày Excel.", "Ghi ngày dạng dd/mm/yyyy, ví dụ 15/03/2024.")
@@ -224,6 +235,10 @@ def number_text(value: Any, max_len: int) -> str | None:
 
 # ---- product groups (QĐ 148/2023 and 1048/2019) ---------------------------------------------------------
 
+class NationalType(str):
+    """A product type of the national OCOP system ("food", "keepsake"…), read through domain/national."""
+
+
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "148/2023": {
         "thuc_pham": ("thuc pham",),
@@ -255,6 +270,8 @@ def group(value: Any, criteria_set: str) -> tuple[str, str | None] | None:
     "Thực phẩm" → (thuc_pham, None); "Thực phẩm tươi sống" → (thuc_pham, "Thực phẩm tươi sống"); a code
     ("do_uong") is taken as it is. A group of the other criteria set is refused, not translated.
     """
+    if isinstance(value, NationalType):
+        return _national_group(value, criteria_set)
     raw = text(value, 200)
     if raw is None:
         return None
@@ -276,6 +293,24 @@ def group(value: Any, criteria_set: str) -> tuple[str, str | None] | None:
         raise Problem(f"Nhóm «{shown(raw)}» thuộc bộ tiêu chí {other}, không phải {criteria_set} (bộ tiêu chí theo "
                       "ngày quyết định).", hint)
     raise Problem(f"Không nhận ra nhóm sản phẩm «{shown(raw)}».", hint)
+
+
+def _national_group(value: NationalType, criteria_set: str) -> tuple[str, None]:
+    names = national.types()
+    found = national.groups_of(str(value), criteria_set)
+    if len(found) == 1:
+        return found[0], None
+    known = ", ".join(f"{code} ({vi})" for code, vi in names.items())
+    if not found:
+        raise Problem(f"Loại sản phẩm «{shown(value)}» không có trong danh mục của hệ thống OCOP quốc gia.",
+                      f"Các loại: {known}.", "IMPORT-UNCLASSIFIED")
+    labels = {code: label for code, label in zip(GROUPS[criteria_set], GROUP_NAMES[criteria_set].split("; "),
+                                                 strict=True)}
+    choices = " hoặc ".join(f"«{labels[g]}» ({g})" for g in found)
+    raise Problem(f"Loại «{shown(value)}» ({names[str(value)]}) của hệ thống quốc gia ứng với nhiều nhóm theo bộ tiêu "
+                  f"chí {criteria_set}: {choices}. Sản phẩm không được nhập.",
+                  "Nhập sản phẩm này bằng bảng tính có cột «Nhóm», hoặc tạo hồ sơ bằng ocop new product; "
+                  "cách đối chiếu loại và nhóm: docs-src/interfaces.md.", "IMPORT-UNCLASSIFIED")
 
 
 # ---- producer type -----------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ FAMILY_MODULES = [
     "publishing",
     "review",
     "importing",
+    "gs1",
+    "plans",
 ]
 
 

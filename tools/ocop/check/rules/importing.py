@@ -1,7 +1,7 @@
-"""Rules of `ocop import` (records from a province's spreadsheet). They are registered here, with the checks,
-so that the rule catalogue is the same in every process and `ocop rules` lists them without importing the
-importer. The family has no check function: `authoring/importer/` reports them, each at a cell of the
-spreadsheet (`Finding.cell`, e.g. "Sheet1!C12")."""
+"""Rules of `ocop import` (records from a province's spreadsheet or the national system's JSON). They are
+registered here, with the checks, so that the rule catalogue is the same in every process and `ocop rules` lists
+them without importing the importer. The family has no check function: `authoring/importer/` reports them, each
+at a cell of the spreadsheet (`Finding.cell`, e.g. "Sheet1!C12") or a value of the JSON ("/12/manufacturer/name")."""
 
 from __future__ import annotations
 
@@ -99,3 +99,19 @@ rule("IMPORT-CHANGED", "warning", "Bảng tính khác hồ sơ đã có",
      example="Bảng ghi điện thoại 0912345678, hồ sơ ct-hai-phong-0001 ghi 0912000000",
      fix="Kiểm tra giá trị nào đúng; chạy lại với --update để ghi giá trị của bảng tính.",
      fixed="ocop import bang.xlsx --province hai-phong --update", family=F, added_in=V)
+rule("IMPORT-UNCLASSIFIED", "error", "Không xếp được sản phẩm vào nhóm",
+     "`ocop import ocop-vn` đọc loại sản phẩm (`type`) của Hệ thống thông tin OCOP quốc gia: food, drink, herbs, "
+     "cloth, keepsake, travel (sáu nhóm của bộ tiêu chí 1048). Theo bộ tiêu chí 148 một loại có thể ứng với nhiều "
+     "nhóm («keepsake»: Hàng thủ công mỹ nghệ hoặc Sinh vật cảnh): công cụ không đoán, sản phẩm không được nhập. "
+     "Bảng đối chiếu: tools/ocop/domain/data/national-types.yaml.",
+     example='Sản phẩm «Lan hồ điệp» ghi "type": "keepsake", quyết định ngày 12/05/2024 (bộ 148)',
+     fix="Nhập sản phẩm này bằng bảng tính có cột «Nhóm» (ví dụ «Sinh vật cảnh»), hoặc tạo hồ sơ bằng "
+         "ocop new product.",
+     fixed="Bảng tính ghi «Lan hồ điệp», nhóm «Sinh vật cảnh»", family=F, added_in=V)
+rule("IMPORT-EXPIRY", "warning", "Ngày hết hạn trong tệp khác hiệu lực theo quyết định",
+     "Chứng nhận OCOP có hiệu lực 36 tháng kể từ ngày quyết định công nhận; sổ đăng ký tính ngày hết hạn từ ngày "
+     "quyết định. Khi tệp nhập (cột «Ngày hết hạn», hay `expiry_date` của hệ thống quốc gia) ghi ngày khác, chứng nhận "
+     "vẫn ghi ngày tính được và cảnh báo này chỉ ra chỗ lệch để người nhập đối chiếu.",
+     example='"issued_on": "2023-05-12", "expiry_date": "2025-05-12" (24 tháng)',
+     fix="Đối chiếu quyết định công nhận: sửa ngày quyết định hoặc ngày hết hạn trong tệp nguồn.",
+     fixed='"issued_on": "2023-05-12", "expiry_date": "2026-05-12"', family=F, added_in=V)

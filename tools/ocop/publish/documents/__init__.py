@@ -49,8 +49,9 @@ def build_all(root: Path, out_dir: Path | None = None, registry: Any = None, as_
             written = render(plan, out_dir)
             rows = progress.plan_progress(plan, data, as_of)
             md = out_dir / f"{plan['id']}-tien-do.md"
-            md.write_text(report.as_markdown(plan, rows, as_of), encoding="utf-8")
-            written += [md, render_docx(report.report_document(plan, rows, as_of), out_dir / f"{plan['id']}-tien-do.docx")]
+            md.write_text(report.as_markdown(plan, rows, as_of, data), encoding="utf-8")
+            written += [md, render_docx(report.report_document(plan, rows, as_of, data),
+                                        out_dir / f"{plan['id']}-tien-do.docx")]
         except Exception as err:  # any renderer failure: reported against the plan, never swallowed
             result.failed.append(make("DOC-RENDER", f"plans/{plan['id']}.yaml", 1, 1,
                                       f"Không xuất được văn bản của Kế hoạch {plan['id']}: {type(err).__name__}: {err}"))

@@ -12,6 +12,7 @@ import json
 from typing import Any, Protocol
 
 from ocop.publish.documents import ast
+from ocop.publish.documents.measure import title_rule_mm
 from ocop.publish.documents.plan import (
     Plan,
     legal_basis_line,
@@ -43,6 +44,7 @@ class Parts(Protocol):
     def header(self, plan: Plan) -> list[Node]: ...
     def title(self, plan: Plan) -> list[Node]: ...
     def signature(self, plan: Plan) -> list[Node]: ...
+    def keep_with_next(self, block: Node) -> list[Node]: ...
     def appendix(self, plan: Plan, index: int, appendix: dict[str, Any]) -> list[Node]: ...
 
 
@@ -65,11 +67,18 @@ def recipient_lines(plan: Plan) -> list[str]:
     return lines
 
 
+SOURCE_BLANK = "(văn bản nguồn không ghi)"
+
+
 def signature_lines(plan: Plan) -> tuple[list[str], str]:
-    """(authority and position lines in capitals, signer name or '')."""
+    """(authority and position lines in capitals, signer name or ''). A plan whose source does not show who signed
+    (`unknown: true`) says so where the position and name would be, instead of leaving a gap that reads as missing."""
     sig = plan["signature"]
     lines = list(sig["authority"]) + ([sig["position"]] if sig.get("position") else [])
-    return lines, (sig.get("signer") or {}).get("name", "")
+    name = (sig.get("signer") or {}).get("name", "")
+    if sig.get("unknown") and not name:
+        return lines, SOURCE_BLANK
+    return lines, name
 
 
 def appendix_label(plan: Plan, index: int, appendix: dict[str, Any]) -> str:
@@ -168,6 +177,8 @@ def sections(plan: Plan, items: list[dict[str, Any]], path: tuple[int, ...] = ()
         for what in section.get("include", []):
             out.extend(_include(plan, what, section, sub))
         out.extend(sections(plan, section.get("sections", []), sub))
+        for what in section.get("include_after_sections", []):
+            out.extend(_include(plan, what, section, sub))
     return out
 
 
@@ -184,6 +195,8 @@ def document(plan: Plan, parts: Parts) -> dict[str, Any]:
                         *sections(plan, plan["sections"])]
     if plan.get("closing"):
         body.append(ast.para(plan["closing"]))
+    # The signature block never starts a page alone: the last paragraph goes with it.
+    body[-1:] = parts.keep_with_next(body[-1])
     body.extend(parts.signature(plan))
     for i, appendix in enumerate(plan.get("appendices", [])):
         body.extend(parts.appendix(plan, i, appendix))
@@ -215,6 +228,9 @@ class DocxParts:
         right = [ast.styled_para("OCOP Sign Authority", line) for line in lines]
         right.append(ast.styled_para("OCOP Signer", signer or " "))
         return [ast.table([0.5, 0.5], None, [[left, right]])]
+
+    def keep_with_next(self, block: Node) -> list[Node]:
+        return [block]  # docx.postprocess sets keep-with-next on the paragraph before the signature table
 
     def appendix(self, plan: Plan, index: int, appendix: dict[str, Any]) -> list[Node]:
         columns = appendix_columns(appendix)
@@ -257,13 +273,17 @@ class TypstParts:
         return [ast.raw("typst", call)]
 
     def title(self, plan: Plan) -> list[Node]:
-        return [ast.raw("typst", f"#plan-title({_lit(doc_title(plan))}, {_lit(plan['title'])})")]
+        rule = f"{title_rule_mm(plan['title'])}mm"
+        return [ast.raw("typst", f"#plan-title({_lit(doc_title(plan))}, {_lit(plan['title'])}, rule-length: {rule})")]
 
     def signature(self, plan: Plan) -> list[Node]:
         lines, signer = signature_lines(plan)
         call = (f"#plan-signature(recipients: {_lit(recipient_lines(plan))}, authority: {_lit(lines)}, "
                 f"signer: {_lit(signer)})")
         return [ast.raw("typst", call)]
+
+    def keep_with_next(self, block: Node) -> list[Node]:
+        return [ast.raw("typst", "#block(sticky: true, breakable: false)["), block, ast.raw("typst", "]")]
 
     def appendix(self, plan: Plan, index: int, appendix: dict[str, Any]) -> list[Node]:
         columns = appendix_columns(appendix)

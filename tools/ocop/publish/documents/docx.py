@@ -12,11 +12,13 @@ from pathlib import Path
 
 import docx
 import pypandoc
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from ocop.publish.documents import compose
+from ocop.publish.documents.measure import title_rule_mm
 from ocop.publish.documents.plan import Plan
 from ocop.publish.documents.reference import MARGINS_MM, REFERENCE
 
@@ -24,8 +26,13 @@ A4_W_MM, A4_H_MM = 210, 297
 PORTRAIT_TEXT_MM = A4_W_MM - MARGINS_MM["left"] - MARGINS_MM["right"]
 LANDSCAPE_TEXT_MM = A4_H_MM - MARGINS_MM["left"] - MARGINS_MM["right"]
 TWIPS_PER_MM = 1440 / 25.4
-# (rule length in mm) for the short lines under the issuing body, the motto and the subject.
-RULE_MM = {"left": 22, "right": 58, "title": 40}
+# (rule length in mm) for the short lines under the issuing body and the motto; the one under the subject
+# follows the subject's length (measure.title_rule_mm).
+RULE_MM = {"left": 22, "right": 58}
+# A rule is the bottom border of its own empty paragraph of this exact height, so it sits this far under the
+# text above it in every renderer (a top border would be drawn at the previous line's bottom edge, where Word
+# and LibreOffice show it as an underline).
+RULE_GAP_PT = 5
 HEADER_LEFT_MM, HEADER_OUTDENT_MM = 72, 8
 MIN_STT_MM = 12
 
@@ -45,7 +52,7 @@ def render_docx(plan: Plan, out: Path) -> Path:
         raw = Path(tmp) / "pandoc.docx"
         pandoc_docx(compose.document(plan, compose.DocxParts()), raw)
         document = docx.Document(str(raw))
-    postprocess(document, has_appendix=bool(plan.get("appendices")))
+    postprocess(document, has_appendix=bool(plan.get("appendices")), title_mm=title_rule_mm(plan["title"]))
     document.save(str(out))
     return out
 
@@ -102,20 +109,27 @@ def _no_borders(table) -> None:
 
 
 def _rule(paragraph, width_mm: float, length_mm: float) -> None:
-    """A centred short line: a top border on an empty paragraph indented to the line's length."""
+    """A centred short line: the bottom border of an empty paragraph of fixed height, indented to the line's
+    length."""
     p_pr = paragraph._p.get_or_add_pPr()
     bdr = _child(p_pr, "w:pBdr", ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr"))
-    top = _child(bdr, "w:top")
-    top.set(qn("w:val"), "single")
-    top.set(qn("w:sz"), "6")
-    top.set(qn("w:space"), "1")
-    top.set(qn("w:color"), "000000")
+    for old in bdr.findall(qn("w:top")):
+        bdr.remove(old)
+    bottom = _child(bdr, "w:bottom")
+    bottom.set(qn("w:val"), "single")
+    bottom.set(qn("w:sz"), "6")
+    bottom.set(qn("w:space"), "0")
+    bottom.set(qn("w:color"), "000000")
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing = Pt(RULE_GAP_PT)  # a length: exact line height
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.space_before = Pt(0)
     side = max(0.0, (width_mm - length_mm) / 2)
-    paragraph.paragraph_format.left_indent = Mm(side)
-    paragraph.paragraph_format.right_indent = Mm(side)
+    fmt.left_indent = Mm(side)
+    fmt.right_indent = Mm(side)
 
 
-def _rules(document, header_widths: list[float]) -> None:
+def _rules(document, header_widths: list[float], title_mm: float) -> None:
     header = document.tables[0]
     for cell, width, key in ((header.rows[0].cells[0], header_widths[0], "left"),
                              (header.rows[0].cells[1], header_widths[1], "right")):
@@ -124,11 +138,26 @@ def _rules(document, header_widths: list[float]) -> None:
                 _rule(p, width - 4, RULE_MM[key])  # minus the cell's own padding
     for p in document.paragraphs:
         if p.style.name == "OCOP Rule":
-            _rule(p, PORTRAIT_TEXT_MM, RULE_MM["title"])
+            _rule(p, PORTRAIT_TEXT_MM, title_mm)
 
 
 def _is_signature(table) -> bool:
     return table.rows[0].cells[0].text.strip().startswith("Nơi nhận")
+
+
+def _keep_with_signature(table) -> None:
+    """The paragraph before the signature keeps its lines together and goes to the signature's page, so the
+    signature never stands alone at the top of a page."""
+    previous = table._tbl.getprevious()
+    if previous is None or previous.tag != qn("w:p"):
+        return
+    p_pr = previous.get_or_add_pPr()
+    _child(p_pr, "w:keepNext", ("w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+                                "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:spacing", "w:ind",
+                                "w:jc", "w:rPr"))
+    _child(p_pr, "w:keepLines", ("w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+                                 "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:spacing", "w:ind",
+                                 "w:jc", "w:rPr"))
 
 
 def _repeat_header(table) -> None:
@@ -168,19 +197,20 @@ def _landscape(document) -> None:
     _child(final, "w:type", ("w:pgSz",)).set(qn("w:val"), "nextPage")
 
 
-def postprocess(document, has_appendix: bool) -> None:
+def postprocess(document, has_appendix: bool, title_mm: float) -> None:
     tables = list(document.tables)
     # The header runs a little into the left margin, as usual, so the national name fits one line.
     header_widths = [HEADER_LEFT_MM, PORTRAIT_TEXT_MM + HEADER_OUTDENT_MM - HEADER_LEFT_MM]
     _no_borders(tables[0])
     _set_widths(tables[0], header_widths)
     _indent(tables[0], -HEADER_OUTDENT_MM)
-    _rules(document, header_widths)
+    _rules(document, header_widths, title_mm)
     for table in tables[1:]:
         if _is_signature(table):
             _no_borders(table)
             _set_widths(table, [PORTRAIT_TEXT_MM * 0.5, PORTRAIT_TEXT_MM * 0.5])
             _child(table.rows[0]._tr.get_or_add_trPr(), "w:cantSplit")  # keep Nơi nhận and signer together
+            _keep_with_signature(table)
         else:
             _set_widths(table, _appendix_widths(table))
             _repeat_header(table)

@@ -10,19 +10,26 @@ Counting rules:
 - A certificate counts at its decision's date (falling back to valid_from), inside the period.
 - "new_only": first recognitions only (no `supersedes`, entry action `new`).
 - products_total: distinct products holding a certificate valid at the period end (or as-of).
+- An annual target gives one row per year of the plan that has begun by the as-of date.
+- A target whose period is over is "ended": met or not met, never "behind".
+- Expected-to-date values of counts are whole products (rounded up: 1.5 products to date means 2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ocop.domain.lifecycle import VALIDITY_MONTHS, add_months
 from ocop.model import units
+from ocop.publish.documents.plan import short_date
 
 Rec = dict[str, Any]
-STATES = {"achieved": "Đạt", "on_track": "Đúng tiến độ", "behind": "Chậm tiến độ", "no_data": "Chưa đo được"}
+STATES = {"achieved": "Đạt", "on_track": "Đúng tiến độ", "behind": "Chậm tiến độ",
+          "ended_met": "Đã kết thúc — đạt", "ended_missed": "Đã kết thúc — không đạt", "no_data": "Chưa đo được"}
 MEASURED = {"products_recognised", "products_by_star", "products_total", "products_evaluated",
             "products_proposed_5_star", "products_submitted_national", "share_of_products_online",
             "share_of_products_upgraded"}
@@ -42,6 +49,7 @@ class Progress:
     actual: float | None
     expected: float | None
     state: str
+    year: int | None = None  # the year of an annual target's row
 
     @property
     def state_label(self) -> str:
@@ -58,6 +66,7 @@ class Data:
     products: dict[str, Rec]
     evaluations: list[Rec]
     revoked: dict[str, str]  # certificate id -> revocation date
+    samples: set[str] = field(default_factory=set)  # ids of records marked `sample: true`
 
     @classmethod
     def of(cls, certificates: list[Rec], decisions: list[Rec], products: list[Rec],
@@ -68,8 +77,9 @@ class Data:
                 for e in d.get("entries") or []:
                     if e.get("certificate"):
                         revoked[e["certificate"]] = d.get("date", "")
+        samples = {r["id"] for r in (*certificates, *decisions, *products, *(evaluations or [])) if r.get("sample")}
         return cls(list(certificates), {d["id"]: d for d in decisions}, {p["id"]: p for p in products},
-                   list(evaluations or []), revoked)
+                   list(evaluations or []), revoked, samples)
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -78,12 +88,15 @@ def _date(iso: str) -> dt.date:
     return dt.date.fromisoformat(iso)
 
 
-def period_of(target: Rec, as_of: str) -> tuple[str, str]:
+def periods_of(target: Rec, as_of: str) -> list[tuple[str, str, int | None]]:
+    """(from, to, year) of each row a target gives: the whole period, or for an annual target each year that
+    has begun by `as_of` (at least the first year, so a plan read before it starts still shows its targets)."""
     start, end = target["period"]["from"], target["period"]["to"]
     if target.get("recurrence") != "annual":
-        return start, end
-    year = min(max(_date(as_of), _date(start)), _date(end)).year  # the year being reported on
-    return max(start, f"{year}-01-01"), min(end, f"{year}-12-31")
+        return [(start, end, None)]
+    last = max(min(_date(as_of), _date(end)).year, _date(start).year)
+    return [(max(start, f"{year}-01-01"), min(end, f"{year}-12-31"), year)
+            for year in range(_date(start).year, last + 1)]
 
 
 # --- counting -----------------------------------------------------------------------------
@@ -190,34 +203,97 @@ def goal_text(target: Rec) -> str:
     return f"ít nhất {target['min']:g}{sep}{unit}".strip()
 
 
+def _expected(value: float, unit: str) -> float:
+    """What should be reached by now: whole products (never '0,5 sản phẩm'), shares to one decimal."""
+    if unit == "%":
+        return round(value, 1)
+    return math.ceil(value - 1e-9)
+
+
 def judge(target: Rec, actual: float | None, start: str, end: str, as_of: str) -> tuple[str, float | None]:
     threshold = target.get("min", target.get("value"))
     if actual is None:
         return "no_data", None
+    if as_of > end:  # the period is over: met or not, nothing is "behind" any more
+        return ("ended_met" if actual >= threshold else "ended_missed"), None
     if actual >= threshold:
-        return "achieved", threshold
-    if as_of >= end:
-        return "behind", threshold
+        return "achieved", None
     base = target.get("baseline", 0) if target["metric"] == "products_total" else 0
     span = (_date(end) - _date(start)).days or 1
     elapsed = min(max((_date(as_of) - _date(start)).days, 0), span)
-    expected = round(base + (threshold - base) * elapsed / span, 1)
+    expected = _expected(base + (threshold - base) * elapsed / span, target.get("unit", ""))
     return ("on_track" if actual >= expected else "behind"), expected
 
 
-def plan_progress(plan: Rec, data: Data, as_of: str) -> list[Progress]:
+def target_rows(target: Rec, data: Data, as_of: str) -> list[Progress]:
     out = []
-    for target in plan.get("targets", []):
-        if not target.get("metric"):
-            continue  # descriptive targets are reported in prose, not measured
-        start, end = period_of(target, as_of)
+    for start, end, year in periods_of(target, as_of):
         upto = min(end, as_of)
         actual = measure(target, data, start, upto) if target["metric"] in MEASURED else None
         state, expected = judge(target, actual, start, end, as_of)
         out.append(Progress(target["id"], target["text"], target["metric"], target.get("unit", ""), start, end,
-                            goal_text(target), target.get("min", target.get("value")), actual,
-                            expected if state != "achieved" else None, state))
+                            goal_text(target), target.get("min", target.get("value")), actual, expected, state,
+                            year))
     return out
+
+
+def plan_progress(plan: Rec, data: Data, as_of: str) -> list[Progress]:
+    out: list[Progress] = []
+    for target in plan.get("targets", []):
+        if target.get("metric"):  # descriptive targets are reported in prose, not measured
+            out.extend(target_rows(target, data, as_of))
+    return out
+
+
+@dataclass
+class Summary:
+    """What the summary line of a report says; built from the rows so it always agrees with them."""
+
+    rows: int
+    by_state: dict[str, int]
+    ended: bool  # the plan's period is over
+
+    @property
+    def measured(self) -> int:
+        return self.rows - self.by_state.get("no_data", 0)
+
+    def text(self) -> str:
+        if not self.rows:
+            return "Kế hoạch không có chỉ tiêu định lượng."
+        parts = [f"{n} {STATES[state].lower()}" for state, n in self.by_state.items() if n and state != "no_data"]
+        out = f"Có {self.rows} dòng chỉ tiêu định lượng: {self.measured} dòng đo được từ Sổ đăng ký"
+        out += f" ({', '.join(parts)})" if parts else ""
+        unmeasured = self.by_state.get("no_data", 0)
+        if unmeasured:
+            out += f"; {unmeasured} dòng chưa đo được (Sổ đăng ký không ghi nhận số liệu của chỉ tiêu này)"
+        return out + "."
+
+
+def summary(plan: Rec, rows: list[Progress], as_of: str) -> Summary:
+    counts = Counter(r.state for r in rows)
+    return Summary(len(rows), {state: counts[state] for state in STATES if counts[state]},
+                   as_of > plan["period"]["to"])
+
+
+def plan_status(plan: Rec, as_of: str) -> str:
+    """'Đã kết thúc ngày …' / 'Đang thực hiện' / 'Chưa bắt đầu' for the plan as a whole."""
+    start, end = plan["period"]["from"], plan["period"]["to"]
+    if as_of > end:
+        return f"Kế hoạch đã kết thúc (thời kỳ thực hiện đến ngày {short_date(end)})."
+    if as_of < start:
+        return "Kế hoạch chưa đến thời kỳ thực hiện."
+    return "Kế hoạch đang trong thời kỳ thực hiện."
+
+
+def sample_records(plan: Rec, data: Data) -> int:
+    """How many of the records counted for the plan's measured targets are samples (fictional data)."""
+    if not data.samples:
+        return 0
+    scopes = [t["scope"] for t in plan.get("targets", []) if t.get("metric") and t.get("scope")]
+    products = {pid for pid, p in data.products.items() if any(in_scope(p, s) for s in scopes)}
+    used = products | {c["id"] for c in data.certificates if c.get("product") in products}
+    used |= {e["id"] for e in data.evaluations if e.get("product") in products and "id" in e}
+    return len(used & data.samples)
 
 
 def from_registry(registry: Any) -> Data:

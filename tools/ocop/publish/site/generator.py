@@ -10,6 +10,7 @@ without autoescape, so Material puts page.meta.title as it is into <title>, the 
 
 from __future__ import annotations
 
+import functools
 import json
 import marshal
 import multiprocessing
@@ -27,24 +28,39 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import jinja2
-import segno
 import yaml
 
 from ocop.check.catalogue import all_rules
 from ocop.config import mkdocs_config
+from ocop.domain import lifecycle
 from ocop.model import labels, units
 from ocop.model.registry import Record, gc_paused
-from ocop.publish.site import charts, chrome, export
+from ocop.publish import opendata
+from ocop.publish.opendata import jsonld
+from ocop.publish.opendata import page as opendata_page
+from ocop.publish.site import charts, chrome
 from ocop.publish.site import photos as site_photos
-from ocop.publish.site.model import SAFE_ID, ProductView, SiteModel, address_line, current_province_of, text, vdate
+from ocop.publish.site.history import Histories
+from ocop.publish.site.model import (
+    SAFE_ID,
+    ProductView,
+    SiteModel,
+    address_line,
+    current_province_of,
+    place_names,
+    text,
+    vdate,
+)
 from ocop.publish.site.numbers import vnum, vnum_text, vpercent, vsize
+from ocop.publish.stamps import payload as stamp_payload
+from ocop.publish.stamps import site as stamps_site
 from ocop.report import rules as rulesdoc
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 NEWEST = 12
-QR_CACHE_VERSION = "1"  # bump when qr_svg's output changes
+QR_CACHE_VERSION = "2"  # bump when qr_svg's output changes
 
 
 def http_url(value: Any) -> str | None:
@@ -76,13 +92,18 @@ class Generator:
     qr_fresh: dict[str, str] = field(default_factory=dict)  # encoded in this run
     photos: dict[str, site_photos.Published] = field(default_factory=dict)  # repository path → its copies
     chromes: dict[int, chrome.Chrome] = field(default_factory=dict)  # folder depth → Material's page around it
+    stamps: stamps_site.Stamps | None = None  # signed stamp URLs, trust and status data (publish/stamps)
+    gtins: dict[str, ProductView] = field(default_factory=dict)  # GTIN-14 → product (the first by id)
+    history: Histories | None = None  # each record's changes (git); None: no section on the pages
+    repo_url: str = ""  # https://github.com/owner/name: commit and pull request links
 
     def product_photos(self, product: ProductView) -> list[site_photos.Published]:
         return [self.photos[rel] for rel in photos(product) if rel in self.photos]
 
     @property
     def base(self) -> dict[str, Any]:
-        return {"today": vdate(self.model.today), "sample": self.model.sample}
+        return {"today": vdate(self.model.today), "sample": self.model.sample, "state_rules": state_rules(),
+                "repo_url": self.repo_url}
 
     def write(self, rel: str, content: str) -> None:
         path = self.docs / rel
@@ -95,11 +116,14 @@ class Generator:
             svg = self.qr_cache[url] = self.qr_fresh[url] = qr_svg(url)
         return svg
 
-    def record_page(self, folder: str, record_id: str, template: jinja2.Template, **ctx: Any) -> None:
+    def record_page(self, folder: str, record_id: str, template: jinja2.Template, source: str = "",
+                    **ctx: Any) -> None:
+        """One record's page; `source` is its file (repository path), whose history the page shows."""
         rel = f"{folder}/{record_id}/"
         depth = folder.count("/") + 2
-        html = template.render(root="../" * depth, canonical=self.model.url(rel), chrome=self.chromes[depth],
-                               **self.base, **ctx)
+        history = self.history.of(source) if self.history and source else None
+        html = template.render(root="../" * depth, canonical=self.model.url(rel), history=history,
+                               chrome=self.chromes[depth], **self.base, **ctx)
         leaf = self.records / folder / record_id
         leaf.mkdir()  # one syscall: the folder above exists, the id is unique (file creation dominates at 20k)
         (leaf / "index.html").write_text(html, encoding="utf-8")
@@ -112,6 +136,13 @@ class Generator:
         # no table of contents: hub pages carry wide tables and charts
         front = front_matter(title, hide=["toc"])
         self.write((rel_dir + "/" if rel_dir else "") + "index.md", front + '<div class="ocop">\n' + html + "\n</div>\n")
+
+
+@functools.cache
+def state_rules() -> str:
+    """What assets/state.js recomputes states with, as JSON: lifecycle's thresholds and the state labels."""
+    return json.dumps({**lifecycle.rules_for_browser(), "labels": labels.STATES}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def front_matter(title: str, **meta: Any) -> str:
@@ -129,12 +160,13 @@ def front_matter(title: str, **meta: Any) -> str:
 
 # Folders of plain HTML pages (records, and the long per-province lists: Markdown's raw-HTML parser
 # would take tens of seconds on them at national scale). "tinh" and "het-han" also hold a hub page.
-RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh/cu", "het-han")
+RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh/cu", "het-han", "01")
 
 
 def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | None = None,
              jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None,
-             photo_cache: Path | None = None, log: TextIO | None = None) -> None:
+             photo_cache: Path | None = None, log: TextIO | None = None, open_data: bool = True,
+             stamps: stamps_site.Stamps | None = None, history: Histories | None = None, repo_url: str = "") -> None:
     """Write the whole docs folder (removed first: pages of deleted records must not linger).
 
     Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
@@ -147,7 +179,10 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-    gen = Generator(model, docs, environment(), records or docs, load_qr_cache(qr_cache))
+    gen = Generator(model, docs, environment(), records or docs, load_qr_cache(qr_cache), history=history,
+                    repo_url=repo_url)
+    gen.stamps = stamps if stamps is not None else stamps_site.prepare(model)
+    gen.gtins = stamps_site.gtin_products(model)
     for name in RECORD_FOLDERS:
         (gen.records / name).mkdir(exist_ok=True)
     depths = tuple(sorted({name.count("/") + 2 for name in RECORD_FOLDERS}))
@@ -156,6 +191,7 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     jobs = jobs or min(os.cpu_count() or 1, 4)
     gen.photos = publish_photos(model, gen.records, photo_cache, jobs, log)
     record_pages(gen, jobs)
+    stamps_site.write(model, gen.stamps, gen.records)
     save_qr_cache(gen, qr_cache)
     if after_records:
         after_records()
@@ -165,9 +201,9 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     province_pages(gen)
     expiry(gen)
     plan_pages(gen)
-    export.write_all(model, docs / "du-lieu")
-    gen.hub("du-lieu", "Dữ liệu mở", "open_data.html", files=export.describe(docs / "du-lieu"),
-            schemas=sorted(p.name for p in (docs / "du-lieu" / "luoc-do").glob("*.json")))
+    if open_data:  # `ocop build` runs it as a step of its own (timed; the data goes beside the record pages)
+        opendata.publish(model, gen.records)
+    gen.hub("du-lieu", "Dữ liệu mở", "open_data.html", **opendata_page.context(model))
     rules_page(gen)
     gen.write("dong-gop/index.md", (TEMPLATES / "guide.md").read_text(encoding="utf-8"))
 
@@ -210,7 +246,7 @@ def _forked_share(part: int, parts: int) -> dict[str, str]:
 
 
 def _render_share(gen: Generator, part: int, parts: int) -> None:
-    for func in (products_pages, producer_pages, decision_pages, verify_pages):
+    for func in (products_pages, producer_pages, decision_pages, verify_pages, gtin_pages):
         func(gen, part, parts)
 
 
@@ -242,7 +278,7 @@ def load_qr_cache(path: Path | None) -> dict[str, str]:
 def save_qr_cache(gen: Generator, path: Path | None) -> None:
     if path is None or not gen.qr_fresh:
         return
-    wanted = {gen.model.url(f"san-pham/{pid}/") for pid in gen.model.products}
+    wanted = {qr_url(gen, p) for p in gen.model.products.values()}
     merged = {url: svg for url, svg in {**gen.qr_cache, **gen.qr_fresh}.items() if url in wanted}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -256,7 +292,7 @@ def qr_svg(url: str, border: int = 2) -> str:
     A fixed mask (any of the 8 is a valid QR code) skips segno's mask scoring, which alone cost ~10 ms
     per code; segno's own SVG writer cost ~2 ms more. Both matter at 20,000 products.
     """
-    matrix = segno.make(url, error="m", mask=4, micro=False).matrix
+    matrix = stamp_payload.qr_code(url).matrix
     size = len(matrix) + 2 * border
     runs = []
     for y, row in enumerate(matrix):
@@ -274,6 +310,17 @@ def qr_svg(url: str, border: int = 2) -> str:
             f'<path stroke="#000" d="{"".join(runs)}"/></svg>')
 
 
+def stamp(gen: Generator, product: ProductView) -> stamps_site.Stamp | None:
+    """The stamp of a product's current certificate (signed, or marked "chưa ký")."""
+    return gen.stamps.stamps.get(product.current.id) if gen.stamps and product.current else None
+
+
+def qr_url(gen: Generator, product: ProductView) -> str:
+    """What the product page's QR code carries: its stamp's URL, or the page itself when uncertified."""
+    found = stamp(gen, product)
+    return found.url if found else gen.model.url(f"san-pham/{product.id}/")
+
+
 def share(items: list, part: int, parts: int) -> list:
     return items[part::parts]
 
@@ -287,15 +334,50 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                      "url": c.get("url")} for c in (r.get("sales_channels") or []) if isinstance(c, dict)]
         ip = [{"label": labels.label(labels.IP_TYPES, i.get("type")), "name": text(i.get("name")),
                "number": text(i.get("number"))} for i in (r.get("intellectual_property") or []) if isinstance(i, dict)]
-        canonical = gen.model.url(f"san-pham/{p.id}/")
         producer_name = text((p.producer.data if p.producer else {}).get("name"))
-        folded = units.fold(" ".join([p.name, producer_name, p.province_name, text(r.get("description"))]))
-        gen.record_page("san-pham", p.id, template, p=p, photos=gen.product_photos(p), channels=channels, ip=ip,
-                        address=address_line(r.get("address")), group_label=labels.label(labels.PUBLIC_GROUPS, p.group),
-                        scores=score_views(gen, p), qr=gen.qr(canonical), folded=folded,
+        group_label = labels.label(labels.PUBLIC_GROUPS, p.group)
+        qr = gen.qr(qr_url(gen, p))
+        gen.record_page("san-pham", p.id, template, source=p.record.path, p=p, photos=gen.product_photos(p),
+                        channels=channels, ip=ip, address=address_line(r.get("address")), group_label=group_label,
+                        scores=score_views(gen, p), qr=qr, producer_name=producer_name,
+                        search=product_search(gen, p, producer_name, group_label), jsonld=jsonld.product(gen.model, p),
+                        stamp=stamp(gen, p),
                         criteria_set=labels.label(labels.CRITERIA_SETS, classification.get("criteria_set")),
-                        producer_name=producer_name, og_description=og_description(p, producer_name),
-                        site_root=gen.model.url(""), **contact(gen.model, text(r.get("province")), canonical))
+                        og_description=og_description(p, producer_name), site_root=gen.model.url(""),
+                        **contact(gen.model, text(r.get("province")), gen.model.url(f"san-pham/{p.id}/")))
+        if p.current:  # the printable stamp, as a file beside the page
+            (gen.records / "san-pham" / p.id / "tem.svg").write_text(qr, encoding="utf-8")
+
+
+def d_folded(*texts: str) -> str:
+    """Words with đ/Đ written with d as well: Pagefind drops accents itself ("ca phe" finds "cà phê")
+    but đ is a letter of its own, and people type "dak nong" for "Đắk Nông"."""
+    words = {w for t in texts for w in re.findall(r"\w+", t) if "đ" in w.lower()}
+    return " ".join(sorted(units.fold(w) for w in words))
+
+
+def product_search(gen: Generator, p: ProductView, producer_name: str, group_label: str) -> dict[str, Any]:
+    """What the search index holds for a product: text by weight, facets, and the result's display fields."""
+    r = p.record.data
+    places = place_names(r.get("address"))
+    decisions = [c.decision.get("number") for c in p.certs if c.decision and isinstance(c.decision.get("number"), str)]
+    decisions += [c.revocation[0].get("number") for c in p.certs
+                  if c.revocation and isinstance(c.revocation[0].get("number"), str)]
+    cur = p.current
+    star = f"{cur.star} sao" if cur and cur.star else ""
+    return {
+        "name": p.name, "name_d": d_folded(p.name), "producer": producer_name,
+        "places": places, "places_d": d_folded(producer_name, *places),
+        "facts": [x for x in (star, "OCOP " + star if star else "", p.current.state_label if cur else "",
+                              group_label) if x],
+        "decisions": list(dict.fromkeys(decisions)), "decisions_d": d_folded(*decisions),
+        "description": text(r.get("description")), "description_d": d_folded(text(r.get("description"))),
+        "filters": {"loai": "Sản phẩm", "tinh": p.province_name, "sao": star,
+                    "trang-thai": p.current.state_label if cur else labels.STATES["none"], "nhom": group_label},
+        "summary": " · ".join(x for x in (producer_name, address_line(r.get("address"))) if x),
+        "cert": cur.facts if cur else None,
+        "thumb": thumb(gen, p),
+    }
 
 
 def og_description(p: ProductView, producer_name: str) -> str:
@@ -357,11 +439,17 @@ def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         products.sort(key=lambda p: p.name)
         address = rec.get("address") if isinstance(rec.get("address"), dict) else {}
         slug = current_province_of(gen.model, address.get("province")) or text(rec.get("province"))
-        legacy = legacy_name(address.get("province"), gen.model.province_names.get(slug, slug))
-        gen.record_page("chu-the", rec.id, template, rec=rec, r=rec.data, products=products,
+        province_name = gen.model.province_names.get(slug, slug)
+        places = place_names(address)
+        legacy = legacy_name(address.get("province"), province_name)
+        search = {"name": text(rec.get("name")), "name_d": d_folded(text(rec.get("name"))), "places": places,
+                  "places_d": d_folded(*places), "products": [p.name for p in products],
+                  "filters": {"loai": "Chủ thể", "tinh": province_name},
+                  "summary": " · ".join(x for x in (address_line(address), f"{len(products)} sản phẩm") if x)}
+        gen.record_page("chu-the", rec.id, template, source=rec.path, rec=rec, r=rec.data, products=products,
                         type_label=labels.label(labels.PRODUCER_TYPES, rec.get("type")),
-                        address=address_line(address), legacy=legacy,
-                        province_name=gen.model.province_names.get(slug, slug))
+                        address=address_line(address), legacy=legacy, province_name=province_name, search=search,
+                        jsonld=jsonld.producer(gen.model, rec))
 
 
 def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
@@ -381,8 +469,16 @@ def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                             "cert": cert, "cert_id": text(e.get("certificate")),
                             "star": e.get("star") if isinstance(e.get("star"), int) else (cert.star if cert else None),
                             "action": action})
-        gen.record_page("quyet-dinh", rec.id, template, rec=rec, r=rec.data, entries=entries,
-                        type_label=labels.label(labels.DECISION_TYPES, rec.get("type")),
+        number, issuer = text(rec.get("number")), rec.get("issuer")
+        issuer_name = text(issuer.get("name")) if isinstance(issuer, dict) else ""
+        slug = text(rec.get("province"))
+        search = {"name": f"Quyết định số {number}", "name_d": d_folded(number), "title": text(rec.get("title")),
+                  "issuer": issuer_name, "products": [e["product"].name for e in entries if e["product"]],
+                  "filters": {"loai": "Quyết định", "tinh": model.province_names.get(slug, slug)},
+                  "summary": " · ".join(x for x in (f"ngày {vdate(rec.get('date'))}", issuer_name,
+                                                   f"{len(entries)} sản phẩm") if x)}
+        gen.record_page("quyet-dinh", rec.id, template, source=rec.path, rec=rec, r=rec.data, entries=entries,
+                        type_label=labels.label(labels.DECISION_TYPES, rec.get("type")), search=search,
                         criteria_set=labels.label(labels.CRITERIA_SETS, rec.get("criteria_set")))
 
 
@@ -392,20 +488,33 @@ def verify_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         grounds = labels.label(labels.GROUNDS, c.revocation[1].get("grounds")) if c.revocation else ""
         product = gen.model.products.get(text(c.record.get("product")))
         province = text((product.record if product else c.record).get("province"))
-        gen.record_page("xac-minh", c.id, template, c=c, product=product, grounds=grounds,
+        gen.record_page("xac-minh", c.id, template, source=c.record.path, c=c, product=product,
+                        grounds=grounds, expect=[c.id], national=gen.stamps.national if gen.stamps else [],
                         **contact(gen.model, province, gen.model.url(f"xac-minh/{c.id}/")))
+
+
+def gtin_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
+    """GS1 Digital Link: /01/<gtin>/ for each product with a GTIN, and its linkset beside it."""
+    template = gen.env.get_template("gtin.html")
+    for gtin, p in share(sorted(gen.gtins.items()), part, parts):
+        root = "../../"
+        gen.record_page("01", gtin, template, p=p, gtin=gtin, expect=[c.id for c in p.certs], product_url=f"{root}san-pham/{p.id}/",
+                        national=gen.stamps.national if gen.stamps else [])
+        links = stamps_site.linkset(gen.model, gtin, p.id, p.name, p.current.id if p.current else None)
+        (gen.records / "01" / gtin / "linkset.json").write_text(json.dumps(links, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 # ---- hub pages ----------------------------------------------------------------------------------
 
-def certified(model: SiteModel) -> list[ProductView]:
-    return [p for p in model.products.values() if p.current]
+def recognised(model: SiteModel) -> list[ProductView]:
+    """Products "đang được công nhận" (lifecycle.RECOGNISED): what the home page, its charts and the
+    catalogue's default view all count, so their numbers agree."""
+    return [p for p in model.products.values() if p.recognised]
 
 
 def home(gen: Generator) -> None:
     model = gen.model
-    products = certified(model)
-    active = [p for p in products if p.state in ("valid", "expiring")]
+    active = recognised(model)
     by_star = Counter(p.star for p in active if p.star)
     by_province = Counter(model.province_names.get(text(p.record.get("province")), "") for p in active)
     by_group = Counter(labels.label(labels.PUBLIC_GROUPS, p.group) for p in active)
@@ -413,9 +522,9 @@ def home(gen: Generator) -> None:
     newest = sorted((c for c in model.certs.values() if c.start and c.start <= model.today),
                     key=lambda c: (c.start, c.id), reverse=True)[:NEWEST]
     charts_svg = {
-        "star": charts.bars([(f"{s} sao", by_star.get(s, 0)) for s in (3, 4, 5)], "Sản phẩm còn hiệu lực theo hạng sao"),
-        "province": charts.bars(sorted(by_province.items(), key=lambda kv: (-kv[1], kv[0])), "Sản phẩm còn hiệu lực theo tỉnh, thành phố"),
-        "group": charts.bars(sorted(by_group.items(), key=lambda kv: -kv[1]), "Sản phẩm còn hiệu lực theo nhóm ngành"),
+        "star": charts.bars([(f"{s} sao", by_star.get(s, 0)) for s in (3, 4, 5)], "Sản phẩm đang được công nhận theo hạng sao"),
+        "province": charts.bars(sorted(by_province.items(), key=lambda kv: (-kv[1], kv[0])), "Sản phẩm đang được công nhận theo tỉnh, thành phố"),
+        "group": charts.bars(sorted(by_group.items(), key=lambda kv: -kv[1]), "Sản phẩm đang được công nhận theo nhóm ngành"),
         "year": charts.bars([(str(y), by_year[y]) for y in sorted(by_year)], "Giấy chứng nhận theo năm công nhận"),
     }
     gen.hub("", "Trang chủ", "home.html", total=len(model.products), active=len(active),
@@ -424,19 +533,35 @@ def home(gen: Generator) -> None:
 
 
 def catalogue(gen: Generator) -> None:
+    """danh-muc/index.json: one array per product; the browser recomputes each state from `cert` (state.js).
+
+    Only provinces, groups and years that have products are listed (an option that can only give 0 is
+    noise); the star is the current certificate's, counted as "đang được công nhận" only while it is."""
     model = gen.model
-    provinces = sorted(model.province_names.items(), key=lambda kv: units.fold(kv[1]))
+    products = sorted(model.products.values(), key=lambda p: p.id)
+    present = Counter(text(p.record.get("province")) for p in products)
+    provinces = sorted(((slug, name) for slug, name in model.province_names.items() if present[slug]),
+                       key=lambda kv: units.fold(kv[1]))
     pidx = {slug: i for i, (slug, _) in enumerate(provinces)}
-    gidx = {g: i for i, g in enumerate(labels.GROUP_ORDER)}
-    sidx = {s: i for i, s in enumerate(labels.STATE_ORDER)}
+    groups = [g for g in labels.GROUP_ORDER if any(p.group == g for p in products)]
+    gidx = {g: i for i, g in enumerate(groups)}
     items = [[p.id, p.name, pidx.get(text(p.record.get("province")), -1), p.star or 0, gidx.get(p.group, -1),
-              sidx[p.state], p.year or 0, text((p.producer.data if p.producer else {}).get("name")), thumb(gen, p)]
-             for p in sorted(model.products.values(), key=lambda p: p.id)]
-    index = {"fields": ["id", "name", "province", "star", "group", "state", "year", "producer", "thumb"],
-             "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.PUBLIC_GROUPS[g]] for g in labels.GROUP_ORDER],
+              p.year or 0, text((p.producer.data if p.producer else {}).get("name")), thumb(gen, p),
+              compact_facts(p.current.facts) if p.current else None]
+             for p in products]
+    index = {"as_of": model.today.isoformat(),
+             "fields": ["id", "name", "province", "star", "group", "year", "producer", "thumb", "cert"],
+             "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.PUBLIC_GROUPS[g]] for g in groups],
              "states": [[s, labels.STATES[s]] for s in labels.STATE_ORDER], "items": items}
-    gen.write("danh-muc/index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+    # part of the API (openapi.json describes it): the page reads what other systems read
+    gen.write("api/v1/catalogue.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
     gen.hub("danh-muc", "Danh mục sản phẩm", "catalogue.html", count=len(items))
+
+
+def compact_facts(facts: dict[str, Any]) -> list[str]:
+    """[valid_to, first revocation date, first successor's valid_from]: all the catalogue's state needs."""
+    revoked, successors = facts.get("revoked") or [{}], facts.get("successors") or [{}]
+    return [facts.get("to") or "", revoked[0].get("date", ""), successors[0].get("from", "")]
 
 
 def thumb(gen: Generator, product: ProductView) -> str:
@@ -465,6 +590,7 @@ def province_pages(gen: Generator) -> None:
         gen.record_page("tinh/cu", code, page, name=name, code=code, successor=successor,
                         successor_name=model.province_names.get(successor, successor),
                         products=sorted(items, key=lambda x: units.fold(x.name)))
+    rows.sort(key=lambda row: (row[2] == 0, units.fold(row[1])))  # provinces with products first
     gen.hub("tinh", "Tỉnh, thành phố", "provinces.html", rows=rows,
             legacy=[(code, name, successor, model.province_names.get(successor, successor), len(items)) for (code, name, successor), items in legacy.items()])
 
@@ -482,11 +608,11 @@ def expiry(gen: Generator) -> None:
     """A hub with counts per province, and one plain page per province with the certificates themselves."""
     model, today = gen.model, gen.model.today
     current = [p.current for p in model.products.values() if p.current and p.current.end]
-    active = ("valid", "expiring")
+    notice, planning = lifecycle.NOTICE_DAYS, lifecycle.PLANNING_DAYS
     buckets = {
         "expired": [c for c in current if c.state == "expired" and (today - c.end).days <= 365],
-        "d30": [c for c in current if c.state in active and 0 <= (c.end - today).days <= 30],
-        "d90": [c for c in current if c.state in active and 30 < (c.end - today).days <= 90],
+        "d30": [c for c in current if c.recognised and 0 <= (c.end - today).days <= notice],
+        "d90": [c for c in current if c.recognised and notice < (c.end - today).days <= planning],
     }
     per_province: dict[str, dict[str, list]] = defaultdict(lambda: {k: [] for k in buckets})
     for key, certs in buckets.items():
@@ -513,19 +639,64 @@ def plan_pages(gen: Generator) -> None:
     rows = []
     for plan in plans:
         downloads = plan_downloads(gen, plan)
-        progress = plan_progress(model, plan)
-        rows.append((plan, plan_title(plan)))
-        gen.hub(f"ke-hoach/{plan.id}", plan_title(plan), "plan.html", plan=plan, r=plan.data,
-                heading=plan_title(plan), downloads=downloads, progress=progress,
+        progress, preface = plan_progress(model, plan)
+        title = plan_title(plan, plan_place(model, plan))
+        rows.append((plan, title))
+        gen.hub(f"ke-hoach/{plan.id}", title, "plan.html", plan=plan, r=plan.data,
+                heading=title, downloads=downloads, progress=progress, preface=preface,
                 issuer=text((plan.get("issuer") or {}).get("name")) if isinstance(plan.get("issuer"), dict) else "")
-    gen.hub("ke-hoach", "Kế hoạch thực hiện Chương trình OCOP", "plans.html", rows=rows)
+    gen.hub("ke-hoach", "Kế hoạch thực hiện Chương trình OCOP", "plans.html", rows=rows,
+            reports=report_downloads(gen))
 
 
-def plan_title(plan: Record) -> str:
+REPORT_PREFIX = "bao-cao-ocop-"
+REPORT_KINDS = {".docx": "Word (.docx)", ".pdf": "PDF", ".xlsx": "bảng số liệu (.xlsx)"}
+
+
+def report_downloads(gen: Generator) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Periodic reports written by the documents step (build/reports/bao-cao-ocop-<scope>-<period>.*), copied
+    to ke-hoach/bao-cao/: (label, [(file, kind)]) per report."""
+    from ocop.publish.documents import periodic  # imported on use, like progress
+
+    src = gen.model.registry.root / "build" / "reports"
+    names = {"toan-quoc": "Toàn quốc", **gen.model.province_names}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(src.glob(f"{REPORT_PREFIX}*")) if src.is_dir() else []:
+        stem = path.stem[len(REPORT_PREFIX):]
+        slug = next((s for s in sorted(names, key=len, reverse=True) if stem.startswith(f"{s}-")), None)
+        if slug is None or path.suffix not in REPORT_KINDS or not SAFE_ID.match(path.stem):
+            continue
+        key = stem[len(slug) + 1:]
+        if len(key) == 21:  # a window's key "2026-01-01-2026-03-31" is the period "2026-01-01..2026-03-31"
+            key = f"{key[:10]}..{key[11:]}"
+        try:
+            period = periodic.parse_period(key).label
+        except periodic.PeriodError:
+            period = key
+        dest = gen.docs / "ke-hoach" / "bao-cao" / path.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+        found.setdefault(f"{names[slug]}, {period}", []).append((path.name, REPORT_KINDS[path.suffix]))
+    return list(found.items())
+
+
+def plan_title(plan: Record, place: str = "") -> str:
+    """"Kế hoạch số 146/KH-UBND: …"; a draft has no number, so it names its province instead
+    (two provinces' drafts of the same year would otherwise read alike)."""
     number = plan.get("number")
     symbol = text(plan.get("symbol"))
-    ref = f"Kế hoạch số {number}/{symbol}" if number else f"Dự thảo kế hoạch ({symbol})"
+    ref = f"Kế hoạch số {number}/{symbol}" if number else f"Dự thảo kế hoạch ({symbol}) – {place}" if place else f"Dự thảo kế hoạch ({symbol})"
     return f"{ref}: {text(plan.get('title'))}"
+
+
+def plan_place(model: SiteModel, plan: Record) -> str:
+    """The province a plan is for: the one of the time ("tỉnh Đắk Nông"), with today's when it has changed."""
+    slug = text(plan.get("province"))
+    now = model.province_names.get(slug, slug)
+    issuer = plan.get("governing_body") if isinstance(plan.get("governing_body"), dict) else plan.get("issuer")
+    unit = issuer.get("unit") if isinstance(issuer, dict) else None
+    then = text(unit.get("name")) if isinstance(unit, dict) and unit.get("level") == "province" else ""
+    return f"{then} (nay thuộc {now})" if then and units.fold(now) not in units.fold(then) else now
 
 
 def plan_downloads(gen: Generator, plan: Record) -> list[tuple[str, str]]:
@@ -541,13 +712,17 @@ def plan_downloads(gen: Generator, plan: Record) -> list[tuple[str, str]]:
     return found
 
 
-def plan_progress(model: SiteModel, plan: Record) -> list[Any]:
-    """Progress rows per measured target, from the documents package (one implementation of the metrics)."""
-    from ocop.publish.documents import progress  # imported on use: python-docx is slow to import
+def plan_progress(model: SiteModel, plan: Record) -> tuple[list[Any], list[str]]:
+    """Progress rows per measured target, and the lines said before them (plan state, sample warning, summary),
+    from the documents package (one implementation of the metrics)."""
+    from ocop.publish.documents import progress, report  # imported on use: python-docx is slow to import
 
     if model.progress_data is None:
         model.progress_data = progress.from_registry(model.registry)
-    return progress.plan_progress(plan.data, model.progress_data, model.today.isoformat())
+    as_of = model.today.isoformat()
+    rows = progress.plan_progress(plan.data, model.progress_data, as_of)
+    ctx = report.context(plan.data, rows, as_of, model.progress_data)
+    return rows, [line for line in (ctx.status_line, ctx.sample_warning, ctx.summary_line) if line]
 
 
 def rules_page(gen: Generator) -> None:

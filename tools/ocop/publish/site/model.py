@@ -24,6 +24,8 @@ class CertView:
     decision: Record | None
     successors: tuple[Record, ...]  # all of them: two is an error, shown as such rather than one picked
     revocation: tuple[Record, dict] | None
+    facts: dict[str, Any] = field(default_factory=dict)  # what assets/state.js recomputes the state from
+    today: dt.date | None = None  # the build date the state above holds at
 
     @property
     def id(self) -> str:
@@ -37,6 +39,15 @@ class CertView:
     @property
     def state_label(self) -> str:
         return labels.STATES.get(self.state, self.state)
+
+    @property
+    def recognised(self) -> bool:
+        return lifecycle.recognised(self.state)
+
+    @property
+    def sentence(self) -> str:
+        """The state in words that cannot be misread; assets/state.js writes the same from `facts`."""
+        return state_sentence(self.state, self.facts, self.today)
 
 
 @dataclass
@@ -63,6 +74,10 @@ class ProductView:
     @property
     def state(self) -> str:
         return self.current.state if self.current else "none"
+
+    @property
+    def recognised(self) -> bool:
+        return bool(self.current and self.current.recognised)
 
     @property
     def star(self) -> int | None:
@@ -160,9 +175,63 @@ def build(registry: Registry, today: dt.date, site_url: str) -> SiteModel:
 def _cert_view(registry: Registry, cert: Record, today: dt.date, revoked: dict) -> CertView:
     """State, dates and links of one certificate; the rules themselves live in ocop.lifecycle."""
     status = lifecycle.status(registry, cert, today, revoked)
+    followers = lifecycle.successors(registry, cert)
     return CertView(cert, status.valid_from, status.valid_to, status.state,
                     registry.get("decision", cert.get("decision")),
-                    tuple(c for _start, c in lifecycle.successors(registry, cert)), registry.revoked_by.get(cert.id))
+                    tuple(c for _start, c in followers), registry.revoked_by.get(cert.id),
+                    cert_facts(cert, status, followers, revoked.get(cert.id, [])), today)
+
+
+def cert_facts(cert: Record, status: lifecycle.Status, followers: list[tuple[dt.date | None, Record]],
+               revocations: list[tuple[dt.date, Record]]) -> dict[str, Any]:
+    """Dates and decisions a certificate's state follows from, as JSON for the browser (assets/state.js).
+
+    The browser recomputes the state on every visit, so a page built months ago never says "valid" for
+    a certificate that has since ended; the order of the checks is lifecycle.status's."""
+    return {
+        "id": cert.id,
+        "from": status.valid_from.isoformat() if status.valid_from else None,
+        "to": status.valid_to.isoformat() if status.valid_to else None,
+        "revoked": [{"date": day.isoformat(), "number": text(decision.get("number")), "id": decision.id,
+                     "reason": revocation_reason(decision, cert.id)} for day, decision in revocations],
+        "successors": [{"from": start.isoformat(), "id": c.id} for start, c in followers if start is not None],
+    }
+
+
+def revocation_reason(decision: Record, cert_id: str) -> str:
+    """The grounds of a revocation for one certificate, in words, with the decision's note when it has one."""
+    for entry in decision.get("entries") or []:
+        if isinstance(entry, dict) and entry.get("certificate") == cert_id:
+            grounds = labels.label(labels.GROUNDS, entry.get("grounds"))
+            note = text(entry.get("note"))
+            return f"{grounds}: {note}" if grounds and note else grounds or note
+    return ""
+
+
+def state_sentence(state: str, facts: dict[str, Any], today: dt.date | None) -> str:
+    """"Còn hiệu lực đến 28/11/2028", "Đã hết hạn ngày 20/11/2022", "Bị thu hồi ngày … theo Quyết định … — lý do: …"."""
+    end = vdate(facts.get("to")) if facts.get("to") else ""
+    if state == "revoked":
+        day = today.isoformat() if today else "9999-12-31"
+        hit = [r for r in facts.get("revoked", []) if r["date"] <= day] or facts.get("revoked", [])
+        if hit:
+            r = hit[0]
+            return (f"Bị thu hồi ngày {vdate(r['date'])} theo Quyết định {r['number']}"
+                    + (f" — lý do: {r['reason']}" if r["reason"] else ""))
+        return "Bị thu hồi"
+    if state == "superseded":
+        nxt = facts.get("successors") or [{}]
+        return (f"Đã được thay thế từ ngày {vdate(nxt[0].get('from'))} bởi giấy chứng nhận {nxt[0].get('id', '')}"
+                if nxt[0] else "Đã được thay thế")
+    if state == "expired":
+        return f"Đã hết hạn ngày {end}"
+    if state == "expiring":
+        left = (lifecycle.parse_date(facts.get("to")) - today).days if today and facts.get("to") else None
+        return f"Sắp hết hạn: còn hiệu lực đến {end}" + (f" (còn {left} ngày)" if left else
+                                                          " (hôm nay là ngày cuối)" if left == 0 else "")
+    if state == "valid":
+        return f"Còn hiệu lực đến {end}" if end else "Còn hiệu lực"
+    return labels.STATES.get(state, state)
 
 
 def _product_view(model: SiteModel, product: Record) -> ProductView:
@@ -191,6 +260,36 @@ def address_line(address: Any) -> str:
         if isinstance(unit, dict):
             parts.append(text(unit.get("name")))
     return ", ".join(p for p in parts if p)
+
+
+def place_names(address: Any) -> list[str]:
+    """The address's ward, district and province names, as written and in the other code list.
+
+    A 2004 address adds the 2025 wards and province it went into; a 2025 ward adds the 2004 wards it was
+    formed from, their districts and provinces. So "Đắk Nông" finds a product addressed in today's Lâm Đồng
+    and "Lâm Đồng" one addressed in 2024's Đắk Nông; a whole province's old names are never added to
+    every ward of it (that would make "Đắk Nông" find all of Lâm Đồng)."""
+    if not isinstance(address, dict):
+        return []
+    found: list[units.Unit | None] = []
+    for key in ("ward", "district", "province"):
+        ref = address.get(key)
+        unit = units.resolve(ref) if isinstance(ref, dict) else None
+        found.append(unit)
+        if unit is None:
+            continue
+        if unit.version == "2004" and unit.level == "ward":
+            found.extend(units.successors(unit.code))
+        elif unit.version == "2025" and unit.level == "ward":
+            for old in units.predecessors(unit.code):
+                found.extend([old, units.legacy_district_of(old.code), units.lookup("province", old.province_code, "2004")])
+        if unit.version == "2004" and unit.level == "province":
+            code = units.rolls_up_to(address.get("ward") if isinstance(address.get("ward"), dict) else ref)
+            found.append(units.lookup("province", code, "2025") if code else None)
+    names = [text(address.get(k, {}).get("name")) for k in ("ward", "district", "province")
+             if isinstance(address.get(k), dict)]
+    names += [u.name for u in found if u is not None]
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def current_province_of(model: SiteModel, unit: Any) -> str | None:

@@ -1,36 +1,122 @@
-// Search UI over the Pagefind bundle. The query is accent-folded first; product pages carry a folded copy
-// of their text, so "ca phe" and "dac san" (đ→d) match "cà phê" and "đặc sản". Only the index chunks and
-// the fragments of the results shown are downloaded.
+// Search over the Pagefind bundle: products, producers and decisions, with facets (province, star, state,
+// group, kind). The query and the facets live in the URL (?q=…&tinh=…&sao=…): a search can be shared and
+// Back returns to the previous one. A result shows the record's own fields (meta "summary"), never the
+// indexed text, and a product's state is recomputed for today (state.js) from its certificate's dates.
+// Only the index chunks of the query's words and the fragments of the results shown are downloaded.
 (function () {
   "use strict";
   var script = document.currentScript;
   var bundle = script.getAttribute("data-bundle");
   var root = script.getAttribute("data-root");
   var SHOW = 10;
-  var pagefind = null, results = [], shown = 0, seq = 0, timer = null;
+  var FACETS = [["loai", "Loại"], ["tinh", "Tỉnh, thành phố"], ["sao", "Hạng sao"],
+                ["trang-thai", "Trạng thái (tại ngày dựng trang)"], ["nhom", "Nhóm ngành"]];
+  var KINDS = { "san-pham": "Sản phẩm", "chu-the": "Chủ thể", "quyet-dinh": "Quyết định" };
+  var pagefind = null, results = [], shown = 0, seq = 0, timer = null, facetsReady = null;
   var el = function (id) { return document.getElementById(id); };
+  var state = window.ocopState;
 
   function load() {
     if (!pagefind) {
       pagefind = import(new URL(bundle + "pagefind.js", window.location.href).href).then(function (pf) {
-        return pf.options({ excerptLength: 24 }).then(function () { pf.init(); return pf; });
+        return pf.options({ excerptLength: 20 }).then(function () { pf.init(); return pf; });
       });
     }
     return pagefind;
   }
 
-  function link(url) {  // Pagefind URLs are site-absolute ("/san-pham/x/"): make them relative to this page
-    return root + String(url).replace(/^\/+/, "");
+  function select(key) { return el("search-f-" + key); }
+
+  // The facet menus: built once from the index's filter values (only values that exist are offered).
+  function facets() {
+    if (!facetsReady) {
+      facetsReady = load().then(function (pf) { return pf.filters(); }).then(function (all) {
+        FACETS.forEach(function (f) {
+          var values = Object.keys((all || {})[f[0]] || {}).sort(function (a, b) { return a.localeCompare(b, "vi"); });
+          var box = select(f[0]);
+          values.forEach(function (v) {
+            var o = document.createElement("option");
+            o.value = v; o.textContent = v; box.appendChild(o);
+          });
+          box.closest("label").hidden = values.length < 2;
+        });
+      });
+    }
+    return facetsReady;
   }
 
+  function chosen() {
+    var out = {};
+    FACETS.forEach(function (f) { var v = select(f[0]).value; if (v) out[f[0]] = [v]; });
+    return out;
+  }
+
+  function fromUrl() {
+    var params = new URLSearchParams(window.location.search);
+    el("search-q").value = params.get("q") || "";
+    FACETS.forEach(function (f) {
+      var box = select(f[0]), v = params.get(f[0]) || "";
+      if (v && !Array.prototype.some.call(box.options, function (o) { return o.value === v; })) {
+        var o = document.createElement("option");  // a shared link's value before the menus are built
+        o.value = v; o.textContent = v; box.appendChild(o);
+      }
+      box.value = v;
+    });
+  }
+
+  function toUrl(push) {
+    var params = new URLSearchParams();
+    if (el("search-q").value.trim()) params.set("q", el("search-q").value.trim());
+    FACETS.forEach(function (f) { if (select(f[0]).value) params.set(f[0], select(f[0]).value); });
+    var url = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
+    if (url === window.location.pathname + window.location.search) return;
+    window.history[push ? "pushState" : "replaceState"](null, "", url);
+  }
+
+  function link(url) {  // Pagefind URLs are site-absolute ("/san-pham/x/"): make them relative to this page
+    return root + String(url).replace(/^\/+/, "").replace(/index\.html$/, "");
+  }
+
+  function node(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text) n.textContent = text;  // textContent, never innerHTML: record text stays text
+    return n;
+  }
+
+  var THUMB = /^anh\/[0-9a-f]{32}-nho\.jpg$/;  // the build's own copies only (publish/site/photos.py)
+
   function item(data) {
-    var li = document.createElement("li");
-    var a = document.createElement("a");
+    var meta = data.meta || {};
+    var li = node("li", "result result-" + (meta.kind || ""));
+    if (THUMB.test(meta.thumb || "")) {
+      var img = node("img", "thumb"); img.alt = ""; img.loading = "lazy"; img.src = root + meta.thumb;
+      li.appendChild(img);
+    }
+    var head = node("p", "result-head");
+    head.appendChild(node("span", "kind", KINDS[meta.kind] || ""));
+    var a = node("a", null, meta.title || data.url);
     a.href = link(data.url);
-    a.textContent = (data.meta && data.meta.title) || data.url;
-    var p = document.createElement("p");
-    p.textContent = (data.excerpt || "").replace(/<[^>]*>/g, "");  // plain text: no markup from the index
-    li.appendChild(a); li.appendChild(p);
+    head.appendChild(a);
+    li.appendChild(head);
+    if (meta.cert) {
+      var facts = null;
+      try { facts = JSON.parse(meta.cert); } catch (e) { facts = null; }
+      if (facts) {
+        var now = state.compute(facts);
+        var line = node("p", "result-state");
+        var star = ((data.filters || {}).sao || [""])[0];
+        if (state.recognised(now.state) && star) {
+          var stars = node("span", "stars", "★".repeat(parseInt(star, 10) || 0));
+          stars.setAttribute("aria-label", star);
+          line.appendChild(stars); line.appendChild(document.createTextNode(" "));
+        }
+        line.appendChild(node("span", "state state-" + now.state, state.label(now.state)));
+        line.appendChild(document.createTextNode(" " + state.sentence(facts, now)));
+        li.appendChild(line);
+      }
+    }
+    if (meta.summary) li.appendChild(node("p", "result-summary", meta.summary));
     return li;
   }
 
@@ -45,23 +131,46 @@
     });
   }
 
+  // "5 sao" / "4★" in a query is the star facet, not two words to look for ("5" alone matches "500 g")
+  var STAR = /(^|\s)([345])\s*(sao|★)(?=\s|$)/;
+
   function run() {
-    var q = window.ocopFold(el("search-q").value);
+    var raw = el("search-q").value.trim();
+    var q = window.ocopFold(raw), filters = chosen();
+    var star = STAR.exec(q);
+    if (star && !filters.sao) {
+      filters.sao = [star[2] + " sao"];
+      q = (q.slice(0, star.index) + " " + q.slice(star.index + star[0].length)).trim();
+    }
     var mine = ++seq;
     el("search-results").textContent = "";
     el("search-more").hidden = true;
-    if (!q) { el("search-status").textContent = ""; return; }
+    if (!q && !Object.keys(filters).length) { el("search-status").textContent = ""; return; }
     el("search-status").textContent = "Đang tìm…";
-    load().then(function (pf) { return pf.search(q); }).then(function (res) {
+    load().then(function (pf) { return pf.search(q || null, { filters: filters }); }).then(function (res) {
       if (mine !== seq || !res) return;
       results = res.results; shown = 0;
-      el("search-status").textContent = results.length ? results.length + " kết quả cho «" + q + "»" : "Không tìm thấy kết quả cho «" + q + "».";
+      var what = raw ? " cho «" + raw + "»" : "";
+      el("search-status").textContent = results.length
+        ? results.length.toLocaleString("vi-VN") + " kết quả" + what
+        : "Không tìm thấy kết quả" + what + ".";
       return more();
     }).catch(function () { el("search-status").textContent = "Không tải được chỉ mục tìm kiếm."; });
   }
 
-  el("search-q").addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
+  el("search-q").addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { toUrl(false); run(); }, 250);
+  });
+  el("search-form").addEventListener("submit", function (e) { e.preventDefault(); toUrl(true); run(); });
+  el("search-q").addEventListener("change", function () { toUrl(true); });  // a finished query is a step Back returns to
+  FACETS.forEach(function (f) {
+    select(f[0]).addEventListener("change", function () { toUrl(true); run(); });
+  });
   el("search-more").addEventListener("click", more);
-  var initial = new URLSearchParams(window.location.search).get("q");
-  if (initial) { el("search-q").value = initial; run(); }
+  el("search-facets").addEventListener("toggle", facets);
+  window.addEventListener("popstate", function () { fromUrl(); run(); });
+  fromUrl();
+  if (FACETS.some(function (f) { return select(f[0]).value; })) { el("search-facets").open = true; }
+  if (el("search-q").value || el("search-facets").open) run();
 })();

@@ -1,0 +1,77 @@
+"""Open data other systems can use: the static JSON API (/api/v1/), bulk and delta dumps, catalogue
+metadata (/du-lieu/), the sitemap. Records and derived facts come from the site model (never re-read).
+
+`publish()` writes everything but the sitemap into a folder that becomes the site's root; `finish()`
+writes the sitemap and robots.txt once the whole site exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ocop.model.layout import KINDS
+from ocop.model.schemas import load_schemas, schema_dir, schema_uri
+from ocop.publish.opendata import api, dumps, history, metadata, openapi, sitemap
+from ocop.publish.site.model import SiteModel
+
+DATA = "du-lieu"
+SCHEMAS = "luoc-do"
+
+
+@dataclass
+class Published:
+    history: history.History
+    written: api.Written
+    delta: history.Delta
+    files: list[Path] = field(default_factory=list)  # everything in /du-lieu/ (what SHA256SUMS lists)
+
+
+def _json(path: Path, data: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def publish(model: SiteModel, dest: Path, since_commit: str | None = None) -> Published:
+    """The API under dest/api/v1/ and the dumps and metadata under dest/du-lieu/."""
+    root = model.registry.root
+    past = history.read(root)
+    data = dest / DATA
+    sink = dumps.Dumps(data)
+    written = api.write(model, past, dest / api.facts.API, sink)
+    files = sink.close(KINDS)
+    files += copy_schemas(root, data / SCHEMAS)
+    schemas = load_schemas(schema_dir(root))
+    _json(dest / api.facts.API / "openapi.json", openapi.spec(model.site_url, schemas, {"name": metadata.LICENCE["title"], "identifier": metadata.LICENCE["name"]}))
+    change = history.delta(root, since_commit, past.head, set(written.modified))
+    files.append(_json(data / "delta.json", {"as_of": model.today.isoformat(), **change.__dict__}))
+    files.append(_json(data / "build.json", {"commit": past.head, "commit_date": past.head_date,
+                                             "as_of": model.today.isoformat(),
+                                             "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
+    hashes = {p: dumps.sha256(p) for p in files}
+    sizes = {p.name: p.stat().st_size for p in files}
+    by_name = {p.name: digest for p, digest in hashes.items()}
+    schema_ids = {kind: schema_uri(kind, schemas[kind]) for kind in KINDS}
+    files.append(_json(data / "datapackage.json", metadata.datapackage(model, sizes, by_name, past.head_date)))
+    files.append(_json(data / "data.json", metadata.dcat(model, sizes, by_name, schema_ids, past.head_date)))
+    dumps.checksums(data, files, hashes)
+    return Published(past, written, change, files)
+
+
+def copy_schemas(root: Path, out: Path) -> list[Path]:
+    """The JSON Schemas as they are (byte for byte): their absolute $id is this folder's URL."""
+    out.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for path in sorted(schema_dir(root).glob("*.schema.json")):
+        shutil.copyfile(path, out / path.name)
+        copies.append(out / path.name)
+    return copies
+
+
+def finish(site: Path, model: SiteModel, published: Published | None) -> int:
+    """sitemap.xml and robots.txt over the finished site."""
+    return sitemap.write(site, model, published.history if published else history.History())

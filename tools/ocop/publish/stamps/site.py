@@ -1,0 +1,174 @@
+"""What the site publishes for signed stamps: each certificate's stamp URL (signed at build time), the trust
+list, the status lists, the GS1 Digital Link pages /01/<gtin>/ with their linksets, the resolver description
+and the service worker that keeps the verify pages working offline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ocop.model.keys import NATIONAL, PublicKey, keys_of
+from ocop.publish.site.model import CertView, SiteModel, text
+from ocop.publish.stamps import payload, status, trust
+from ocop.publish.stamps.keys import Signer, signers
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+TRUST_PATH = ".well-known/ocop-keys.json"
+RESOLVER_PATH = ".well-known/gs1resolver"
+SERVICE_WORKER = "ocop-sw.js"  # at the site root: its scope covers /xac-minh/ and /01/
+GS1_VOC = "https://gs1.org/voc/"
+_WORDS = re.compile(r"^(?:Ủy ban nhân dân|UBND)\s+(?:tỉnh|thành phố|Tỉnh|Thành phố)\s+")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    url: str  # what the QR code carries
+    signed: bool
+    claims: payload.Claims | None = None
+
+
+@dataclass
+class Stamps:
+    keys: list[PublicKey]
+    signers: dict[str, Signer]
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # certificate id → its stamp
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def national(self) -> list[dict]:
+        return trust.national_json(self.keys)
+
+
+def issuer_short(decision: dict) -> str:
+    """"UBND tỉnh Lào Cai" → "UBND Lào Cai": the stamp has room for few letters."""
+    issuer = decision.get("issuer") if isinstance(decision.get("issuer"), dict) else {}
+    name = text(issuer.get("name"))
+    return _WORDS.sub("UBND ", name)
+
+
+def claims_of(model: SiteModel, cert: CertView) -> payload.Claims | None:
+    if cert.start is None or cert.end is None or cert.star is None:
+        return None
+    product = model.products.get(text(cert.record.get("product")))
+    producer = product.producer.data if product and product.producer else {}
+    decision = cert.decision.data if cert.decision else {}
+    decided = decision.get("date")
+    return payload.Claims(cert.id, product.name if product else "", text(producer.get("name")), cert.star,
+                          cert.start, cert.end, issuer_short(decision), text(decision.get("number")),
+                          dt.date.fromisoformat(decided) if isinstance(decided, str) and len(decided) == 10 else None)
+
+
+def gtin_of(model: SiteModel, cert: CertView) -> str | None:
+    product = model.products.get(text(cert.record.get("product")))
+    gtin = product.record.get("gtin") if product else None
+    return gtin if isinstance(gtin, str) and gtin.isdigit() and len(gtin) in (8, 12, 13, 14) else None
+
+
+def gtin_products(model: SiteModel) -> dict[str, Any]:
+    """GTIN-14 → product view, for products with a well-formed GTIN; a GTIN two products claim goes to the
+    first by id (GTIN-CHECK reports the duplicate)."""
+    out: dict[str, Any] = {}
+    for pid in sorted(model.products):
+        p = model.products[pid]
+        gtin = p.record.get("gtin")
+        if isinstance(gtin, str) and gtin.isdigit() and len(gtin) in (8, 12, 13, 14):
+            out.setdefault(gtin14(gtin), p)
+    return out
+
+
+def gtin14(gtin: str) -> str:
+    """GS1 Digital Link writes a GTIN with 14 digits (leading zeros)."""
+    return gtin.zfill(14)
+
+
+def prepare(model: SiteModel, environ: Mapping[str, str] | None = None) -> Stamps:
+    """Sign every certificate's stamp with its province's key (`ocop build`'s "sign" step)."""
+    keys, notes = keys_of(model.registry)
+    found, more = signers(keys, model.today, os.environ if environ is None else environ)
+    out = Stamps(keys, found, notes=notes + more)
+    for cert in model.certs.values():
+        out.stamps[cert.id] = stamp_of(model, cert, found)
+    return out
+
+
+def stamp_of(model: SiteModel, cert: CertView, found: dict[str, Signer]) -> Stamp:
+    gtin = gtin_of(model, cert)
+    base = model.url(f"01/{gtin14(gtin)}" if gtin else f"xac-minh/{cert.id}")
+    province = text(cert.record.get("province"))
+    signer = found.get(province)
+    claims = claims_of(model, cert)
+    if signer is None or claims is None or province == NATIONAL:
+        return Stamp(base, False)
+    try:
+        short, fragment = payload.fit(claims, province, signer.key.kid, base + "#", signer.sign)
+    except payload.PayloadError:  # an id not of its province's form, under a long site URL: left unsigned
+        return Stamp(base, False)
+    return Stamp(f"{base}#{fragment}", True, short)
+
+
+# ---- files ---------------------------------------------------------------------------------------
+
+def write(model: SiteModel, stamps: Stamps, dest: Path) -> None:
+    """The trust list, status lists, resolver description, /01/ linksets and the service worker under dest
+    (the folder merged into the built site, so that MkDocs never sees the dot-folder)."""
+    names = {slug: name for slug, name in model.province_names.items()}
+    national = stamps.signers.get(NATIONAL)
+    _json(dest / TRUST_PATH, trust.build(stamps.keys, names, model.today, national))
+    status_lists(model, dest)
+    _json(dest / RESOLVER_PATH, resolver_description(model))
+    shutil.copyfile(ASSETS / "ocop-sw.js", dest / SERVICE_WORKER)
+
+
+def _json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def status_of_cert(cert: CertView) -> str:
+    return cert.state if cert.state in ("revoked", "superseded") else "valid"
+
+
+def status_lists(model: SiteModel, dest: Path) -> None:
+    per_province: dict[str, dict[int, int]] = {slug: {} for slug in model.province_names if slug != NATIONAL}
+    for cert in model.certs.values():
+        place = status.index_of(cert.id)
+        if place and place[0] in per_province:
+            code = status.CODES[status_of_cert(cert)]
+            if code:
+                per_province[place[0]][place[1]] = code
+    for slug, statuses in per_province.items():
+        url = model.url(f"api/v1/status/{slug}.json")
+        _json(dest / "api" / "v1" / "status" / f"{slug}.json", status.credential(url, model.url(""), statuses, model.today))
+
+
+def resolver_description(model: SiteModel) -> dict:
+    """/.well-known/gs1resolver (GS1-Conformant Resolver 1.2): this static site resolves GTINs (AI 01)."""
+    return {
+        "name": "Sổ đăng ký OCOP",
+        "resolverRoot": model.site_url.rstrip("/"),
+        "supportedPrimaryKeys": ["01"],
+        "supportedLinkType": [{"namespace": GS1_VOC, "prefix": "gs1:"}],
+        "linkTypeDefaultCanBeLinkset": False,
+        "supportedContextValuesEnumerated": [],
+        "validatingSchema": "https://ref.gs1.org/standards/resolver/1.2.0/description-file-schema",
+    }
+
+
+def linkset(model: SiteModel, gtin: str, product_id: str, name: str, cert_id: str | None) -> dict:
+    """RFC 9264 linkset of one GTIN: gs1:pip the product page, gs1:certificationInfo its verify page."""
+    anchor = model.url(f"01/{gtin14(gtin)}")
+    links: dict[str, Any] = {"anchor": anchor, "description": name}
+    pip = [{"href": model.url(f"san-pham/{product_id}/"), "title": name, "type": "text/html", "hreflang": ["vi"]}]
+    links[GS1_VOC + "pip"] = pip
+    links[GS1_VOC + "defaultLink"] = pip
+    if cert_id:
+        links[GS1_VOC + "certificationInfo"] = [{"href": model.url(f"xac-minh/{cert_id}/"), "title": f"Giấy chứng nhận OCOP {cert_id}",
+                                                 "type": "text/html", "hreflang": ["vi"]}]
+    return {"linkset": [links]}
