@@ -82,7 +82,12 @@ def test_decision_number_finds_the_decision_first(sample_site, page):
 def test_results_show_clean_text_stars_and_a_state_never_the_folded_copy(sample_site, page, shot):
     _, server = sample_site
     found = search(page, server, "ca phe")
-    assert ("san-pham", "sp-dak-lak-9001") in found and any(kind == "chu-the" for kind, _ in found)
+    assert ("san-pham", "sp-dak-lak-9001") in found and {kind for kind, _ in found} == {"san-pham"}
+    page.click("#search-records")  # producers and decisions: their own bundle, merged in on demand
+    page.wait_for_selector("#search-results li.result-chu-the")
+    found = results(page)
+    assert ("chu-the", "ct-dak-lak-9001") in found and ("san-pham", "sp-dak-lak-9001") in found
+    assert page.locator("#search-records").is_hidden()
     text = page.locator("#search-results").inner_text()
     assert "Cà phê" in text and not re.search(r"\bca phe\b", text)  # what is shown is the record, accented
     first = page.locator("#search-results li.result-san-pham").first

@@ -42,7 +42,7 @@ def test_catalogue_filters_narrow_results(sample_site, page, shot):
     assert page.guard.errors == []
 
 
-@pytest.mark.parametrize("query, expected", [("ca phe", "cà phê"), ("dac san", "cà phê")])
+@pytest.mark.parametrize("query, expected", [("ca phe", "cà phê"), ("dak lak", "cà phê")])  # đ typed as d
 def test_search_is_accent_insensitive(sample_site, page, shot, query, expected):
     _, server = sample_site
     page.goto(server.url + "tim-kiem/")

@@ -37,6 +37,7 @@ def test_new_key_writes_private_outside_and_public_inside(repo: Path, tmp_path: 
     assert "test_private_key" not in entry
     assert not list(repo.rglob("*.pem"))
     assert main(["--root", str(repo), "validate", "--no-cache"]) == 0
+    assert main(["--root", str(repo), "fmt", "--check", "registry/keys/hai-phong.yaml"]) == 0
     keys, problems = keys_of(load_registry(repo, use_cache=False)[0])
     assert problems == [] and [k.kid for k in keys] == [entry["kid"]]
     found, _ = signers(keys, dt.date(2026, 6, 1), {"OCOP_SIGNING_KEY_HAI_PHONG": str(pem)})

@@ -68,3 +68,18 @@ def test_shifting_moves_own_years_only() -> None:
     assert shift_text("giai đoạn 2021-2025", range(2021, 2022), 1) == "giai đoạn 2021-2025"  # reaches outside
     assert shift_date("2024-02-29", 1) == "2025-02-28"
     assert [m.year for m in mentions(shift_text("năm 2024", range(2024, 2025), 2))] == [2026]
+
+
+def test_a_phase_plan_moves_whole_and_a_merged_issuer_is_pointed_out(tree: Path, capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run(capsys, "--root", str(tree), "plan", "new", "--from", "kh-hai-phong-2023-hai-duong-1366",
+                       "--year", "2026", "--today", "2026-11-30")
+    assert code == 0
+    plan = load_plan(tree / "plans" / "kh-hai-phong-2026-du-thao.yaml")
+    assert plan["period"]["label"] == "giai đoạn 2026-2028"
+    annual = next(t for t in plan["targets"] if t["id"] == "annual-3-star")
+    assert annual["period"] == {"from": "2026-01-01", "to": "2028-12-31"} and annual["group"] == "Hằng năm"
+    assert {t.get("group") for t in plan["targets"]} >= {"Đến năm 2028"}  # a group named by its year moves too
+    assert "Tỉnh Hải Dương đã sáp nhập vào Thành phố Hải Phòng" in out
+    code, out, _ = run(capsys, "--root", str(tree), "plan", "new", "--from", "kh-lam-dong-2024-dak-nong-du-thao",
+                       "--year", "2025")
+    assert code == 0 and "sáp nhập" not in out  # a 2025 plan is still the old province's

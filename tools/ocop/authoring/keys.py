@@ -16,6 +16,7 @@ import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ocop.authoring import fmt
 from ocop.check.pipeline import load_registry, validate
 from ocop.config import RunConfig
 from ocop.findings import has_errors
@@ -72,6 +73,9 @@ def new_key(root: Path, province: str, out_dir: Path, valid_from: dt.date, years
     old = record.read_bytes() if record.is_file() else None
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    formatted = fmt.format_file(root, rel)  # the canonical text `ocop fmt --check` accepts
+    if formatted.status == "changed" and formatted.text:
+        record.write_text(formatted.text, encoding="utf-8")
     outcome = validate(RunConfig(root, paths=(rel,), use_cache=False))
     if has_errors(outcome.findings):
         _restore(record, old)

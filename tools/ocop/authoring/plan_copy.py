@@ -23,9 +23,11 @@ from ocop.check.pipeline import load_registry
 from ocop.domain.plan_years import PROSE_SKIP, Mention, mentions, period_years, prose, snippet
 from ocop.findings import Finding
 from ocop.load import load_document
+from ocop.model import units
 from ocop.model.schemas import SchemaSet
 
 DROPPED = ("number", "date", "source_years", "notes")  # the copy's own: none yet, or for the officer to decide
+REFORM_YEAR = 2025  # provinces merged on 01/7/2025: a later plan is issued by the successor province
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,19 @@ def copy_plan(root: Path, source: dict, year: int, today: dt.date) -> Copied:
     written = root / rel
     found = leftovers(plan, written, rel, period_years(source)) if written.is_file() else []
     return Copied(rel, findings, found)
+
+
+def issuer_note(source: dict, year: int) -> str:
+    """A reminder when the copied issuer is a province that no longer exists in the new plan's year."""
+    unit = (source.get("issuer") or {}).get("unit") or {}
+    if year <= REFORM_YEAR or unit.get("level") != "province" or unit.get("version") != "2004":
+        return ""
+    successor = units.successor_province(str(unit.get("code", "")), "2004")
+    current = units.lookup("province", successor, "2025") if successor else None
+    if current is None:
+        return ""
+    return (f"Lưu ý: {unit.get('name', 'tỉnh cũ')} đã sáp nhập vào {current.name} từ 01/7/2025; sửa header, issuer và "
+            "địa danh của dự thảo theo cơ quan ban hành hiện nay.")
 
 
 def describe(copied: Copied) -> list[str]:

@@ -28,7 +28,7 @@ from ocop.check.rules import photos, review
 from ocop.check.scope import Node, links_of, neighbourhood
 from ocop.config import RunConfig
 from ocop.findings import Finding, capped, has_errors, make, rule
-from ocop.load import MAX_FILE_BYTES, Document, load_document
+from ocop.load import MAX_FILE_BYTES, Document, load_document, quiet_stderr
 from ocop.model.layout import PROVINCES_FILE, Location, RegistryRootError, classify, discover, shown
 from ocop.model.layout import misnamed as invalid_names
 from ocop.model.registry import Record, Registry, gc_paused
@@ -125,9 +125,10 @@ def _per_file_batch(args: tuple[FileChecker, list[str]]) -> bytes:
     checker, rels = args
     root = str(checker.root)
     out = []
-    for rel in rels:
-        raw = _read_input(root, rel)
-        out.append((rel, _digest(raw), *checker.check(rel, raw)))
+    with quiet_stderr():  # once a batch, not once a file (see load.fast)
+        for rel in rels:
+            raw = _read_input(root, rel)
+            out.append((rel, _digest(raw), *checker.check(rel, raw)))
     return marshal.dumps(out)
 
 

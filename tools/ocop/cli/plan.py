@@ -112,4 +112,7 @@ def run_new(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     print(f"Đã ghi {copied.rel} (dự thảo; chưa có số, ngày, người ký).")
     print("\n".join(plan_copy.describe(copied)))
+    note = plan_copy.issuer_note(source, args.year)
+    if note:
+        print(note)
     return EXIT_OK

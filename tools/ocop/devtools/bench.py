@@ -24,16 +24,25 @@ def emit(name: str, value: float, unit: str) -> None:
     print(f"bench: {name} {value:.3f} {unit}" if unit == "s" else f"bench: {name} {value:.1f} {unit}", flush=True)
 
 
-def timed_cli(root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "ocop", "--root", str(root), *args],
-                            capture_output=True, text=True)
-    return time.perf_counter() - start, result
-
-
 def git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-c", "user.email=bench@example.com", "-c", "user.name=bench", *args],
                    cwd=root, check=True, capture_output=True)
+
+
+def timed_floor(root: Path, *args: str) -> tuple[float, float]:
+    """A floor (`ocop.devtools.floors`) in a fresh process, as the figures are: (seconds, peak MB)."""
+    seconds, rss, result = timed_rss(root, *args, module="ocop.devtools.floors")
+    if result.returncode != 0:
+        raise RuntimeError(f"floor {args} failed: {result.stderr.strip()[-400:]}")
+    return seconds, rss
+
+
+def emit_timed(name: str, seconds: float, rss: float, floor: float | None = None) -> None:
+    """A figure, its peak memory and, when it has one, its ratio to its floor."""
+    emit(name, seconds, "s")
+    if floor:
+        print(f"bench: {name}_ratio {seconds / floor:.2f} x", flush=True)
+    emit(f"{name}_rss_mb", rss, "MB")
 
 
 def bench_validate(root: Path, products: int) -> None:
@@ -43,26 +52,30 @@ def bench_validate(root: Path, products: int) -> None:
     git(root, "add", "-A")
     git(root, "commit", "-qm", "synth")
     shutil.rmtree(root / "build", ignore_errors=True)
-    seconds, result = timed_cli(root, "validate")
+    floor, floor_rss = timed_floor(root, "validate", str(root))
+    emit_timed("validate_floor", floor, floor_rss)
+    seconds, rss, result = timed_rss(root, "validate")
     print("# " + result.stdout.strip().splitlines()[-1], flush=True)
-    emit("validate_cold", seconds, "s")
-    seconds, _ = timed_cli(root, "validate")
-    emit("validate_warm", seconds, "s")
+    emit_timed("validate_cold", seconds, rss, floor)
+    seconds, rss, _ = timed_rss(root, "validate")
+    emit_timed("validate_warm", seconds, rss)
     changed = next((root / "registry" / "ha-noi" / "products").glob("*.yaml"))
     changed.write_text(changed.read_text("utf-8").replace("Thôn", "Xóm", 1), "utf-8")
-    seconds, result = timed_cli(root, "validate", "--changed-since", "HEAD")
-    emit("validate_one_changed", seconds, "s")
+    seconds, rss, result = timed_rss(root, "validate", "--changed-since", "HEAD")
+    emit_timed("validate_one_changed", seconds, rss)
     print("# " + result.stdout.strip().splitlines()[-1], flush=True)
 
 
-def timed_rss(root: Path, *args: str) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Like timed_cli, with the command's peak memory (MB): os.wait4 reports it for that one child."""
+def timed_rss(root: Path, *args: str, module: str = "ocop") -> tuple[float, float, subprocess.CompletedProcess]:
+    """The CLI (or another module) in a fresh process, timed, with its peak memory (MB): os.wait4 reports
+    the largest resident set of that child and of the workers it waited for (one process's, not a sum)."""
     import os as _os
     import tempfile
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "ocop", "--root", str(root), *args], stdout=out, stderr=err)
+        command = [sys.executable, "-m", module, *(["--root", str(root)] if module == "ocop" else []), *args]
+        child = subprocess.Popen(command, stdout=out, stderr=err)
         _pid, status, usage = _os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         child.returncode = _os.waitstatus_to_exitcode(status)

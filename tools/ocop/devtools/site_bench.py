@@ -6,6 +6,7 @@ Prints `bench: <name> <value> <unit>` lines (the format `make bench` collects).
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import subprocess
 import sys
@@ -70,36 +71,47 @@ def tree_size(folder: Path) -> int:
 
 
 def search_bytes(site: Path, query: str = QUERY) -> int:
-    """Bytes the search page fetches from /pagefind/ to show the first results of one query, in Chromium."""
+    """Bytes the search page fetches from the search bundles to show the first results of one query."""
+    return search_download(site, query)[0]
+
+
+def search_download(site: Path, query: str = QUERY) -> tuple[int, int]:
+    """(bytes as read, bytes over the wire) the search page fetches from /pagefind*/ for one query, in Chromium.
+
+    Pagefind's index, meta, fragments and WASM are gzip files already; its JavaScript is text, which GitHub
+    Pages sends gzip-compressed: the second figure counts it so (the local server sends it as is)."""
     if not Path(CHROMIUM).exists():
-        return estimated_search_bytes(site)
+        size = estimated_search_bytes(site)
+        return size, size
     from playwright.sync_api import sync_playwright
 
     from ocop.publish.site.serve import Server
 
     server = Server(site)
-    fetched: dict[str, int] = {}
+    fetched: dict[str, tuple[int, int]] = {}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
 
             def on_response(response) -> None:
-                if "/pagefind/" in response.url:
+                if "/pagefind" in response.url:
                     try:
-                        fetched[response.url] = len(response.body())
+                        body = response.body()
                     except Exception:  # a response without a body (redirect) counts as nothing
-                        fetched.setdefault(response.url, 0)
+                        body = b""
+                    text = response.url.split("?")[0].endswith((".js", ".json", ".css"))
+                    fetched[response.url] = (len(body), len(gzip.compress(body)) if text else len(body))
 
             page.on("response", on_response)
             page.goto(server.url + "tim-kiem/")
             page.fill("#search-q", query)  # typed: the facets' filter chunks are not loaded (their menu is closed)
-            page.wait_for_selector("#search-results li a", timeout=60_000)
+            page.wait_for_selector("#search-results li a", timeout=120_000)
             page.wait_for_load_state("networkidle")
             browser.close()
     finally:
         server.close()
-    return sum(fetched.values())
+    return sum(r for r, _ in fetched.values()), sum(w for _, w in fetched.values())
 
 
 def estimated_search_bytes(site: Path, shown: int = 10) -> int:
@@ -131,8 +143,10 @@ def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[st
                 figures[f"site_size_{label}"] = tree_size(site) / 1e6
                 report(f"site_size_{label}", figures[f"site_size_{label}"], "MB")
                 for name, query in QUERIES.items():  # each ≤ 300 KB (issue 15)
-                    figures[f"search_download_{name}"] = search_bytes(site, query) / 1024
+                    raw, wire = search_download(site, query)
+                    figures[f"search_download_{name}"], figures[f"search_wire_{name}"] = raw / 1024, wire / 1024
                     report(f"search_download_{name}", figures[f"search_download_{name}"], "KB")
+                    report(f"search_wire_{name}", figures[f"search_wire_{name}"], "KB")
                 figures["search_download_per_query"] = figures["search_download_ca_phe"]
                 report("search_download_per_query", figures["search_download_per_query"], "KB")
     return figures

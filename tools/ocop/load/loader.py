@@ -1,6 +1,7 @@
 """Strict, safe, positioned YAML loading.
 
-Fast path: libyaml's C parser with a reduced resolver table (no YAML 1.1 re-typing: dates, codes,
+Most records take the fast path in fast.py (rapidyaml, in C), which answers only when this loader would
+give the same data and no finding. Otherwise: libyaml's C parser with a reduced resolver table (no YAML 1.1 re-typing: dates, codes,
 `no`, `010` and `24:00` stay strings) and a constructor that refuses aliases, duplicate keys and
 non-standard tags. Positions are found only for files that have findings, by composing again.
 """
@@ -18,6 +19,7 @@ import yaml
 import yaml.cyaml
 
 from ocop.findings import Finding, make, rule
+from ocop.load.fast import fast_load
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 40
@@ -366,8 +368,9 @@ def _decode(raw: bytes) -> tuple[str, bool]:
     return raw[len(BOM):].decode("utf-8") if has_bom else raw.decode("utf-8"), has_bom
 
 
-def load_document(abspath: Path, relpath: str, raw: bytes | None = None) -> Document:
-    """Load one file strictly. Never raises for bad content: problems become findings."""
+def load_document(abspath: Path, relpath: str, raw: bytes | None = None, fast: bool = True) -> Document:
+    """Load one file strictly. Never raises for bad content: problems become findings. `fast=False` skips
+    the fast path (the tests compare the two)."""
     doc = Document(path=relpath, abspath=abspath)
     try:
         if raw is None:
@@ -377,7 +380,7 @@ def load_document(abspath: Path, relpath: str, raw: bytes | None = None) -> Docu
             raw = abspath.read_bytes()
         elif len(raw) > MAX_FILE_BYTES:
             raise LoadError("FILE-SIZE", f"Tệp lớn {len(raw) // 1024} KB, vượt giới hạn {MAX_FILE_BYTES // 1024} KB.", 1, 1)
-        doc.data = _parse(raw, doc)
+        doc.data = _parse(raw, doc, fast)
     except OSError as err:
         doc.findings.append(make("FILE-READ", relpath, 1, 1, f"Không đọc được tệp: {err.strerror}."))
     except LoadError as err:
@@ -386,7 +389,7 @@ def load_document(abspath: Path, relpath: str, raw: bytes | None = None) -> Docu
     return doc
 
 
-def _parse(raw: bytes, doc: Document) -> Any:
+def _parse(raw: bytes, doc: Document, fast: bool = True) -> Any:
     try:
         text, has_bom = _decode(raw)
     except UnicodeDecodeError as err:
@@ -397,6 +400,10 @@ def _parse(raw: bytes, doc: Document) -> Any:
         doc.findings.append(make("YAML-BOM", doc.path, 1, 1, "Tệp bắt đầu bằng BOM (UTF-8 with BOM)."))
     if not text.strip():
         raise LoadError("YAML-EMPTY", "Tệp rỗng.", 1, 1)
+    if fast and not has_bom:  # most records: parsed in C by rapidyaml when nothing in them needs this loader's eye
+        data = fast_load(raw, text, MAX_DEPTH, MAX_ITEMS, has_invisible)
+        if data is not None:
+            return data
     if any(char in text for char in RAW_BREAKS):  # in a value, a comment or folded away: never harmless
         raise _raw_break_error(text)
     builder = _Builder(raw_invisible=not text.isascii() and has_invisible(text))  # one scan of the file

@@ -22,8 +22,10 @@ from ocop.publish.site import generator, history, model
 from ocop.publish.stamps import site as stamps_site
 from ocop.report import REPORTERS, Report
 
-# products, producers and decisions are searched (each page says what to index: data-pagefind-body)
-PAGEFIND_GLOB = "{san-pham,chu-the,quyet-dinh}/*/index.html"
+# Two search bundles (each page says what to index: templates/search_index.html). A query downloads the
+# bundle's page list (~6 bytes a page) and the index chunks of its words: products alone keep a query near
+# 300 KB at 20,000 products; producers and decisions are merged in when a search asks for them (search.js).
+PAGEFIND_BUNDLES = {"pagefind": "san-pham/*/index.html", "pagefind-ho-so": "{chu-the,quyet-dinh}/*/index.html"}
 
 
 class BuildError(Exception):
@@ -63,8 +65,8 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     _stamp_notes(stamps, log)
     changes = step("history", lambda: record_history(root, log))
     records = out / "records"
-    trash = discard(out, ("docs", "site", "records", "pagefind-bundle"))
-    indexer = PagefindRun(records, out / "pagefind-bundle") if config.pagefind else None
+    trash = discard(out, ("docs", "site", "records", *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
+    indexer = PagefindRuns(records, out) if config.pagefind else None
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal",
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
@@ -74,7 +76,7 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model)))
     step("admin", lambda: install_editor(out / "site", root, outcome.registry, log))
     if indexer:  # before the move: Pagefind reads the pages from records/
-        step("pagefind (wait)", lambda: indexer.finish(out / "site" / "pagefind"))
+        step("pagefind (wait)", lambda: indexer.finish(out / "site"))
     merge_into(records, out / "site")  # renames instead of MkDocs copying ~70k files
     step("sitemap", lambda: opendata.finish(out / "site", site_model, published))
     if trash:
@@ -200,6 +202,21 @@ def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, extra: dict[str
         raise BuildError(f"mkdocs build --strict thất bại: {err}") from err
 
 
+class PagefindRuns:
+    """One PagefindRun per bundle of PAGEFIND_BUNDLES, started together, each moved to /<name>/ of the site."""
+
+    def __init__(self, docs: Path, out: Path) -> None:
+        self.runs = {name: PagefindRun(docs, out / f"{name}-bundle", glob) for name, glob in PAGEFIND_BUNDLES.items()}
+
+    def start(self) -> None:
+        for run in self.runs.values():
+            run.start()
+
+    def finish(self, site: Path) -> None:
+        for name, run in self.runs.items():
+            run.finish(site / name)
+
+
 class PagefindRun:
     """Pagefind over the generated product pages, started as soon as they exist.
 
@@ -208,15 +225,15 @@ class PagefindRun:
     URLs come out the same as in the site (san-pham/<id>/).
     """
 
-    def __init__(self, docs: Path, bundle: Path) -> None:
-        self.docs, self.bundle = docs, bundle
+    def __init__(self, docs: Path, bundle: Path, glob: str = PAGEFIND_BUNDLES["pagefind"]) -> None:
+        self.docs, self.bundle, self.glob = docs, bundle, glob
         self.proc: subprocess.Popen | None = None
         self.log = bundle.with_suffix(".log")
 
     def start(self) -> None:
         if self.bundle.exists():
             shutil.rmtree(self.bundle)
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(self.docs), "--glob", PAGEFIND_GLOB,
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(self.docs), "--glob", self.glob,
                "--output-path", str(self.bundle), "--silent"]
         self.log = self.bundle.with_suffix(".log")
         with self.log.open("w") as log:  # a file, not a pipe: a full pipe would stall the indexer

@@ -298,3 +298,17 @@ def test_subject_rule_length_tracks_short_and_long_subjects() -> None:
     assert title_rule_mm(short) == round(0.4 * text_width_mm(short), 1) < 15
     assert title_rule_mm("Thực hiện Chương trình mỗi xã một sản phẩm " * 3) == round(0.4 * TEXT_COLUMN_MM, 1)
     assert title_rule_mm("A\x00\u202eB") == title_rule_mm("AB")  # control characters take no room
+
+
+@pytest.mark.parametrize("pid", ALL)
+def test_last_paragraph_goes_with_the_signature(rendered: dict, plans: dict, pid: str) -> None:
+    from ocop.publish.documents.pdf import typst_source
+
+    body = open_docx(rendered, pid).element.body
+    table = next(t for t in body.iter(qn("w:tbl")) if "Nơi nhận" in "".join(t.itertext()))
+    before = table.getprevious()
+    p_pr = before.find(qn("w:pPr"))
+    assert before.tag == qn("w:p") and p_pr.find(qn("w:keepNext")) is not None and p_pr.find(qn("w:keepLines")) is not None
+    source = typst_source(plans[pid])
+    sticky = source.rindex("#block(sticky: true, breakable: false)[")
+    assert sticky < source.index("#plan-signature(") and source.count("sticky: true, breakable: false") == 1

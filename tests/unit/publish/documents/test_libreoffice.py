@@ -141,24 +141,13 @@ def test_signature_never_stands_alone_on_a_page(pdftotext, rendered: dict, libre
         assert page == 1 or lines_above >= 2, (name, page, lines_above)
 
 
-def test_measures_catch_what_they_guard(pdftotext, tmp_path: Path, plans: dict) -> None:
-    """The measurements fail on a layout that breaks the rules: a long closing paragraph pushed the signature
-    of a plan without keep-with-next to a page of its own (Hải Dương in LibreOffice, before)."""
-    from ocop.publish.documents import compose, render_pdf
+def test_measures_catch_what_they_guard(pdftotext, tmp_path: Path) -> None:
+    """The page measure fails a signature alone on its page: a PDF laid out that way by Typst itself."""
+    import typst
 
-    plan = dict(plans["kh-hai-phong-2023-hai-duong-1366"])
-    original = compose.TypstParts.keep_with_next
-    try:
-        compose.TypstParts.keep_with_next = lambda self, block: [block]  # the layout before the fix
-        pages = {}
-        for extra in range(0, 60, 4):  # lengthen the closing until the signature falls on a new page
-            plan["closing"] = "Tổ chức thực hiện. " * extra
-            pdf = render_pdf(plan, tmp_path / f"hd-{extra}.pdf")
-            pages[extra] = signature_page(pdf)
-            if pages[extra][1] < 2:
-                break
-    finally:
-        compose.TypstParts.keep_with_next = original
-    assert min(lines for _, lines in pages.values()) < 2, pages
-    fixed = render_pdf(plan, tmp_path / "hd-fixed.pdf")
-    assert signature_page(fixed)[1] >= 2
+    alone, kept = tmp_path / "alone.pdf", tmp_path / "kept.pdf"
+    page = '#set page(header: context align(center, counter(page).display()))\n'
+    typst.compile((page + 'Đoạn cuối.\n#pagebreak()\nNơi nhận: TM. ỦY BAN NHÂN DÂN').encode(), output=str(alone))
+    typst.compile((page + '#pagebreak()\nĐoạn cuối.\n\nNơi nhận: TM. ỦY BAN NHÂN DÂN').encode(), output=str(kept))
+    assert signature_page(alone) == (2, 1)  # only the page number above it
+    assert signature_page(kept) == (2, 2)

@@ -292,3 +292,25 @@ def test_plans_covering_the_period(registry: Registry, slug: str, period: str, p
     assert [plan["id"] for plan, _ in figures.plans] == plans
     for plan, rows in figures.plans:  # the plan's own progress as at the window's end, target by target
         assert {r.target for r in rows} == {t["id"] for t in plan["targets"] if t.get("metric")}
+
+
+def test_a_report_before_the_period_ends_counts_up_to_its_date(registry: Registry) -> None:
+    """Đồng Tháp's 6-month report is due before 15/6: it counts up to the day it is written, and says so."""
+    written = dt.date(2026, 6, 10)
+    figures = periodic.compute(registry, periodic.scope_of(registry, "lam-dong")[0], periodic.parse_period("2026-H1"),
+                               written)
+    assert figures.end == "2026-06-10" and figures.counts()["revocation"] == 2
+    sentence = periodic_document.results_body(figures)[0]["body"][0]
+    assert "(từ ngày 01/01/2026 đến ngày 30/6/2026 (số liệu đến ngày 10/6/2026))" in sentence
+    later = periodic.compute(registry, periodic.scope_of(registry, "lam-dong")[0], periodic.parse_period("2026-H1"),
+                             dt.date(2026, 4, 1))
+    assert later.counts()["revocation"] == 0  # the revocation of 15/4/2026 is after that report's date
+
+
+def test_an_annual_target_is_compared_for_the_years_of_the_window_only(registry: Registry) -> None:
+    figures = periodic.compute(registry, periodic.scope_of(registry, "hai-phong")[0], periodic.parse_period("2025"),
+                               TODAY)
+    (_plan, rows), = figures.plans
+    annual = [r for r in rows if r.target == "annual-3-star"]
+    assert [r.year for r in annual] == [2025]  # not 2023 and 2024, which the plan's own progress report lists
+    assert all(r.period_from <= "2025-12-31" and r.period_to >= "2025-01-01" for r in rows)

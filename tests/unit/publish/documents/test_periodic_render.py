@@ -16,6 +16,8 @@ from ocop.check.pipeline import load_registry
 from ocop.publish.documents import periodic
 from ocop_testing import run_cli
 
+from .test_libreoffice import first_page, signature_page  # the plans' NĐ 30 layout measures
+
 REPO = Path(__file__).resolve().parents[4]
 SHOTS = REPO / "build" / "screenshots"
 TODAY = "2026-11-30"
@@ -107,6 +109,12 @@ def test_libreoffice_renders_the_reports(pdftotext, reports: dict, tmp_path: Pat
     assert "TỈNH HẢI DƯƠNG" not in text
     assert "BỘ NÔNG NGHIỆP CỘNG HÒA" in " ".join(pdftotext(country).split())  # the ministry on two lines
     assert "VÀ MÔI TRƯỜNG Độc lập" in " ".join(pdftotext(country).split())
+    for pdf in (province, country, reports["hai-phong"]["pdf"], reports["all"]["pdf"]):  # NĐ 30 layout, as for plans
+        page = first_page(pdf)
+        assert all(2 <= gap <= 5 for gap in [*page["header_gaps"], page["title_gap"]]), (pdf, page)
+        assert 1 / 3 <= page["title_share"] <= 1 / 2, (pdf, page)
+        number, lines_above = signature_page(pdf)
+        assert number == 1 or lines_above >= 2, (pdf, number, lines_above)
     shots = _page_images(reports["hai-phong"]["pdf"], "bao-cao-ocop-hai-phong-2025", pdftotext)
     shots += _page_images(province, "bao-cao-ocop-hai-phong-2025-libreoffice", pdftotext)
     for png in shots:

@@ -176,7 +176,7 @@ def test_one_definition_of_recognised(sample_model: model.SiteModel):
 
 def test_catalogue_offers_only_options_that_give_results(tmp_path: Path):
     docs = generate(REPO, tmp_path / "docs", dt.date(2026, 11, 23))
-    index = json.loads((docs / "danh-muc" / "index.json").read_text(encoding="utf-8"))
+    index = json.loads((docs / "api" / "v1" / "catalogue.json").read_text(encoding="utf-8"))
     province = index["fields"].index("province")
     used = {item[province] for item in index["items"]}
     assert used == set(range(len(index["provinces"])))  # every province listed has a product

@@ -239,3 +239,27 @@ def test_worked_example_of_the_docs(sample):
     assert payload.qr_code(url).version == 10 and payload.qr_code(url).error == "M"
     cose = doc.split("COSE_Sign1 (132 byte):\n", 1)[1].split("\n", 1)[0]
     assert payload.from_fragment(url.split("#", 1)[1]).hex() == cose
+
+
+def test_fragment_encoding_is_rfc_9285_base45():
+    import os as _os
+
+    import base45
+    for size in (0, 1, 2, 3, 63, 64, 131, 132):
+        data = _os.urandom(size)
+        expected = base45.b45encode(data).decode().replace("%", "%25").replace(" ", "%20")
+        assert payload.to_fragment(data) == expected
+        assert payload.from_fragment(expected) == data
+    assert payload.to_fragment(b"ietf!") == "QED8WEX0"  # RFC 9285 §4.3
+
+
+def test_the_printable_stamp_says_whether_it_is_signed(tmp_path: Path):
+    url = "http://127.0.0.1:8000/xac-minh/cn-lam-dong-2024-0001"
+    unsigned = stamps_site.stamp_svg(generator.qr_svg(url), False)
+    assert "CHƯA KÝ" in unsigned and "có chữ ký số" in stamps_site.stamp_svg(generator.qr_svg(url), True)
+    assert reader_text(render_png(unsigned, tmp_path / "u.png")) == "HTTP://127.0.0.1:8000/xac-minh/cn-lam-dong-2024-0001"
+
+
+def reader_text(png: Path) -> str:
+    from ocop.publish.stamps import reader
+    return reader.read_qr(png)

@@ -3,7 +3,7 @@ inside their province, and a record's address rolls up to the province folder it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ocop.check.rules import Provinces
 from ocop.domain import authority
@@ -48,15 +48,22 @@ def check_record(record: Record, provinces: Provinces) -> Iterator[Finding]:
 
 
 def _unit_refs(value: object, path: tuple) -> Iterator[tuple[tuple, dict]]:
-    if isinstance(value, dict):
-        if {"level", "code", "version"} <= value.keys():
-            yield path, value
-            return
-        for key, item in value.items():
-            yield from _unit_refs(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _unit_refs(item, (*path, i))
+    """Every unit reference ({level, code, version, …}) in a record, in document order. A stack, not nested
+    generators: this walks every value of 62,000 records in a national run, and each generator level a
+    value passes through costs a resume."""
+    stack: list[tuple[tuple, object]] = [(path, value)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            if {"level", "code", "version"} <= value.keys():
+                yield path, value
+                continue
+            items: Iterable[tuple[object, object]] = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            continue
+        stack.extend(reversed([((*path, key), item) for key, item in items if isinstance(item, (dict, list))]))
 
 
 def _check_ref(record: Record, path: tuple, ref: dict) -> Iterator[Finding]:

@@ -191,8 +191,16 @@ class Figures:
     sample: bool = False  # some counted record is fictional sample data
     province_names: dict[str, str] = field(default_factory=dict)  # current slug -> "Thành phố Hải Phòng"
 
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)  # filled on first use, after compute()
+
     def of(self, kind: str, province: str | None = None) -> list[Event]:
-        return [e for e in self.events if e.kind == kind and (province is None or e.province == province)]
+        if "by_kind" not in self._cache:
+            by_kind: dict[str, list[Event]] = {}
+            for e in self.events:
+                by_kind.setdefault(e.kind, []).append(e)
+            self._cache["by_kind"] = by_kind
+        events = self._cache["by_kind"].get(kind, [])
+        return events if province is None else [e for e in events if e.province == province]
 
     def provinces(self) -> list[str]:
         """Current provinces with anything to report, in the order of registry/provinces.yaml (by code)."""
@@ -203,6 +211,11 @@ class Figures:
 
     def counts(self) -> dict[str, float]:
         """Every figure of the report by a stable key; the report's sentences and tables read these."""
+        if "counts" not in self._cache:
+            self._cache["counts"] = self._count()
+        return dict(self._cache["counts"])
+
+    def _count(self) -> dict[str, float]:
         out: dict[str, float] = {}
         for kind in (*RECOGNITION_KINDS, "revocation", "expiration", "expiring"):
             out[kind] = len(self.of(kind))
@@ -229,11 +242,15 @@ class Figures:
         return out
 
     def province_row(self, slug: str) -> dict[str, float]:
-        row: dict[str, float] = {k: len(self.of(k, slug)) for k in (*RECOGNITION_KINDS, "revocation", "expiration",
-                                                                     "expiring")}
-        row["evaluations"] = sum(e.province == slug for e in self.evaluations)
-        row["in_force"] = sum(p == slug for p in self.in_force_province.values())
-        return row
+        """The national table's row of one current province."""
+        if "by_province" not in self._cache:
+            tally: Counter[tuple[str, str]] = Counter((e.province, e.kind) for e in self.events)
+            tally.update((e.province, "evaluations") for e in self.evaluations)
+            tally.update((p, "in_force") for p in self.in_force_province.values())
+            self._cache["by_province"] = tally
+        tally = self._cache["by_province"]
+        return {k: tally[(slug, k)] for k in (*RECOGNITION_KINDS, "revocation", "expiration", "expiring",
+                                             "evaluations", "in_force")}
 
 
 def _date(iso: str) -> dt.date:
@@ -378,7 +395,10 @@ def _plans(registry: Registry, figures: Figures) -> None:
     if not chosen:
         return
     data = progress.from_registry(registry)
-    figures.plans = [(plan, progress.plan_progress(plan, data, figures.end)) for plan in chosen]
+    start, end = figures.period.start, figures.end
+    figures.plans = [(plan, [row for row in progress.plan_progress(plan, data, end)  # an annual target's other
+                             if row.period_from <= end and row.period_to >= start])  # years are not this report's
+                     for plan in chosen]
 
 
 def compute(registry: Registry, scope: Scope, period: Period, today: dt.date) -> Figures:

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ocop.domain import scoring
 from ocop.domain.lifecycle import add_months
 from ocop.model import labels, units
+from ocop.publish.documents import progress
 from ocop.publish.documents.docx import render_docx
 from ocop.publish.documents.pdf import render_pdf
 from ocop.publish.documents.periodic import (
     EXPIRING_MONTHS,
     KIND_VI,
-    NO_GROUP,
     RECOGNITION_KINDS,
     Figures,
     central_body,
@@ -25,7 +26,6 @@ from ocop.publish.documents.plan import number_text, short_date
 from ocop.publish.documents.progress import Progress
 
 SUMMARY_KINDS = (*RECOGNITION_KINDS, "revocation", "expiration", "expiring")
-CURRENT_GROUPS = [g for g in labels.GROUP_ORDER if "1048" not in labels.GROUPS[g]]
 
 
 def num(value: float | None) -> str:
@@ -79,6 +79,13 @@ def _grouped(sections: list[tuple[str, list[dict[str, Any]]]]) -> list[dict[str,
     return rows
 
 
+def groups_in_force(day: str) -> list[str]:
+    """The product groups of the criteria set in force on `day` (148's six groups today), in its order."""
+    criteria = scoring.set_in_force(day)
+    groups = [p.group for p in criteria.product_sets.values() if p.group] if criteria else labels.GROUP_ORDER
+    return list(dict.fromkeys(groups))
+
+
 def next_window(figures: Figures) -> str:
     """'01/01/2026 đến ngày 30/6/2026': the 6 months after the report's last day."""
     last = dt.date.fromisoformat(figures.end)
@@ -94,9 +101,9 @@ def summary_table(figures: Figures) -> Table:
                "note": horizon if k == "expiring" else ""} for k in SUMMARY_KINDS]
     stars = [{"task": f"{s} sao", "count": c[f"new.star.{s}"]} for s in (3, 4, 5)]
     present = {k.split(".", 2)[2] for k in c if k.startswith("new.group.")}
-    group_names = [labels.GROUPS[g] for g in CURRENT_GROUPS]
+    group_names = [labels.GROUPS.get(g, g) for g in groups_in_force(figures.end)]
     group_names += sorted(present - set(group_names))
-    groups = [{"task": g, "count": c.get(f"new.group.{g}", 0)} for g in group_names if g != NO_GROUP or g in present]
+    groups = [{"task": g, "count": c.get(f"new.group.{g}", 0)} for g in group_names]
     communes = [{"task": k.split(".", 2)[2], "count": v} for k, v in sorted(c.items()) if k.startswith("new.commune.")]
     grounds = [{"task": k.split(".", 2)[2], "count": v} for k, v in sorted(c.items())
                if k.startswith("revocation.grounds.")]
@@ -171,7 +178,7 @@ def plan_ref(plan: dict) -> str:
 def targets_table(figures: Figures) -> Table:
     columns = [_col("stt", "STT", 0.6), _col("task", "Chỉ tiêu", 5), _col("period", "Thời kỳ", 1.8),
                _col("goal", "Kế hoạch", 1.5), _col("actual", "Thực hiện", 1.2), _col("state", "Đánh giá", 1.5)]
-    sections = [(plan_ref(plan), [{"task": p.text, "period": f"{short_date(p.period_from)} - {short_date(p.period_to)}",
+    sections = [(plan_ref(plan), [{"task": _target(p), "period": f"{short_date(p.period_from)} - {short_date(p.period_to)}",
                                    "goal": p.goal, "actual": _actual(p), "state": p.state_label} for p in rows])
                 for plan, rows in figures.plans]
     return Table("Chỉ tiêu kế hoạch", "SO SÁNH VỚI CHỈ TIÊU CỦA CÁC KẾ HOẠCH", columns, _grouped(sections))
@@ -265,14 +272,17 @@ def targets_body(figures: Figures) -> list[Any]:
         return [f"Sổ đăng ký không có Kế hoạch nào {_where(figures)} có thời kỳ trùng với kỳ báo cáo."]
     out: list[Any] = []
     for plan, rows in figures.plans:
-        states: dict[str, int] = {}
-        for p in rows:
-            states[p.state_label.lower()] = states.get(p.state_label.lower(), 0) + 1
-        tally = ", ".join(f"{n} chỉ tiêu {label}" for label, n in states.items())
-        out.append(f"{plan_ref(plan)}: {len(rows)} chỉ tiêu" + (f" ({tally})" if tally else "") + ".")
-        out.append({"items": [f"{p.text} Kế hoạch: {p.goal}; thực hiện: {_actual(p)} ({p.state_label.lower()})."
-                              for p in rows]} if rows else "Kế hoạch không có chỉ tiêu đo được.")
+        said = progress.summary(plan, rows, figures.end).text()  # the progress report's own summary line
+        out.append(f"{plan_ref(plan)}: {said[:1].lower()}{said[1:]}")
+        if rows:
+            out.append({"items": [f"{_target(p)} Kế hoạch: {p.goal}; thực hiện: {_actual(p)} "
+                                  f"({p.state_label.lower()})." for p in rows]})
     return out
+
+
+def _target(p: Progress) -> str:
+    """The target's text, and the year of an annual target's row."""
+    return f"Năm {p.year}: {p.text}" if p.year else p.text
 
 
 def source_body(figures: Figures, today: dt.date) -> list[str]:
@@ -305,6 +315,10 @@ def appendix(table: Table) -> dict[str, Any]:
             "rows": rows or [{"stt": "", "task": "Không có."}]}
 
 
+def document_title(figures: Figures) -> str:
+    return f"Kết quả thực hiện Chương trình mỗi xã một sản phẩm (OCOP) {figures.period.label} {_where(figures)}"
+
+
 def document(figures: Figures, today: dt.date) -> dict[str, Any]:
     issuer = issuer_of(figures, today)
     scope = "toàn quốc" if figures.scope.national else _short_name(figures.scope.name)
@@ -321,7 +335,7 @@ def document(figures: Figures, today: dt.date) -> dict[str, Any]:
         "id": base_name_of(figures), "document_type": "Báo cáo", "header": {"issuing": issuer.header},
         "issuer": {"level": issuer.level, "name": issuer.name}, "symbol": issuer.symbol, "place": issuer.place,
         "draft_month": {"month": today.month, "year": today.year},
-        "title": f"Kết quả thực hiện Chương trình mỗi xã một sản phẩm (OCOP) {figures.period.label} {_where(figures)}",
+        "title": document_title(figures),
         "sections": [
             {"title": "KẾT QUẢ THỰC HIỆN TRONG KỲ", "sections": results_body(figures)},
             {"title": "SỐ SẢN PHẨM OCOP LŨY KẾ", "body": cumulative_body(figures)},
@@ -358,32 +372,37 @@ def write(figures: Figures, out_dir: Path, formats: tuple[str, ...], today: dt.d
 
 
 def summary_text(figures: Figures, today: dt.date) -> str:
-    """What `ocop report` prints: the header, the sentences of the report and the summary table."""
+    """What `ocop report` prints: the header, the sentences of the report, the table by province (national
+    roll-up), the targets and the summary table."""
     issuer = issuer_of(figures, today)
-    doc = document(figures, today)
-    out = [f"{issuer.name.upper()} — BÁO CÁO (dự thảo, ký hiệu …/{issuer.symbol})", doc["title"], ""]
+    out = [f"{issuer.name.upper()} — BÁO CÁO (dự thảo, ký hiệu …/{issuer.symbol})", document_title(figures), ""]
     for section in results_body(figures):
         out.append(f"{section['title']}:")
         out.extend(f"  {line}" for line in section["body"])
     out.append("Lũy kế:")
     out.extend(f"  {line}" for line in cumulative_body(figures))
-    out.append("So với chỉ tiêu kế hoạch:")
+    out.extend(source_body(figures, today)[1:])
+    if figures.scope.national:
+        out.extend(["", *_table_lines(province_table(figures))])
+    out.extend(["", "So với chỉ tiêu kế hoạch:"])
     for block in targets_body(figures):
         out.extend([f"  {block}"] if isinstance(block, str) else [f"    - {item}" for item in block["items"]])
-    out.extend(source_body(figures, today)[1:])
-    out.append("")
-    for table in tables(figures)[:2] if figures.scope.national else tables(figures)[:1]:
-        out.append(table.title)
-        if table.columns[1]["key"] == "task" and not table.rows[0].get("group"):
-            out.append("  " + " | ".join(c["label"] for c in table.columns[1:]))
-        for row in table.rows:
-            if row.get("group"):
-                out.append(f"{row['group']}. {row['task']}")
-                continue
-            values = [num(row[c["key"]]) if isinstance(row.get(c["key"]), int | float) else str(row.get(c["key"]) or "")
-                      for c in table.columns[2:]]
-            out.append(f"  {row.get('stt', '')} {row['task']}: " + " | ".join(v for v in values if v))
+    out.extend(["", *_table_lines(summary_table(figures))])
     return "\n".join(out) + "\n"
+
+
+def _table_lines(table: Table) -> list[str]:
+    out = [table.title]
+    if not table.rows[0].get("group"):
+        out.append("  " + " | ".join(c["label"] for c in table.columns[1:]))
+    for row in table.rows:
+        if row.get("group"):
+            out.append(f"{row['group']}. {row['task']}")
+            continue
+        values = [num(row[c["key"]]) if isinstance(row.get(c["key"]), int | float) else str(row.get(c["key"]) or "")
+                  for c in table.columns[2:]]
+        out.append(f"  {row.get('stt', '')} {row['task']}: " + " | ".join(v for v in values if v))
+    return out
 
 
 def build_all(registry: Any, out_dir: Path, today: dt.date) -> tuple[list[Path], list[tuple[str, Exception]]]:

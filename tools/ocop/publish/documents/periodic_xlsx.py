@@ -32,21 +32,20 @@ def write(tables: list, out: Path, sample: bool = False) -> Path:
     book.remove(book.active)
     for table in tables:
         sheet = book.create_sheet(table.sheet)
-        columns = [c for c in table.columns]
+        columns = list(table.columns)
         sheet.append([c["label"] for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in table.rows:
+        for number, row in enumerate(table.rows, start=2):  # not sheet.max_row: it scans every cell
             values = ([row["group"], row["task"]] + [""] * (len(columns) - 2)) if row.get("group") else \
                 [row.get(c["key"]) for c in columns]
-            sheet.append([None] * len(columns))
             for col, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-                cell = sheet.cell(row=sheet.max_row, column=col)
+                cell = sheet.cell(row=number, column=col)
                 _put(cell, value, column.get("numeric", False) and not row.get("group"))
                 if row.get("group"):
                     cell.font = Font(bold=True)
         if sample:
-            sheet.cell(row=sheet.max_row + 2, column=1, value=SAMPLE_NOTE).data_type = "s"
+            sheet.cell(row=len(table.rows) + 3, column=1, value=SAMPLE_NOTE).data_type = "s"
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:{sheet.cell(row=1, column=len(columns)).column_letter}{len(table.rows) + 1}"
         for col, column in enumerate(columns, start=1):

@@ -251,7 +251,6 @@ class Summary:
 
     rows: int
     by_state: dict[str, int]
-    ended: bool  # the plan's period is over
 
     @property
     def measured(self) -> int:
@@ -269,10 +268,9 @@ class Summary:
         return out + "."
 
 
-def summary(plan: Rec, rows: list[Progress], as_of: str) -> Summary:
+def summary(rows: list[Progress]) -> Summary:
     counts = Counter(r.state for r in rows)
-    return Summary(len(rows), {state: counts[state] for state in STATES if counts[state]},
-                   as_of > plan["period"]["to"])
+    return Summary(len(rows), {state: counts[state] for state in STATES if counts[state]})
 
 
 def plan_status(plan: Rec, as_of: str) -> str:

@@ -37,7 +37,7 @@ class Context:
 
     @property
     def summary_line(self) -> str:
-        return summary(self.plan, self.rows, self.as_of).text()
+        return summary(self.rows).text()
 
     @property
     def status_line(self) -> str:

@@ -94,6 +94,20 @@ CATALOGUE = _object({
                                                                         "[hiệu lực đến, ngày thu hồi, ngày hiệu lực của chứng nhận thay thế] để "
                                                                         "tính trạng thái theo ngày xem (null: chưa có chứng nhận)."}},
 })
+STATUS_LIST = {  # publish/stamps/status.py: a W3C Bitstring Status List credential per province
+    "type": "object", "required": ["@context", "id", "type", "issuer", "validFrom", "as_of", "credentialSubject"],
+    "properties": {
+        "@context": IDS, "id": URL, "type": {"type": "array", "contains": {"const": "BitstringStatusListCredential"}},
+        "issuer": URL, "validFrom": {"type": "string", "format": "date-time"}, "as_of": DATE,
+        "credentialSubject": {"type": "object", "required": ["type", "statusPurpose", "statusSize", "encodedList"],
+                              "properties": {"id": URL, "type": {"const": "BitstringStatusList"},
+                                             "statusPurpose": {"const": "message"},
+                                             "statusSize": {"type": "integer", "minimum": 1},
+                                             "statusMessage": {"type": "array"},
+                                             "encodedList": {"type": "string", "pattern": "^u[A-Za-z0-9_-]+$",
+                                                             "description": "Multibase base64url (u…) của chuỗi bit "
+                                                                            "nén GZIP; 2 bit một chứng nhận."}}}},
+}
 PROVINCES = _object({"as_of": DATE, "provinces": {"type": "array", "items": _object({
     "province": {"type": "string"}, "name": {"type": "string"}, "kinds": {"type": "array", "items": KIND_COUNT}})}})
 
@@ -118,11 +132,14 @@ def _param(name: str, description: str, schema: dict | None = None) -> dict[str,
 def spec(site_url: str, schemas: dict[str, dict], licence: dict[str, str]) -> dict[str, Any]:
     """The OpenAPI document; `schemas` are the record schemas (name → schema) whose $id the records use."""
     components: dict[str, Any] = {"IndexLine": INDEX_LINE, "IndexPage": INDEX_PAGE, "Root": ROOT,
-                                  "Provinces": PROVINCES, "Catalogue": CATALOGUE}
+                                  "Provinces": PROVINCES, "Catalogue": CATALOGUE, "StatusList": STATUS_LIST}
     paths: dict[str, Any] = {
         "/index.json": _get("Mục lục API: các loại hồ sơ và số trang", "Root"),
         "/catalogue.json": _get("Danh mục sản phẩm gọn (trang Danh mục của trang web đọc tệp này)", "Catalogue"),
         "/provinces/index.json": _get("Danh sách tỉnh, thành phố và trang chỉ mục của từng loại hồ sơ", "Provinces"),
+        "/status/{province}.json": _get("Danh sách trạng thái (thu hồi, bị thay thế) chứng nhận của một tỉnh, theo "
+                                        "W3C Bitstring Status List: trang xác minh đọc tệp này",
+                                        "StatusList", [_param("province", "Tên thư mục tỉnh")]),
     }
     page = _param("page", "Số trang, từ 1 (mỗi trang tối đa 1.000 mục).", {"type": "integer", "minimum": 1})
     for kind in KINDS:

@@ -197,7 +197,7 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
         after_records()
     home(gen)
     catalogue(gen)
-    gen.hub("tim-kiem", "Tìm kiếm", "search.html")
+    gen.hub("tim-kiem", "Tìm kiếm", "search.html", unit_types=json.dumps(units.UNIT_TYPES))
     province_pages(gen)
     expiry(gen)
     plan_pages(gen)
@@ -345,8 +345,9 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                         criteria_set=labels.label(labels.CRITERIA_SETS, classification.get("criteria_set")),
                         og_description=og_description(p, producer_name), site_root=gen.model.url(""),
                         **contact(gen.model, text(r.get("province")), gen.model.url(f"san-pham/{p.id}/")))
-        if p.current:  # the printable stamp, as a file beside the page
-            (gen.records / "san-pham" / p.id / "tem.svg").write_text(qr, encoding="utf-8")
+        found = stamp(gen, p)
+        if found:  # the printable stamp, as a file beside the page
+            (gen.records / "san-pham" / p.id / "tem.svg").write_text(stamps_site.stamp_svg(qr, found.signed), encoding="utf-8")
 
 
 def d_folded(*texts: str) -> str:
@@ -356,10 +357,38 @@ def d_folded(*texts: str) -> str:
     return " ".join(sorted(units.fold(w) for w in words))
 
 
+def bare_places(places: list[str]) -> list[str]:
+    """Place names without their type word ("Xã Bát Tràng" → "Bát Tràng"), each once.
+
+    Type words are on every page: indexed, they would add a posting per page to the chunks a query loads
+    ("phường" sits with "phê"); search.js drops them from queries too (units.UNIT_TYPES, given to it)."""
+    bare = (units.split_type(name)[1] for name in places)
+    return list(dict.fromkeys(b if not b.isdigit() else name for b, name in zip(bare, places, strict=True)))
+
+
+def decision_digits(numbers: list[str]) -> list[str]:
+    """"915/QĐ-UBND" → "915": Pagefind splits the symbol into words that every page would share; search.js
+    looks up a typed decision number by its digits the same way."""
+    return list(dict.fromkeys(m.group(0) for n in numbers if (m := re.match(r"\d+", n.strip()))))
+
+
+def compact_cert(facts: dict[str, Any] | None) -> str:
+    """A certificate's dates as search meta: "from to revoked successor", yyyymmdd or "-". Meta text is
+    indexed by Pagefind, so it carries digits only (no words shared by every page)."""
+    if not facts:
+        return ""
+    revoked, successors = facts.get("revoked") or [{}], facts.get("successors") or [{}]
+    days = (facts.get("from"), facts.get("to"), revoked[0].get("date"), successors[0].get("from"))
+    return " ".join((d or "-").replace("-", "") or "-" for d in days)
+
+
 def product_search(gen: Generator, p: ProductView, producer_name: str, group_label: str) -> dict[str, Any]:
-    """What the search index holds for a product: text by weight, facets, and the result's display fields."""
+    """What the search index holds for a product: text by weight, facets, and the result's display fields.
+
+    Only what people type to find a product is text (name, producer, places of both code lists, decision
+    numbers); star, state, group and province are facets (search.js reads "5 sao" in a query as one)."""
     r = p.record.data
-    places = place_names(r.get("address"))
+    places = bare_places(place_names(r.get("address")))
     decisions = [c.decision.get("number") for c in p.certs if c.decision and isinstance(c.decision.get("number"), str)]
     decisions += [c.revocation[0].get("number") for c in p.certs
                   if c.revocation and isinstance(c.revocation[0].get("number"), str)]
@@ -367,16 +396,10 @@ def product_search(gen: Generator, p: ProductView, producer_name: str, group_lab
     star = f"{cur.star} sao" if cur and cur.star else ""
     return {
         "name": p.name, "name_d": d_folded(p.name), "producer": producer_name,
-        "places": places, "places_d": d_folded(producer_name, *places),
-        "facts": [x for x in (star, "OCOP " + star if star else "", p.current.state_label if cur else "",
-                              group_label) if x],
-        "decisions": list(dict.fromkeys(decisions)), "decisions_d": d_folded(*decisions),
-        "description": text(r.get("description")), "description_d": d_folded(text(r.get("description"))),
+        "places": places, "places_d": d_folded(producer_name, *places), "decisions": decision_digits(decisions),
         "filters": {"loai": "Sản phẩm", "tinh": p.province_name, "sao": star,
                     "trang-thai": p.current.state_label if cur else labels.STATES["none"], "nhom": group_label},
-        "summary": " · ".join(x for x in (producer_name, address_line(r.get("address"))) if x),
-        "cert": cur.facts if cur else None,
-        "thumb": thumb(gen, p),
+        "cert": compact_cert(cur.facts if cur else None),
     }
 
 
@@ -440,12 +463,10 @@ def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         address = rec.get("address") if isinstance(rec.get("address"), dict) else {}
         slug = current_province_of(gen.model, address.get("province")) or text(rec.get("province"))
         province_name = gen.model.province_names.get(slug, slug)
-        places = place_names(address)
+        places = bare_places(place_names(address))
         legacy = legacy_name(address.get("province"), province_name)
         search = {"name": text(rec.get("name")), "name_d": d_folded(text(rec.get("name"))), "places": places,
-                  "places_d": d_folded(*places), "products": [p.name for p in products],
-                  "filters": {"loai": "Chủ thể", "tinh": province_name},
-                  "summary": " · ".join(x for x in (address_line(address), f"{len(products)} sản phẩm") if x)}
+                  "places_d": d_folded(*places), "filters": {"loai": "Chủ thể", "tinh": province_name}}
         gen.record_page("chu-the", rec.id, template, source=rec.path, rec=rec, r=rec.data, products=products,
                         type_label=labels.label(labels.PRODUCER_TYPES, rec.get("type")),
                         address=address_line(address), legacy=legacy, province_name=province_name, search=search,
@@ -472,11 +493,9 @@ def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         number, issuer = text(rec.get("number")), rec.get("issuer")
         issuer_name = text(issuer.get("name")) if isinstance(issuer, dict) else ""
         slug = text(rec.get("province"))
-        search = {"name": f"Quyết định số {number}", "name_d": d_folded(number), "title": text(rec.get("title")),
-                  "issuer": issuer_name, "products": [e["product"].name for e in entries if e["product"]],
-                  "filters": {"loai": "Quyết định", "tinh": model.province_names.get(slug, slug)},
-                  "summary": " · ".join(x for x in (f"ngày {vdate(rec.get('date'))}", issuer_name,
-                                                   f"{len(entries)} sản phẩm") if x)}
+        search = {"name": f"Quyết định số {number}", "number": decision_digits([number]), "title": text(rec.get("title")),
+                  "issuer": issuer_name, "issuer_d": d_folded(issuer_name), "filters": {"loai": "Quyết định", "tinh": model.province_names.get(slug, slug)},
+                  "summary": " · ".join(x for x in (f"ngày {vdate(rec.get('date'))}", issuer_name) if x)}
         gen.record_page("quyet-dinh", rec.id, template, source=rec.path, rec=rec, r=rec.data, entries=entries,
                         type_label=labels.label(labels.DECISION_TYPES, rec.get("type")), search=search,
                         criteria_set=labels.label(labels.CRITERIA_SETS, rec.get("criteria_set")))
@@ -497,8 +516,7 @@ def gtin_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     """GS1 Digital Link: /01/<gtin>/ for each product with a GTIN, and its linkset beside it."""
     template = gen.env.get_template("gtin.html")
     for gtin, p in share(sorted(gen.gtins.items()), part, parts):
-        root = "../../"
-        gen.record_page("01", gtin, template, p=p, gtin=gtin, expect=[c.id for c in p.certs], product_url=f"{root}san-pham/{p.id}/",
+        gen.record_page("01", gtin, template, p=p, gtin=gtin, expect=[c.id for c in p.certs], product_url=f"../../san-pham/{p.id}/",
                         national=gen.stamps.national if gen.stamps else [])
         links = stamps_site.linkset(gen.model, gtin, p.id, p.name, p.current.id if p.current else None)
         (gen.records / "01" / gtin / "linkset.json").write_text(json.dumps(links, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ocop.check.pipeline import load_registry
 from ocop.config import mkdocs_config, site_url_of
+from ocop.model.gs1 import gtin14
 from ocop.model.keys import NATIONAL, keys_of
 from ocop.publish.site import model as site_model
 from ocop.publish.stamps import site, trust, verify
@@ -50,7 +51,7 @@ def verify_url(root: Path, parsed: verify.StampUrl, today: dt.date) -> verify.Ve
     if parsed.certificate:
         expected = frozenset({parsed.certificate})
     else:
-        product = site.gtin_products(model).get(site.gtin14(parsed.gtin or ""))
+        product = site.gtin_products(model).get(gtin14(parsed.gtin or ""))
         expected = frozenset(c.id for c in product.certs) if product else frozenset()
 
     def status_of(cert_id: str) -> str | None:

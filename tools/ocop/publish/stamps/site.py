@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ocop.model.gs1 import gtin14, gtin_valid
 from ocop.model.keys import NATIONAL, PublicKey, keys_of
 from ocop.publish.site.model import CertView, SiteModel, text
 from ocop.publish.stamps import payload, status, trust
@@ -68,7 +69,7 @@ def claims_of(model: SiteModel, cert: CertView) -> payload.Claims | None:
 def gtin_of(model: SiteModel, cert: CertView) -> str | None:
     product = model.products.get(text(cert.record.get("product")))
     gtin = product.record.get("gtin") if product else None
-    return gtin if isinstance(gtin, str) and gtin.isdigit() and len(gtin) in (8, 12, 13, 14) else None
+    return gtin if isinstance(gtin, str) and gtin_valid(gtin) else None
 
 
 def gtin_products(model: SiteModel) -> dict[str, Any]:
@@ -78,14 +79,9 @@ def gtin_products(model: SiteModel) -> dict[str, Any]:
     for pid in sorted(model.products):
         p = model.products[pid]
         gtin = p.record.get("gtin")
-        if isinstance(gtin, str) and gtin.isdigit() and len(gtin) in (8, 12, 13, 14):
+        if isinstance(gtin, str) and gtin_valid(gtin):
             out.setdefault(gtin14(gtin), p)
     return out
-
-
-def gtin14(gtin: str) -> str:
-    """GS1 Digital Link writes a GTIN with 14 digits (leading zeros)."""
-    return gtin.zfill(14)
 
 
 def prepare(model: SiteModel, environ: Mapping[str, str] | None = None) -> Stamps:
@@ -111,6 +107,16 @@ def stamp_of(model: SiteModel, cert: CertView, found: dict[str, Signer]) -> Stam
     except payload.PayloadError:  # an id not of its province's form, under a long site URL: left unsigned
         return Stamp(base, False)
     return Stamp(f"{base}#{fragment}", True, short)
+
+
+def stamp_svg(qr: str, signed: bool) -> str:
+    """The printable stamp: the QR code and, under it, whether it carries a signature ("CHƯA KÝ" when not)."""
+    size = int(qr.split('viewBox="0 0 ', 1)[1].split(" ", 1)[0])
+    label = "OCOP · có chữ ký số" if signed else "OCOP · CHƯA KÝ"
+    body = qr.split(">", 1)[1].rsplit("</svg>", 1)[0]
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size + 5}" role="img" '
+            f'aria-label="Tem OCOP: {label}"><rect width="{size}" height="{size + 5}" fill="#fff"/>{body}'
+            f'<text x="{size / 2}" y="{size + 3}" font-size="3" text-anchor="middle" font-family="sans-serif">{label}</text></svg>')
 
 
 # ---- files ---------------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ def credential(url: str, issuer: str, statuses: dict[int, int], updated: dt.date
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer, "validFrom": f"{updated.isoformat()}T00:00:00Z",
+        "as_of": updated.isoformat(),  # as every file of /api/v1/: the day the statuses hold for
         "credentialSubject": {"id": url + "#list", "type": "BitstringStatusList", "statusPurpose": "message",
                               "statusSize": STATUS_SIZE, "statusMessage": MESSAGES, "encodedList": encode(statuses)},
     }

@@ -7,12 +7,14 @@
   "use strict";
   var script = document.currentScript;
   var bundle = script.getAttribute("data-bundle");
+  var records = script.getAttribute("data-bundle-records");  // producers and decisions, merged in on demand
   var root = script.getAttribute("data-root");
+  var UNIT_TYPES = JSON.parse(script.getAttribute("data-unit-types") || "[]");  // units.UNIT_TYPES, folded
   var SHOW = 10;
   var FACETS = [["loai", "Loại"], ["tinh", "Tỉnh, thành phố"], ["sao", "Hạng sao"],
                 ["trang-thai", "Trạng thái (tại ngày dựng trang)"], ["nhom", "Nhóm ngành"]];
   var KINDS = { "san-pham": "Sản phẩm", "chu-the": "Chủ thể", "quyet-dinh": "Quyết định" };
-  var pagefind = null, results = [], shown = 0, seq = 0, timer = null, facetsReady = null;
+  var pagefind = null, merged = null, results = [], shown = 0, seq = 0, timer = null, facetsReady = null;
   var el = function (id) { return document.getElementById(id); };
   var state = window.ocopState;
 
@@ -25,20 +27,37 @@
     return pagefind;
   }
 
+  // Products are searched by default (their bundle alone keeps a query's download small); producers and
+  // decisions join when the kind facet, a decision number or the button asks for them, for the rest of the visit.
+  function withRecords() {
+    if (!merged) {
+      merged = load().then(function (pf) {
+        return pf.mergeIndex(new URL(records, window.location.href).href).then(function () { return pf; });
+      });
+      el("search-records").hidden = true;
+      facetsReady = null;
+      merged.then(function () { if (el("search-facets").open) facets(); });
+    }
+    return merged;
+  }
+
   function select(key) { return el("search-f-" + key); }
 
   // The facet menus: built once from the index's filter values (only values that exist are offered).
   function facets() {
     if (!facetsReady) {
-      facetsReady = load().then(function (pf) { return pf.filters(); }).then(function (all) {
+      facetsReady = (merged || load()).then(function (pf) { return pf.filters(); }).then(function (all) {
         FACETS.forEach(function (f) {
+          if (f[0] === "loai") return;  // the kinds are fixed (and two of them are in the other bundle)
           var values = Object.keys((all || {})[f[0]] || {}).sort(function (a, b) { return a.localeCompare(b, "vi"); });
           var box = select(f[0]);
+          Array.prototype.slice.call(box.options, 1).forEach(function (o) { if (o.value !== box.value) o.remove(); });
           values.forEach(function (v) {
+            if (v === box.value) return;
             var o = document.createElement("option");
             o.value = v; o.textContent = v; box.appendChild(o);
           });
-          box.closest("label").hidden = values.length < 2;
+          box.closest("label").hidden = values.length < 2 && !box.value;
         });
       });
     }
@@ -84,15 +103,35 @@
     return n;
   }
 
-  var THUMB = /^anh\/[0-9a-f]{32}-nho\.jpg$/;  // the build's own copies only (publish/site/photos.py)
+  function iso(day) {  // yyyymmdd (generator.compact_cert) -> yyyy-mm-dd; "-" -> null
+    return /^\d{8}$/.test(day || "") ? day.slice(0, 4) + "-" + day.slice(4, 6) + "-" + day.slice(6) : null;
+  }
+
+  function certFacts(text) {  // "from to revoked successor"
+    var d = String(text).split(/\s+/).map(iso);
+    if (d.length < 4) return null;
+    return { from: d[0], to: d[1], revoked: d[2] ? [{ date: d[2] }] : [], successors: d[3] ? [{ from: d[3] }] : [] };
+  }
+
+  function kindOf(url) {  // san-pham | chu-the | quyet-dinh, from the result's address
+    var m = /\/(san-pham|chu-the|quyet-dinh)\//.exec(String(url));
+    return m ? m[1] : "";
+  }
+
+  // The clean part of the indexed text (templates/search_index.html): before "¦", without the name
+  // (the title shows it); never the copies written for matching only.
+  function summary(data) {
+    var parts = String(data.content || "").split("¦")[0].split(/\.\s+/).map(function (x) {
+      return x.replace(/\.\s*$/, "").trim();
+    }).filter(Boolean);
+    return parts.slice(1).join(" · ");
+  }
 
   function item(data) {
     var meta = data.meta || {};
-    var li = node("li", "result result-" + (meta.kind || ""));
-    if (THUMB.test(meta.thumb || "")) {
-      var img = node("img", "thumb"); img.alt = ""; img.loading = "lazy"; img.src = root + meta.thumb;
-      li.appendChild(img);
-    }
+    meta.kind = kindOf(data.url);
+    meta.summary = summary(data);
+    var li = node("li", "result result-" + meta.kind);
     var head = node("p", "result-head");
     head.appendChild(node("span", "kind", KINDS[meta.kind] || ""));
     var a = node("a", null, meta.title || data.url);
@@ -100,8 +139,7 @@
     head.appendChild(a);
     li.appendChild(head);
     if (meta.cert) {
-      var facts = null;
-      try { facts = JSON.parse(meta.cert); } catch (e) { facts = null; }
+      var facts = certFacts(meta.cert);
       if (facts) {
         var now = state.compute(facts);
         var line = node("p", "result-state");
@@ -134,20 +172,34 @@
   // "5 sao" / "4★" in a query is the star facet, not two words to look for ("5" alone matches "500 g")
   var STAR = /(^|\s)([345])\s*(sao|★)(?=\s|$)/;
 
-  function run() {
-    var raw = el("search-q").value.trim();
-    var q = window.ocopFold(raw), filters = chosen();
+  var DECISION = /(^|\s)(\d+)\s*\/\s*[a-z0-9-]+/;  // "915/qd-ubnd": indexed by its digits
+  var TYPES = new RegExp("(^|\\s)(" + UNIT_TYPES.join("|") + ")\\s+(?=\\S)", "g");  // "xa bat trang" -> "bat trang"
+
+  function query() {  // the typed words as the index holds them, and the facets they stand for
+    var q = window.ocopFold(el("search-q").value), filters = chosen(), records = false;
     var star = STAR.exec(q);
     if (star && !filters.sao) {
       filters.sao = [star[2] + " sao"];
-      q = (q.slice(0, star.index) + " " + q.slice(star.index + star[0].length)).trim();
+      q = q.slice(0, star.index) + " " + q.slice(star.index + star[0].length);
     }
+    var number = DECISION.exec(q);
+    if (number) { q = q.replace(DECISION, "$1$2"); records = true; }
+    q = q.replace(TYPES, "$1").replace(/\s+/g, " ").trim();
+    if (filters.loai && filters.loai[0] !== "Sản phẩm") records = true;
+    return { q: q, filters: filters, records: records };
+  }
+
+  function run() {
+    var raw = el("search-q").value.trim();
+    var asked = query(), q = asked.q, filters = asked.filters;
     var mine = ++seq;
     el("search-results").textContent = "";
     el("search-more").hidden = true;
     if (!q && !Object.keys(filters).length) { el("search-status").textContent = ""; return; }
     el("search-status").textContent = "Đang tìm…";
-    load().then(function (pf) { return pf.search(q || null, { filters: filters }); }).then(function (res) {
+    (asked.records ? withRecords() : merged || load()).then(function (pf) {
+      return pf.search(q || null, { filters: filters });
+    }).then(function (res) {
       if (mine !== seq || !res) return;
       results = res.results; shown = 0;
       var what = raw ? " cho «" + raw + "»" : "";
@@ -168,6 +220,7 @@
     select(f[0]).addEventListener("change", function () { toUrl(true); run(); });
   });
   el("search-more").addEventListener("click", more);
+  el("search-records").addEventListener("click", function () { withRecords(); run(); });
   el("search-facets").addEventListener("toggle", facets);
   window.addEventListener("popstate", function () { fromUrl(); run(); });
   fromUrl();

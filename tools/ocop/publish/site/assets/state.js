@@ -45,10 +45,10 @@
     var by = result.by;
     switch (result.state) {
       case "revoked":
-        return "Bị thu hồi ngày " + vdate(by.date) + " theo Quyết định " + by.number +
+        return "Bị thu hồi ngày " + vdate(by.date) + (by.number ? " theo Quyết định " + by.number : "") +
           (by.reason ? " — lý do: " + by.reason : "");
-      case "superseded":
-        return "Đã được thay thế từ ngày " + vdate(by.from) + " bởi giấy chứng nhận " + by.id;
+      case "superseded":  // search results know the dates only (generator.compact_cert)
+        return "Đã được thay thế từ ngày " + vdate(by.from) + (by.id ? " bởi giấy chứng nhận " + by.id : "");
       case "expired":
         return "Đã hết hạn ngày " + vdate(facts.to);
       case "expiring":

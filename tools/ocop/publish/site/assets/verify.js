@@ -141,11 +141,12 @@
     box.setAttribute("data-verdict", ok ? "valid" : "invalid");
     el("stamp-verdict").textContent = (ok ? "✔ " : "✘ ") + message;
     var dl = el("stamp-claims");
-    (facts || []).forEach(function (f) {
+    facts = (facts || []).filter(function (f) { return f[1] !== ""; });  // a text the stamp had no room for
+    facts.forEach(function (f) {
       var dt = document.createElement("dt"), dd = document.createElement("dd");
       dt.textContent = f[0]; dd.textContent = f[1]; dl.appendChild(dt); dl.appendChild(dd);
     });
-    dl.hidden = !(facts && facts.length);
+    dl.hidden = !facts.length;
     if (updated) el("stamp-updated").textContent = "Dữ liệu trạng thái cập nhật ngày " + vdate(updated) + ".";
   }
 
