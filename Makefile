@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 OCOP := $(VENV)/bin/ocop
 STAMP := $(VENV)/.installed
 CMS := tools/cms/node_modules/.installed
+A11Y := tools/a11y/node_modules/.installed
 
 .PHONY: build test validate bench fuzz install install-python lint clean
 
@@ -18,7 +19,12 @@ $(CMS): tools/cms/package.json
 	cd tools/cms && npm install --no-audit --no-fund --silent
 	@touch $(CMS)
 
-install: $(STAMP) $(CMS)
+# axe-core and the Nu HTML checker (vnu-jar; a JRE from apt) for the browser tests of every page type.
+$(A11Y): tools/a11y/package.json
+	cd tools/a11y && npm install --no-audit --no-fund --silent
+	@touch $(A11Y)
+
+install: $(STAMP) $(CMS) $(A11Y)
 
 # Only the `ocop` package and its pinned dependencies: no test tools, no npm. For CI jobs that just run `ocop`.
 install-python:
@@ -32,7 +38,7 @@ build: $(STAMP) $(CMS)
 	$(OCOP) validate
 	$(OCOP) build
 
-test: $(STAMP) $(CMS)
+test: $(STAMP) $(CMS) $(A11Y)
 	$(PY) -m ruff check tools tests
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q

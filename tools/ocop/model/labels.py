@@ -16,6 +16,10 @@ GROUPS = {
     "du_lich_nong_thon_ban_hang": "Dịch vụ du lịch nông thôn, bán hàng (bộ tiêu chí 1048)",
 }
 GROUP_ORDER = list(GROUPS)
+# The public site names no legal instrument a shopper cannot know ("1048"); officers' forms keep GROUPS.
+PUBLIC_GROUPS = {code: label.replace(" (bộ tiêu chí 1048)", " (phân loại trước 2023)") for code, label in GROUPS.items()}
+CRITERIA_SETS = {"148/2023": "Bộ tiêu chí hiện hành (ban hành năm 2023)",
+                 "1048/2019": "Bộ tiêu chí trước 24/02/2023 (ban hành năm 2019)"}
 
 STATES = {
     "valid": "Hiệu lực",

@@ -73,7 +73,7 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
                                                 stamps=stamps, history=changes, repo_url=repo_url_of(cfg)))
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit))
     guide.install(out / "docs")
-    step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, site_model.sample))
+    step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model)))
     step("admin", lambda: install_editor(out / "site", root, outcome.registry, log))
     if indexer:  # before the move: Pagefind reads the pages from records/
         step("pagefind (wait)", lambda: indexer.finish(out / "site"))
@@ -187,7 +187,7 @@ def _status_mb(key: str) -> float | None:
     return None
 
 
-def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, sample: bool) -> None:
+def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, extra: dict[str, object]) -> None:
     """`mkdocs build --strict` in-process (saves the interpreter start; same checks)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -195,7 +195,7 @@ def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, sample: bool) -
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)  # its per-file INFO lines drown the useful ones
     config = load_config(str(cfg), docs_dir=str(docs), site_dir=str(site), site_url=site_url, strict=True,
-                         extra={"sample_data": sample, "generator": False})
+                         extra=extra)
     try:
         build(config)
     except MkDocsException as err:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from ocop.publish.site.numbers import vnum
+
 ROW = 22
 LABEL_W = 290
 BAR_W = 360
@@ -34,4 +36,4 @@ def bars(data: list[tuple[str, int]], title: str) -> Markup:
 
 
 def number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return vnum(value)

@@ -18,6 +18,7 @@ import os
 import posixpath
 import re
 import shutil
+import urllib.parse
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,13 +31,14 @@ import jinja2
 import yaml
 
 from ocop.check.catalogue import all_rules
+from ocop.config import mkdocs_config
 from ocop.domain import lifecycle
 from ocop.model import labels, units
 from ocop.model.registry import Record, gc_paused
 from ocop.publish import opendata
 from ocop.publish.opendata import jsonld
 from ocop.publish.opendata import page as opendata_page
-from ocop.publish.site import charts
+from ocop.publish.site import charts, chrome
 from ocop.publish.site import photos as site_photos
 from ocop.publish.site.history import Histories
 from ocop.publish.site.model import (
@@ -49,6 +51,7 @@ from ocop.publish.site.model import (
     text,
     vdate,
 )
+from ocop.publish.site.numbers import vnum, vnum_text, vpercent, vsize
 from ocop.publish.stamps import payload as stamp_payload
 from ocop.publish.stamps import site as stamps_site
 from ocop.report import rules as rulesdoc
@@ -58,15 +61,6 @@ TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 NEWEST = 12
 QR_CACHE_VERSION = "2"  # bump when qr_svg's output changes
-
-
-_DECIMAL = re.compile(r"-?\d+\.\d+")
-
-
-def vnum(value: object) -> str:
-    """A score as Vietnamese write it: decimal comma (91,25), since a dot groups thousands (1.500 m)."""
-    shown = str(value)
-    return shown.replace(".", ",") if _DECIMAL.fullmatch(shown) else shown
 
 
 def http_url(value: Any) -> str | None:
@@ -81,6 +75,9 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["vdate"] = vdate
     env.filters["vnum"] = vnum
+    env.filters["vpercent"] = vpercent
+    env.filters["vsize"] = vsize
+    env.filters["vnum_text"] = vnum_text
     env.filters["http_url"] = http_url
     return env
 
@@ -94,6 +91,7 @@ class Generator:
     qr_cache: dict[str, str] = field(default_factory=dict)  # canonical URL → SVG, kept across builds
     qr_fresh: dict[str, str] = field(default_factory=dict)  # encoded in this run
     photos: dict[str, site_photos.Published] = field(default_factory=dict)  # repository path → its copies
+    chromes: dict[int, chrome.Chrome] = field(default_factory=dict)  # folder depth → Material's page around it
     stamps: stamps_site.Stamps | None = None  # signed stamp URLs, trust and status data (publish/stamps)
     gtins: dict[str, ProductView] = field(default_factory=dict)  # GTIN-14 → product (the first by id)
     history: Histories | None = None  # each record's changes (git); None: no section on the pages
@@ -122,9 +120,10 @@ class Generator:
                     **ctx: Any) -> None:
         """One record's page; `source` is its file (repository path), whose history the page shows."""
         rel = f"{folder}/{record_id}/"
-        root = "../" * (folder.count("/") + 2)
+        depth = folder.count("/") + 2
         history = self.history.of(source) if self.history and source else None
-        html = template.render(root=root, canonical=self.model.url(rel), history=history, **self.base, **ctx)
+        html = template.render(root="../" * depth, canonical=self.model.url(rel), history=history,
+                               chrome=self.chromes[depth], **self.base, **ctx)
         leaf = self.records / folder / record_id
         leaf.mkdir()  # one syscall: the folder above exists, the id is unique (file creation dominates at 20k)
         (leaf / "index.html").write_text(html, encoding="utf-8")
@@ -186,6 +185,8 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     gen.gtins = stamps_site.gtin_products(model)
     for name in RECORD_FOLDERS:
         (gen.records / name).mkdir(exist_ok=True)
+    depths = tuple(sorted({name.count("/") + 2 for name in RECORD_FOLDERS}))
+    gen.chromes = chrome.render(mkdocs_config(model.registry.root), docs, model.site_url, site_extra(model), depths)
     shutil.copytree(ASSETS, docs / "assets" / "ocop")
     jobs = jobs or min(os.cpu_count() or 1, 4)
     gen.photos = publish_photos(model, gen.records, photo_cache, jobs, log)
@@ -205,6 +206,11 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     gen.hub("du-lieu", "Dữ liệu mở", "open_data.html", **opendata_page.context(model))
     rules_page(gen)
     gen.write("dong-gop/index.md", (TEMPLATES / "guide.md").read_text(encoding="utf-8"))
+
+
+def site_extra(model: SiteModel) -> dict[str, object]:
+    """What Material's templates read from config.extra (hub pages and the record pages' chrome alike)."""
+    return chrome.extra(model.sample, model.national_agency, model.report_url)
 
 
 # ---- record pages -------------------------------------------------------------------------------
@@ -323,18 +329,22 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("product.html")
     for p in share(list(gen.model.products.values()), part, parts):
         r = p.record.data
+        classification = r.get("classification") if isinstance(r.get("classification"), dict) else {}
         channels = [{"type_label": labels.label(labels.CHANNEL_TYPES, c.get("type")), "name": text(c.get("name")),
                      "url": c.get("url")} for c in (r.get("sales_channels") or []) if isinstance(c, dict)]
         ip = [{"label": labels.label(labels.IP_TYPES, i.get("type")), "name": text(i.get("name")),
                "number": text(i.get("number"))} for i in (r.get("intellectual_property") or []) if isinstance(i, dict)]
         producer_name = text((p.producer.data if p.producer else {}).get("name"))
-        group_label = labels.label(labels.GROUPS, p.group)
+        group_label = labels.label(labels.PUBLIC_GROUPS, p.group)
         qr = gen.qr(qr_url(gen, p))
         gen.record_page("san-pham", p.id, template, source=p.record.path, p=p, photos=gen.product_photos(p),
                         channels=channels, ip=ip, address=address_line(r.get("address")), group_label=group_label,
                         scores=score_views(gen, p), qr=qr, producer_name=producer_name,
                         search=product_search(gen, p, producer_name, group_label), jsonld=jsonld.product(gen.model, p),
-                        stamp=stamp(gen, p))
+                        stamp=stamp(gen, p),
+                        criteria_set=labels.label(labels.CRITERIA_SETS, classification.get("criteria_set")),
+                        og_description=og_description(p, producer_name), site_root=gen.model.url(""),
+                        **contact(gen.model, text(r.get("province")), gen.model.url(f"san-pham/{p.id}/")))
         found = stamp(gen, p)
         if found:  # the printable stamp, as a file beside the page
             (gen.records / "san-pham" / p.id / "tem.svg").write_text(stamps_site.stamp_svg(qr, found.signed), encoding="utf-8")
@@ -393,6 +403,24 @@ def product_search(gen: Generator, p: ProductView, producer_name: str, group_lab
     }
 
 
+def og_description(p: ProductView, producer_name: str) -> str:
+    """One line a shared link shows: the star and state as of the build, and who makes it where."""
+    cur = p.current
+    if cur and cur.state in ("valid", "expiring"):
+        status = f"{cur.star} sao OCOP, hiệu lực đến {vdate(cur.end)}" if cur.end else f"{cur.star} sao OCOP"
+    else:
+        status = "Hiện không còn được công nhận OCOP" if cur else "Chưa có giấy chứng nhận OCOP"
+    return " · ".join(x for x in (status, producer_name, p.province_name) if x)
+
+
+def contact(model: SiteModel, province: str, page_url: str) -> dict[str, Any]:
+    """The province's OCOP standing agency and the report form's link, with this page filled in."""
+    report = model.report_url
+    if report:
+        report += ("&" if "?" in report else "?") + "trang=" + urllib.parse.quote(page_url, safe="")
+    return {"agency": model.agencies.get(province), "report": report}
+
+
 def score_views(gen: Generator, p: ProductView) -> list[dict[str, Any]]:
     """Each evaluation with the council's score recomputed by ocop.scoring (parts and criteria)."""
     from ocop.domain import scoring
@@ -416,6 +444,13 @@ def score_views(gen: Generator, p: ProductView) -> list[dict[str, Any]]:
     return out
 
 
+def legacy_name(province: Any, current_name: str) -> str:
+    """The pre-2025 province name an address was written with, when it differs from today's (else "")."""
+    if isinstance(province, dict) and province.get("version") == "2004" and text(province.get("name")) != current_name:
+        return text(province.get("name"))
+    return ""
+
+
 def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("producer.html")
     registry = gen.model.registry
@@ -426,10 +461,10 @@ def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                     if p.id in gen.model.products]
         products.sort(key=lambda p: p.name)
         address = rec.get("address") if isinstance(rec.get("address"), dict) else {}
-        legacy = isinstance(address.get("province"), dict) and address["province"].get("version") == "2004"
         slug = current_province_of(gen.model, address.get("province")) or text(rec.get("province"))
         province_name = gen.model.province_names.get(slug, slug)
         places = bare_places(place_names(address))
+        legacy = legacy_name(address.get("province"), province_name)
         search = {"name": text(rec.get("name")), "name_d": d_folded(text(rec.get("name"))), "places": places,
                   "places_d": d_folded(*places), "filters": {"loai": "Chủ thể", "tinh": province_name}}
         gen.record_page("chu-the", rec.id, template, source=rec.path, rec=rec, r=rec.data, products=products,
@@ -462,15 +497,19 @@ def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                   "issuer": issuer_name, "issuer_d": d_folded(issuer_name), "filters": {"loai": "Quyết định", "tinh": model.province_names.get(slug, slug)},
                   "summary": " · ".join(x for x in (f"ngày {vdate(rec.get('date'))}", issuer_name) if x)}
         gen.record_page("quyet-dinh", rec.id, template, source=rec.path, rec=rec, r=rec.data, entries=entries,
-                        type_label=labels.label(labels.DECISION_TYPES, rec.get("type")), search=search)
+                        type_label=labels.label(labels.DECISION_TYPES, rec.get("type")), search=search,
+                        criteria_set=labels.label(labels.CRITERIA_SETS, rec.get("criteria_set")))
 
 
 def verify_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("verify.html")
     for c in share(list(gen.model.certs.values()), part, parts):
         grounds = labels.label(labels.GROUNDS, c.revocation[1].get("grounds")) if c.revocation else ""
-        gen.record_page("xac-minh", c.id, template, source=c.record.path, c=c, product=gen.model.products.get(text(c.record.get("product"))),
-                        grounds=grounds, expect=[c.id], national=gen.stamps.national if gen.stamps else [])
+        product = gen.model.products.get(text(c.record.get("product")))
+        province = text((product.record if product else c.record).get("province"))
+        gen.record_page("xac-minh", c.id, template, source=c.record.path, c=c, product=product,
+                        grounds=grounds, expect=[c.id], national=gen.stamps.national if gen.stamps else [],
+                        **contact(gen.model, province, gen.model.url(f"xac-minh/{c.id}/")))
 
 
 def gtin_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
@@ -496,7 +535,7 @@ def home(gen: Generator) -> None:
     active = recognised(model)
     by_star = Counter(p.star for p in active if p.star)
     by_province = Counter(model.province_names.get(text(p.record.get("province")), "") for p in active)
-    by_group = Counter(labels.label(labels.GROUPS, p.group) for p in active)
+    by_group = Counter(labels.label(labels.PUBLIC_GROUPS, p.group) for p in active)
     by_year = Counter(c.start.year for c in model.certs.values() if c.start)
     newest = sorted((c for c in model.certs.values() if c.start and c.start <= model.today),
                     key=lambda c: (c.start, c.id), reverse=True)[:NEWEST]
@@ -530,7 +569,7 @@ def catalogue(gen: Generator) -> None:
              for p in products]
     index = {"as_of": model.today.isoformat(),
              "fields": ["id", "name", "province", "star", "group", "year", "producer", "thumb", "cert"],
-             "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.GROUPS[g]] for g in groups],
+             "provinces": [list(kv) for kv in provinces], "groups": [[g, labels.PUBLIC_GROUPS[g]] for g in groups],
              "states": [[s, labels.STATES[s]] for s in labels.STATE_ORDER], "items": items}
     # part of the API (openapi.json describes it): the page reads what other systems read
     gen.write("api/v1/catalogue.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
@@ -571,7 +610,7 @@ def province_pages(gen: Generator) -> None:
                         products=sorted(items, key=lambda x: units.fold(x.name)))
     rows.sort(key=lambda row: (row[2] == 0, units.fold(row[1])))  # provinces with products first
     gen.hub("tinh", "Tỉnh, thành phố", "provinces.html", rows=rows,
-            legacy=[(code, name, successor, len(items)) for (code, name, successor), items in legacy.items()])
+            legacy=[(code, name, successor, model.province_names.get(successor, successor), len(items)) for (code, name, successor), items in legacy.items()])
 
 
 def legacy_groups(model: SiteModel) -> dict[tuple[str, str, str], list[ProductView]]:

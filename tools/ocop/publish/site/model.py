@@ -93,6 +93,30 @@ class ProductView:
         return text(classification.get("group"))
 
 
+@dataclass(frozen=True)
+class Agency:
+    """A province's OCOP standing agency as registry/provinces.yaml names it (contacts may be samples)."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    sample: bool = False
+
+    @classmethod
+    def of(cls, data: Any) -> Agency | None:
+        if not isinstance(data, dict) or not text(data.get("name")):
+            return None
+        email = text(data.get("email"))
+        return cls(text(data.get("name")), text(data.get("phone")),
+                   email if re.fullmatch(r"[^@\s<>\"'`]+@[^@\s<>\"'`]+", email) else "", data.get("sample") is True)
+
+    @property
+    def tel(self) -> str:
+        """The phone number as a tel: URI (digits and a leading +), or "" when it has no digits."""
+        digits = re.sub(r"[^0-9+]", "", self.phone)
+        return "tel:" + digits if re.search(r"[0-9]", digits) else ""
+
+
 @dataclass
 class SiteModel:
     registry: Registry
@@ -103,6 +127,9 @@ class SiteModel:
     province_names: dict[str, str] = field(default_factory=dict)  # slug → name
     province_by_code: dict[str, str] = field(default_factory=dict)  # 2025 code → slug
     sample: bool = False
+    agencies: dict[str, Agency] = field(default_factory=dict)  # slug → the province's OCOP standing agency
+    national_agency: str = ""
+    report_url: str = ""  # where the public reports a fake stamp or wrong data (an issue form)
     progress_data: Any = None  # documents.progress input, built once for all plan pages
 
     def url(self, path: str) -> str:
@@ -126,6 +153,13 @@ def build(registry: Registry, today: dt.date, site_url: str) -> SiteModel:
         if isinstance(p, dict) and isinstance(p.get("slug"), str):
             model.province_names[p["slug"]] = text(p.get("name"))
             model.province_by_code[text(p.get("code"))] = p["slug"]
+            agency = Agency.of(p.get("agency"))
+            if agency:
+                model.agencies[p["slug"]] = agency
+    top = registry.provinces_doc.data if registry.provinces_doc and isinstance(registry.provinces_doc.data, dict) else {}
+    model.national_agency = text(top.get("national_agency"))
+    report = text(top.get("report_url"))
+    model.report_url = report if re.match(r"^https://[^\s<>\"'`]+$", report) else ""
     model.province_names.setdefault("trung-uong", "Trung ương")
     revoked = lifecycle.revocations(registry)
     for cert in registry.all("certificate"):
@@ -273,3 +307,4 @@ def vdate(value: Any) -> str:
     """dd/mm/yyyy, the way Vietnamese documents write dates."""
     day = value if isinstance(value, dt.date) else lifecycle.parse_date(value)
     return day.strftime("%d/%m/%Y") if day else text(value)
+

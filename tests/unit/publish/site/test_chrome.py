@@ -1,0 +1,38 @@
+"""Material's chrome for record pages: rendered through the real mkdocs.yml and theme, filled in per page."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+
+from ocop.config import mkdocs_config
+from ocop.publish.site import chrome
+from ocop_testing import REPO
+
+
+@pytest.fixture(scope="module")
+def chromes(tmp_path_factory: pytest.TempPathFactory) -> dict[int, chrome.Chrome]:
+    docs = tmp_path_factory.mktemp("docs")
+    extra = chrome.extra(True, "Văn phòng Điều phối nông thôn mới Trung ương", "https://example.org/bao-cao")
+    return chrome.render(mkdocs_config(REPO), docs, "https://ocop.example/", extra, (2, 3))
+
+
+def test_relative_links_match_the_page_depth(chromes):
+    two, three = (str(chromes[d].top(Markup("T"))) for d in (2, 3))
+    assert 'href="../../danh-muc/"' in two and 'href="../../../danh-muc/"' in three
+    assert '"base": "../.."' in str(chromes[2].bottom) and "../../assets/ocop/site.css" in two
+
+
+def test_title_head_and_footer_are_filled_in(chromes):
+    top = str(chromes[2].top(Markup("Cà phê &lt;b&gt;"), Markup('<link rel="canonical" href="https://x/">')))
+    assert "<title>Cà phê &lt;b&gt; - Sổ đăng ký OCOP</title>" in top
+    assert top.count('rel="canonical"') == 1 and top.index('rel="canonical"') < top.index("</head>")
+    assert "Dữ liệu mẫu" in top  # the sample banner (Material's announce block, from overrides/main.html)
+    bottom = str(chromes[2].bottom)
+    assert "Văn phòng Điều phối nông thôn mới Trung ương" in bottom and "https://example.org/bao-cao" in bottom
+    assert bottom.rstrip().endswith("</html>") and "\x00" not in top + bottom
+
+
+def test_a_template_without_the_placeholder_is_refused():
+    with pytest.raises(ValueError):
+        chrome.Chrome.of("<html><head></head><body>no placeholder</body></html>")
