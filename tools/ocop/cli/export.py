@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ocop.check.pipeline import load_registry
 from ocop.cli.options import EXIT_OK, EXIT_USAGE, add_today, today_of
+from ocop.model.registry import Registry
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,15 +35,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     export.set_defaults(func=lambda args: (export.print_help(), EXIT_USAGE)[1])
 
 
-def run_xlsx(args: argparse.Namespace) -> int:
-    from ocop.publish import export_xlsx
-
+def _registry_and_target(args: argparse.Namespace, stem: str, suffix: str) -> tuple[Registry, Path] | None:
+    """The registry and the file to write (`--out`, else build/export/<stem>[-<province>]<suffix>); None after
+    saying so when `--province` names no province."""
     registry = load_registry(args.root)[0]
     if args.province and args.province not in registry.province_slugs():
         sys.stderr.write(f"ocop export: không có tỉnh «{args.province}» trong registry/provinces.yaml.\n")
+        return None
+    name = stem + (f"-{args.province}" if args.province else "") + suffix
+    return registry, args.out or args.root / "build" / "export" / name
+
+
+def run_xlsx(args: argparse.Namespace) -> int:
+    from ocop.publish import export_xlsx
+
+    found = _registry_and_target(args, "so-dang-ky-ocop", ".xlsx")
+    if found is None:
         return EXIT_USAGE
-    name = "so-dang-ky-ocop" + (f"-{args.province}" if args.province else "") + ".xlsx"
-    out = args.out or args.root / "build" / "export" / name
+    registry, out = found
     sys.stdout.write(f"{export_xlsx.write(registry, out, today_of(args), args.province)}\n")
     return EXIT_OK
 
@@ -50,13 +60,11 @@ def run_xlsx(args: argparse.Namespace) -> int:
 def run_national(args: argparse.Namespace) -> int:
     from ocop.publish import export_national
 
-    registry = load_registry(args.root)[0]
-    if args.province and args.province not in registry.province_slugs():
-        sys.stderr.write(f"ocop export: không có tỉnh «{args.province}» trong registry/provinces.yaml.\n")
+    found = _registry_and_target(args, "ocop-vn", ".json")
+    if found is None:
         return EXIT_USAGE
-    name = "ocop-vn" + (f"-{args.province}" if args.province else "") + ".json"
-    path, count = export_national.write(registry, args.out or args.root / "build" / "export" / name, today_of(args),
-                                        args.province)
+    registry, out = found
+    path, count = export_national.write(registry, out, today_of(args), args.province)
     sys.stdout.write(f"{path}\n")
     sys.stderr.write(f"ocop export ocop-vn: {count} sản phẩm có chứng nhận còn hiệu lực.\n")
     return EXIT_OK

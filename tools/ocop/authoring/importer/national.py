@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ocop.authoring.importer import header as headers
-from ocop.authoring.importer.sheet import MAX_FILE_BYTES, ReadError, Table
+from ocop.authoring.importer.sheet import ReadError, Table, check_size
 from ocop.authoring.importer.values import NationalType
 from ocop.findings import Finding, make
 
@@ -92,12 +92,7 @@ _TOP_KEYS = {keys[0] for keys in PATHS.values()}
 
 
 def _items(path: Path, display: str) -> list:
-    size = path.stat().st_size
-    if not path.is_file():
-        raise ReadError("IMPORT-FILE", f"«{display}» không phải là một tệp.")
-    if size > MAX_FILE_BYTES:
-        raise ReadError("IMPORT-FILE", f"Tệp lớn {size // (1024 * 1024)} MB, quá giới hạn "
-                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB.", "Tách danh sách thành nhiều tệp nhỏ hơn.")
+    check_size(path, display, "Tách danh sách thành nhiều tệp nhỏ hơn.")
     raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
         text = raw.decode("utf-8")

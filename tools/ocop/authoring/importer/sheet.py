@@ -82,12 +82,7 @@ def read(path: Path, display: str, sheet: str | None = None, pick: Callable[[lis
     row), else the first worksheet.
     """
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise ReadError("IMPORT-FILE", f"«{display}» không phải là một tệp.")
-        if size > MAX_FILE_BYTES:
-            raise ReadError("IMPORT-FILE", f"Tệp lớn {size // (1024 * 1024)} MB, quá giới hạn "
-                            f"{MAX_FILE_BYTES // (1024 * 1024)} MB.", "Tách bảng tính thành nhiều tệp nhỏ hơn.")
+        check_size(path, display, "Tách bảng tính thành nhiều tệp nhỏ hơn.")
         suffix = path.suffix.lower()
         if suffix == ".csv":
             return read_csv(path, display, progress), []
@@ -102,6 +97,16 @@ def read(path: Path, display: str, sheet: str | None = None, pick: Callable[[lis
         return None, [make(err.rule_id, display, 1, 1, err.message, err.hint)]
     except OSError as err:
         return None, [make("IMPORT-FILE", display, 1, 1, f"Không mở được tệp: {err.strerror or err}.")]
+
+
+def check_size(path: Path, display: str, hint: str) -> None:
+    """A regular file within MAX_FILE_BYTES, or the ReadError that says why not (before anything is parsed)."""
+    size = path.stat().st_size
+    if not path.is_file():
+        raise ReadError("IMPORT-FILE", f"«{display}» không phải là một tệp.")
+    if size > MAX_FILE_BYTES:
+        raise ReadError("IMPORT-FILE", f"Tệp lớn {size // (1024 * 1024)} MB, quá giới hạn "
+                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB.", hint)
 
 
 def _shown_suffix(path: Path) -> str:
