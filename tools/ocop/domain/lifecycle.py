@@ -63,6 +63,12 @@ def parse_date(value: object) -> dt.date | None:
         return None
 
 
+def vn_date(value: object) -> str:
+    """dd/mm/yyyy, the way Vietnamese documents write dates (a date or an ISO string; other text as it is)."""
+    day = value if isinstance(value, dt.date) else parse_date(value)
+    return day.strftime("%d/%m/%Y") if day else ("" if value is None else str(value))
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """Same day of the month `months` later, clamped to the end of a shorter month."""
     index = day.month - 1 + months

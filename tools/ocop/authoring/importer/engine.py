@@ -733,10 +733,10 @@ class Planner:
 
     def _stated_expiry(self, row: Row, valid_to: str) -> None:
         if row.valid_to and row.valid_to != valid_to:
-            ours = _vn_date(valid_to)
+            ours = lifecycle.vn_date(valid_to)
             self.job.at("IMPORT-EXPIRY", row.number, "valid_to",
-                        f"Ngày hết hạn trong tệp ({_vn_date(row.valid_to)}) khác ngày hết hạn theo quyết định ({ours}: "
-                        f"{lifecycle.VALIDITY_MONTHS} tháng kể từ ngày {_vn_date(str(row.decision_date))}); chứng nhận "
+                        f"Ngày hết hạn trong tệp ({lifecycle.vn_date(row.valid_to)}) khác ngày hết hạn theo quyết định ({ours}: "
+                        f"{lifecycle.VALIDITY_MONTHS} tháng kể từ ngày {lifecycle.vn_date(str(row.decision_date))}); chứng nhận "
                         f"ghi {ours}.",
                         "Đối chiếu quyết định công nhận: sửa ngày quyết định hoặc ngày hết hạn trong tệp nguồn.")
 
@@ -982,11 +982,6 @@ def _key_at(text: str, line: int) -> tuple[str, int | None]:
         elif key == "entries" and content.startswith("  - "):
             entry = 0 if entry is None else entry + 1
     return key, entry
-
-
-def _vn_date(iso: str) -> str:
-    """2026-03-15 → 15/03/2026."""
-    return "/".join(reversed(iso.split("-")))
 
 
 def _tax_of(candidate: Record | Plan) -> str | None:

@@ -304,7 +304,6 @@ def current_province_of(model: SiteModel, unit: Any) -> str | None:
 
 
 def vdate(value: Any) -> str:
-    """dd/mm/yyyy, the way Vietnamese documents write dates."""
-    day = value if isinstance(value, dt.date) else lifecycle.parse_date(value)
-    return day.strftime("%d/%m/%Y") if day else text(value)
+    """dd/mm/yyyy, the way Vietnamese documents write dates (the templates' filter)."""
+    return lifecycle.vn_date(value) if isinstance(value, dt.date) or lifecycle.parse_date(value) else text(value)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 
+from ocop.domain.lifecycle import vn_date
 from ocop.publish.stamps import payload, status
 from ocop.publish.stamps.keys import verify_key
 from ocop.publish.stamps.trust import Entry
@@ -23,10 +24,6 @@ class Verdict:
     message: str  # Vietnamese, one sentence
     claims: payload.Claims | None = None
     signer: Entry | None = None
-
-
-def vdate(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def check(fragment: str, trusted: dict[str, Entry], today: dt.date,
@@ -49,7 +46,7 @@ def check(fragment: str, trusted: dict[str, Entry], today: dt.date,
         return Verdict(False, "bad-signature", "Chữ ký không hợp lệ: dữ liệu trên tem đã bị sửa hoặc không do khóa đã công bố ký.", signer=entry)
     if not entry.key.valid_on(today):
         return Verdict(False, "key-expired", f"Khóa ký {signed.kid} của {entry.name} chỉ có hiệu lực "
-                                             f"{vdate(entry.key.valid_from)} – {vdate(entry.key.valid_to)}.", signer=entry)
+                                             f"{vn_date(entry.key.valid_from)} – {vn_date(entry.key.valid_to)}.", signer=entry)
     try:
         claims = payload.decode_claims(signed.payload, entry.key.province)
     except payload.PayloadError as err:
@@ -70,11 +67,11 @@ def _claims_verdict(claims: payload.Claims, entry: Entry, today: dt.date, status
     if state == "superseded":
         return Verdict(False, "superseded", f"Giấy chứng nhận {claims.certificate} đã được thay thế bằng giấy chứng nhận mới.", claims, entry)
     if today > claims.valid_to:
-        return Verdict(False, "expired", f"Giấy chứng nhận {claims.certificate} đã hết hiệu lực từ ngày {vdate(claims.valid_to)}.", claims, entry)
+        return Verdict(False, "expired", f"Giấy chứng nhận {claims.certificate} đã hết hiệu lực từ ngày {vn_date(claims.valid_to)}.", claims, entry)
     if today < claims.valid_from:
-        return Verdict(False, "not-yet-valid", f"Giấy chứng nhận {claims.certificate} chỉ có hiệu lực từ ngày {vdate(claims.valid_from)}.", claims, entry)
+        return Verdict(False, "not-yet-valid", f"Giấy chứng nhận {claims.certificate} chỉ có hiệu lực từ ngày {vn_date(claims.valid_from)}.", claims, entry)
     test = " (khóa THỬ NGHIỆM, dữ liệu mẫu)" if entry.key.test else ""
-    return Verdict(True, "valid", f"Chữ ký hợp lệ — do {entry.name} ký{test}; {claims.star} sao; hiệu lực đến {vdate(claims.valid_to)}.", claims, entry)
+    return Verdict(True, "valid", f"Chữ ký hợp lệ — do {entry.name} ký{test}; {claims.star} sao; hiệu lực đến {vn_date(claims.valid_to)}.", claims, entry)
 
 
 @dataclass(frozen=True)
