@@ -74,7 +74,7 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     # one process while Pagefind indexes the record pages on the other core: measured at 20k products, forking
     # two API workers beside it made the build's tail 6.5 s longer, one process ~0.2 s
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit,
-                                                     jobs=1 if indexer else None))
+                                                     jobs=1 if indexer else None, changes=changes))
     guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model)))
     step("admin", lambda: install_editor(out / "site", root, outcome.registry, log))

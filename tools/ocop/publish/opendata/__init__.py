@@ -18,6 +18,7 @@ from ocop.model.layout import KINDS
 from ocop.model.registry import gc_paused
 from ocop.model.schemas import load_schemas, schema_dir, schema_uri
 from ocop.publish.opendata import api, dumps, history, metadata, openapi, sitemap
+from ocop.publish.site.history import Histories
 from ocop.publish.site.model import SiteModel
 
 DATA = "du-lieu"
@@ -38,10 +39,11 @@ def _json(path: Path, data: object) -> Path:
     return path
 
 
-def publish(model: SiteModel, dest: Path, since_commit: str | None = None, jobs: int | None = None) -> Published:
+def publish(model: SiteModel, dest: Path, since_commit: str | None = None, jobs: int | None = None,
+            changes: Histories | None = None) -> Published:
     """The API under dest/api/v1/ and the dumps and metadata under dest/du-lieu/."""
     root = model.registry.root
-    past = history.read(root)
+    past = history.read(root, changes)  # the build's record history: no second `git log`
     data = dest / DATA
     sink = dumps.Dumps(data)
     jobs = jobs or min(os.cpu_count() or 1, 4)

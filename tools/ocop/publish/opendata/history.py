@@ -1,7 +1,7 @@
 """What git knows about the records: when each file last changed, and which ids changed between two builds.
 
-One `git log` pass over registry/ and plans/ for the whole tree (never one per file: 62,000 calls would
-take minutes); one `git diff` for the delta. A root that is not a git checkout has no dates (None).
+The dates come from the record history (`publish/site/history.py`: one `git log` pass over registry/ and
+plans/, shared with the pages' "Lịch sử thay đổi"); one `git diff` for the delta. A root that is not a git checkout has no dates (None).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ocop.model.layout import classify
+from ocop.publish.site.history import Histories, collect
 
-TOPS = ("registry", "plans")
+TOPS = ("registry", "plans")  # the folders whose records the delta lists
 
 
 @dataclass
@@ -34,25 +35,13 @@ def _git(root: Path, *args: str) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def read(root: Path) -> History:
-    """Last-change dates of every file under registry/ and plans/, newest commit first, one pass."""
-    top = _git(root, "rev-parse", "--show-toplevel")
-    head = _git(root, "log", "-1", "--format=%H%x00%cI")
-    if top is None or not head:
+def read(root: Path, changes: Histories | None = None) -> History:
+    """Last-change dates of every file under registry/ and plans/, from the record history the build reads
+    anyway (`site/history.py`: one `git log` pass); read here only when no build step did."""
+    changes = changes if changes is not None else collect(root)
+    if not changes.available or not changes.head:
         return History()
-    commit, _, date = head.decode().strip().partition("\0")
-    prefix = os.path.relpath(root.resolve(), Path(os.fsdecode(top.strip())).resolve())
-    prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
-    out = _git(root, "log", "--format=%x01%cI", "--name-only", "-z", "--no-renames", "--", *TOPS) or b""
-    modified: dict[str, str] = {}
-    for block in out.split(b"\x01")[1:]:
-        date_part, _, names = block.partition(b"\n")
-        when = date_part.decode().strip("\0\n")
-        for raw in names.split(b"\0"):
-            name = os.fsdecode(raw.strip(b"\n"))
-            if name.startswith(prefix):
-                modified.setdefault(name[len(prefix):], when)
-    return History(commit, date, modified)
+    return History(changes.head, changes.head_date, changes.last_changed())
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Each record's history of changes (the "Lịch sử thay đổi" section of its page), read from git.
 
-One `git log` pass over registry/ gives every commit and the blobs it changed (`--raw`: blob ids, so no
+One `git log` pass over registry/ and plans/ gives every commit and the blobs it changed (`--raw`: blob ids, so no
 per-file call); one `git cat-file --batch` process then reads the two versions of every modified file,
 which are compared field by field under the schema's Vietnamese titles. A record created in one commit
 and never touched again costs no blob read at all, which keeps a national tree (62,000 files) fast.
@@ -25,7 +25,7 @@ from ocop.load import load_document
 from ocop.model import layout
 from ocop.model.schemas import SchemaSet
 
-LOG_FORMAT = "%x1e%H%x1f%an%x1f%ad%x1f%s"
+LOG_FORMAT = "%x1e%H%x1f%an%x1f%ad%x1f%cI%x1f%s"  # %cI: when it landed, for the API's `modified`
 EMPTY = "0" * 40
 PR_PATTERNS = (re.compile(r"^Merge pull request #(\d+)\b"), re.compile(r"\(#(\d+)\)\s*$"))
 SHOWN = 200  # characters of a changed value shown on the page
@@ -42,10 +42,11 @@ class FieldChange:
 class Change:
     commit: str
     author: str
-    date: str
+    date: str  # the author's day, as the page shows it
     subject: str
     pr: int | None
     action: str  # added | modified | deleted
+    committed: str = ""  # committer date, ISO 8601 (the open data's `modified`)
     fields: list[FieldChange] = field(default_factory=list)
 
 
@@ -60,11 +61,17 @@ class Histories:
     by_path: dict[str, list[Change]]  # repository-relative path → changes, newest first
     shallow: bool
     available: bool = True  # False when the registry is not a git checkout (nothing to show)
+    head: str | None = None  # the commit the build is made from, and its committer date (ISO 8601)
+    head_date: str | None = None
 
     def of(self, path: str) -> RecordHistory | None:
         if not self.available:
             return None
         return RecordHistory(self.by_path.get(path, []), self.shallow)
+
+    def last_changed(self) -> dict[str, str]:
+        """Each file's newest change (committer date): the API's `modified` and the sitemap's `lastmod`."""
+        return {path: changes[0].committed for path, changes in self.by_path.items() if changes}
 
 
 @dataclass
@@ -102,33 +109,35 @@ def collect(root: Path, schemas: SchemaSet | None = None) -> Histories:
         return Histories({}, False, available=False)
     raw = git(root, "log", "-z", "--raw", "--no-abbrev", "--no-renames", "--first-parent",
               "--diff-merges=first-parent", "--relative", f"--format={LOG_FORMAT}", "--date=short",
-              "--", "registry/")
+              "--", "registry/", "plans/")
     by_path: dict[str, list[Change]] = {}
     pending: list[_Pending] = []
     for change, entries in _commits(raw):
         for status, old, new, path in entries:
             action = {"A": "added", "D": "deleted"}.get(status, "modified")
-            mine = Change(change.commit, change.author, change.date, change.subject, change.pr, action)
+            mine = Change(change.commit, change.author, change.date, change.subject, change.pr, action,
+                          committed=change.committed)
             by_path.setdefault(path, []).append(mine)
             if action == "modified" and path.endswith(".yaml"):
                 pending.append(_Pending(mine, path, old, new))
     if pending:
         _diff_all(root, pending, schemas or SchemaSet(root))
-    return Histories(by_path, is_shallow(root))
+    head, _, head_date = git(root, "show", "-s", "--format=%H%x00%cI", "HEAD").decode().strip().partition("\0")
+    return Histories(by_path, is_shallow(root), head=head, head_date=head_date)
 
 
 def _commits(raw: bytes) -> Iterator[tuple[Change, list[tuple[str, str, str, str]]]]:
     """(commit, [(status, old blob, new blob, path)]) from `git log -z --raw` output, newest first."""
     for chunk in raw.split(b"\x1e")[1:]:
         header, _, body = chunk.partition(b"\x00")
-        commit, author, date, subject = [*header.decode("utf-8", "replace").split("\x1f", 3), "", "", ""][:4]
+        commit, author, date, committed, subject = [*header.decode("utf-8", "replace").split("\x1f", 4), *[""] * 4][:5]
         tokens = body.lstrip(b"\n").split(b"\x00")
         entries = []
         for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
             parts = meta.decode("ascii", "replace").lstrip(":").split()
             if len(parts) == 5:
                 entries.append((parts[4][:1], parts[2], parts[3], path.decode("utf-8", "surrogateescape")))
-        yield Change(commit, author, date, subject, pr_number(subject), ""), entries
+        yield Change(commit, author, date, subject, pr_number(subject), "", committed=committed), entries
 
 
 def _diff_all(root: Path, pending: list[_Pending], schemas: SchemaSet) -> None:
