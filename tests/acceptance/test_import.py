@@ -259,7 +259,7 @@ def test_a_cell_of_100k_characters_and_control_characters(capsys, tree: Path, tm
     assert rules_at(result) == [("IMPORT-VALUE", "B4"), ("IMPORT-VALUE", "B5")]
     assert all(len(f["message"]) <= 400 for f in result["findings"])
     assert "100.000 ký tự" in result["findings"][0]["message"]
-    assert "\x1b" not in json.dumps(result, ensure_ascii=False) and "\\x1b" in result["findings"][1]["message"]
+    assert "\x1b" not in json.dumps(result, ensure_ascii=False) and "<U+001B>" in result["findings"][1]["message"]
 
 
 def test_a_sheet_name_with_markup_is_escaped_in_every_report(capsys, tree: Path, tmp_path: Path) -> None:
@@ -453,3 +453,12 @@ def test_national_import_needs_its_file_and_takes_one(capsys, tree: Path) -> Non
     assert run_cli(capsys, "--root", str(tree), "import", "ocop-vn", "--province", "hai-phong")[0] == 2
     code, _out, err = run_cli(capsys, "--root", str(tree), "import", "a.xlsx", "b.json", "--province", "hai-phong")
     assert code == 2 and "ocop-vn" in err
+
+
+def test_a_hostile_json_key_is_named_printably(capsys, tree: Path, tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps([{"name": "Trà", "x\n::error file=a::giả\u202e": 1}]), "utf-8")
+    code, out, err = run_cli(capsys, "--root", str(tree), "import", "ocop-vn", str(path), "--province", "hai-phong",
+                             "--today", TODAY, "--dry-run")
+    assert code == 1 and "không đọc" in out
+    assert "\n::error" not in out + err and "\u202e" not in out + err

@@ -181,7 +181,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-_REFUSED = re.compile(f"{CONTROL_CHARS.pattern}|{INVISIBLE_CHARS.pattern}")
+REFUSED_CHARS = re.compile(f"{CONTROL_CHARS.pattern}|{INVISIBLE_CHARS.pattern}")  # what no record text may hold
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 
@@ -198,9 +198,10 @@ def _char_kind(char: str) -> str:
     return "ký tự định dạng không nhìn thấy"
 
 
-def _shown(text: str) -> str:
+def printable(text: str) -> str:
     """Text for a message: every refused character written as <U+XXXX>."""
-    return _REFUSED.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+    return REFUSED_CHARS.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
 
 
 def _text_message(where: str, char: str, is_key: bool) -> str:
@@ -210,15 +211,15 @@ def _text_message(where: str, char: str, is_key: bool) -> str:
 
 def _text_error(node: yaml.ScalarNode, value: str, key: str) -> LoadError:
     """TEXT-CONTROL at the first refused character; the field is named by its key here, by its path in _parse."""
-    found = _REFUSED.search(value)
+    found = REFUSED_CHARS.search(value)
     char = found.group() if found else value[:1]
     line, column = _mark(node)
     if not node.style and found and node.start_mark.line == node.end_mark.line:
         column += found.start()  # a one-line plain value: the character's own column
-    err = LoadError("TEXT-CONTROL", _text_message(_shown(key or value[:40]), char, not key), line, column,
+    err = LoadError("TEXT-CONTROL", _text_message(printable(key or value[:40]), char, not key), line, column,
                     "Xóa ký tự này (thường lẫn vào khi sao chép từ trang web, Word hoặc PDF): gõ lại đoạn văn bản.")
     err.node, err.char = node, char
-    err.where = (_shown(key or value[:40]), not key)
+    err.where = (printable(key or value[:40]), not key)
     return err
 
 
@@ -243,7 +244,7 @@ def _name_field(err: LoadError, root: yaml.Node | None) -> None:
     """Rewrite a TEXT-CONTROL message with the full field path (sections[1].title), not just its key."""
     found = _path_to(root, err.node) if root is not None and err.node is not None else None
     if found is not None:
-        err.where = (_shown(_dotted(found[0])), found[1])
+        err.where = (printable(_dotted(found[0])), found[1])
     err.message = _text_message(*err.where[:1], err.char, err.where[1])
 
 

@@ -14,6 +14,7 @@ Findings point at cells of the spreadsheet (`Finding.cell`, "Sheet1!C12") and go
 
 from __future__ import annotations
 
+from ocop.authoring.importer import values
 from ocop.authoring.importer.engine import KINDS, STATUSES, Options, Outcome, run
 from ocop.authoring.importer.national import SOURCE as NATIONAL
 from ocop.findings import has_errors
@@ -61,7 +62,7 @@ def report(options: Options, outcome: Outcome) -> Report:
     if len(outcome.files) > 200:
         lines.append(f"… và {len(outcome.files) - 200} tệp nữa (xem đủ bằng --format json).")
     if outcome.unknown_columns:
-        shown = ", ".join(f"«{c[:40]}»" for c in outcome.unknown_columns[:12])
+        shown = ", ".join(f"«{values.shown(c[:40])}»" for c in outcome.unknown_columns[:12])  # a JSON key is any text
         lines.append(f"{'trường' if national_json else 'cột'} không đọc: {shown}")
     table = Table(("Loại hồ sơ", *(STATUS_VI[s].capitalize() for s in STATUSES)),
                   [(KIND_PLURAL_VI[k], *(str(counts[k][s]) for s in STATUSES)) for k in KINDS if k in counts])

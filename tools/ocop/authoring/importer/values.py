@@ -11,9 +11,9 @@ from typing import Any
 
 from ocop.authoring.importer.sheet import Formula
 from ocop.domain import national
+from ocop.load.loader import REFUSED_CHARS, printable
 from ocop.model.units import fold
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 SHOWN = 60  # characters of a value quoted in a message
 
 
@@ -31,8 +31,7 @@ def thousands(number: int) -> str:
 def shown(value: Any) -> str:
     """A cell value quoted in a message: one line, control characters visible, at most SHOWN characters."""
     text = value if isinstance(value, str) else str(value)
-    text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
-                       text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
+    text = printable(text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
     return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
@@ -52,7 +51,7 @@ def text(value: Any, max_len: int | None = None) -> str | None:
     else:
         out = str(value)
     out = unicodedata.normalize("NFC", out)
-    if CONTROL.search(out):
+    if REFUSED_CHARS.search(out):
         raise Problem(f"Ô chứa ký tự điều khiển không nhìn thấy: «{shown(out)}».",
                       "Gõ lại nội dung ô (ký tự lạ thường do sao chép từ phần mềm khác).")
     out = " ".join(out.split())
