@@ -1,8 +1,9 @@
 // Search over the Pagefind bundle: products, producers and decisions, with facets (province, star, state,
 // group, kind). The query and the facets live in the URL (?q=…&tinh=…&sao=…): a search can be shared and
-// Back returns to the previous one. A result shows the record's own fields (meta "summary"), never the
-// indexed text, and a product's state is recomputed for today (state.js) from its certificate's dates.
-// Only the index chunks of the query's words and the fragments of the results shown are downloaded.
+// Back returns to the previous one. A result shows the record's own fields (meta "title", "mo-ta", dates),
+// never the indexed text (accent-folded), and a product's state is recomputed for today (state.js) from
+// its certificate's dates. Only the index chunks of the query's words and the fragments of the results
+// shown are downloaded, on this thread: Pagefind's worker would be one more script to fetch (~40 KB).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -11,6 +12,9 @@
   var root = script.getAttribute("data-root");
   var UNIT_TYPES = JSON.parse(script.getAttribute("data-unit-types") || "[]");  // units.UNIT_TYPES, folded
   var SHOW = 10;
+  // A word on every record page (site/search_index.py EVERY_PAGE): a search by facets alone looks it up,
+  // since Pagefind answers an empty query by downloading every index chunk.
+  var EVERY_PAGE = "ocop";
   var FACETS = [["loai", "Loại"], ["tinh", "Tỉnh, thành phố"], ["sao", "Hạng sao"],
                 ["trang-thai", "Trạng thái (tại ngày dựng trang)"], ["nhom", "Nhóm ngành"]];
   var KINDS = { "san-pham": "Sản phẩm", "chu-the": "Chủ thể", "quyet-dinh": "Quyết định" };
@@ -21,7 +25,7 @@
   function load() {
     if (!pagefind) {
       pagefind = import(new URL(bundle + "pagefind.js", window.location.href).href).then(function (pf) {
-        return pf.options({ excerptLength: 20 }).then(function () { pf.init(); return pf; });
+        return pf.options({ excerptLength: 0, noWorker: true }).then(function () { pf.init(); return pf; });
       });
     }
     return pagefind;
@@ -118,19 +122,16 @@
     return m ? m[1] : "";
   }
 
-  // The clean part of the indexed text (templates/search_index.html): before "¦", without the name
-  // (the title shows it); never the copies written for matching only.
-  function summary(data) {
-    var parts = String(data.content || "").split("¦")[0].split(/\.\s+/).map(function (x) {
-      return x.replace(/\.\s*$/, "").trim();
-    }).filter(Boolean);
-    return parts.slice(1).join(" · ");
+  // The line under a result's title: a decision's date, then the record's own words (meta "mo-ta").
+  function summary(meta) {
+    var day = iso(meta.ngay);
+    return [day ? "ngày " + state.vdate(day) : "", meta["mo-ta"] || ""].filter(Boolean).join(" · ");
   }
 
   function item(data) {
     var meta = data.meta || {};
     meta.kind = kindOf(data.url);
-    meta.summary = summary(data);
+    meta.summary = summary(meta);
     var li = node("li", "result result-" + meta.kind);
     var head = node("p", "result-head");
     head.appendChild(node("span", "kind", KINDS[meta.kind] || ""));
@@ -198,7 +199,7 @@
     if (!q && !Object.keys(filters).length) { el("search-status").textContent = ""; return; }
     el("search-status").textContent = "Đang tìm…";
     (asked.records ? withRecords() : merged || load()).then(function (pf) {
-      return pf.search(q || null, { filters: filters });
+      return pf.search(q || EVERY_PAGE, { filters: filters });
     }).then(function (res) {
       if (mine !== seq || !res) return;
       results = res.results; shown = 0;
