@@ -88,8 +88,11 @@ def test_a_search_by_facets_alone_downloads_one_index_chunk(sample_site, page):
 
 def test_decision_number_finds_the_decision_first(sample_site, page):
     _, server = sample_site
+    bundles: set[str] = set()
+    page.on("request", lambda r: bundles.add(urlparse(r.url).path.split("/")[1]) if "/pagefind" in r.url else None)
     found = search(page, server, "915/QĐ-UBND")
     assert found[0] == ("quyet-dinh", "qd-lam-dong-2026-001")
+    assert bundles == {"pagefind", "pagefind-quyet-dinh"}  # products and decisions; producers' bundle not fetched
     assert page.locator("#search-results li .kind").first.inner_text().lower() == "quyết định"
 
 

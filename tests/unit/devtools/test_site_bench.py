@@ -13,7 +13,7 @@ from ocop.devtools import site_bench
     ("http://h/pagefind/wasm.unknown.pagefind", "wasm"),
     ("http://h/pagefind/index/vi_891cb99.pf_index", "index"),
     ("http://h/pagefind/filter/vi_85e12a6.pf_filter", "filter"),
-    ("http://h/pagefind-ho-so/fragment/vi_1621244.pf_fragment", "fragment"),
+    ("http://h/pagefind-quyet-dinh/fragment/vi_1621244.pf_fragment", "fragment"),
     ("http://h/pagefind/pagefind.js", "js"),
     ("http://h/pagefind/pagefind-worker.js", "js"),
     ("http://h/pagefind/pagefind-ui.css", "other"),

@@ -23,11 +23,12 @@ from ocop.publish.site import generator, history, model
 from ocop.publish.stamps import site as stamps_site
 from ocop.report import REPORTERS, Report
 
-# Two search bundles (each page says what to index: templates/search_index.html). A query downloads the
-# bundle's page list (~6 bytes a page), Pagefind's WASM and script, and one index chunk per word: products
-# alone keep a query near 240 KB at 20,000 products; producers and decisions are merged in when a search
-# asks for them (search.js).
-PAGEFIND_BUNDLES = {"pagefind": "san-pham/*/index.html", "pagefind-ho-so": "{chu-the,quyet-dinh}/*/index.html"}
+# Search bundles, one per kind of record (each page says what to index: templates/search_index.html). A query
+# downloads the bundle's page list (~6 bytes a page), Pagefind's WASM and script, and one index chunk per
+# word: products alone keep a query near 240 KB at 20,000 products; producers' and decisions' bundles are
+# merged in when a search asks for them (search.js: a decision number merges only the decisions').
+PAGEFIND_BUNDLES = {"pagefind": "san-pham/*/index.html", "pagefind-chu-the": "chu-the/*/index.html",
+                    "pagefind-quyet-dinh": "quyet-dinh/*/index.html"}
 # Postings per index chunk (Pagefind's default: 20,000, ~30-60 KB of folded words a chunk). Smaller chunks
 # download less per word and add ~20 bytes a chunk to the page list: at 20,000 products 2,000 gave the
 # fewest bytes for "ca phe" and "dak nong". Pagefind 1.5.2 reads it from the environment (marked unstable:

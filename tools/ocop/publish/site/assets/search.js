@@ -8,7 +8,7 @@
   "use strict";
   var script = document.currentScript;
   var bundle = script.getAttribute("data-bundle");
-  var records = script.getAttribute("data-bundle-records");  // producers and decisions, merged in on demand
+  var EXTRA = ["chu-the", "quyet-dinh"];  // producers' and decisions' bundles, merged in on demand
   var root = script.getAttribute("data-root");
   var UNIT_TYPES = JSON.parse(script.getAttribute("data-unit-types") || "[]");  // units.UNIT_TYPES, folded
   var SHOW = 10;
@@ -18,7 +18,7 @@
   var FACETS = [["loai", "Loại"], ["tinh", "Tỉnh, thành phố"], ["sao", "Hạng sao"],
                 ["trang-thai", "Trạng thái (tại ngày dựng trang)"], ["nhom", "Nhóm ngành"]];
   var KINDS = { "san-pham": "Sản phẩm", "chu-the": "Chủ thể", "quyet-dinh": "Quyết định" };
-  var pagefind = null, merged = null, results = [], shown = 0, seq = 0, timer = null, facetsReady = null;
+  var pagefind = null, merged = {}, results = [], shown = 0, seq = 0, timer = null, facetsReady = null;
   var el = function (id) { return document.getElementById(id); };
   var state = window.ocopState;
 
@@ -32,17 +32,21 @@
   }
 
   // Products are searched by default (their bundle alone keeps a query's download small); producers and
-  // decisions join when the kind facet, a decision number or the button asks for them, for the rest of the visit.
-  function withRecords() {
-    if (!merged) {
-      merged = load().then(function (pf) {
-        return pf.mergeIndex(new URL(records, window.location.href).href).then(function () { return pf; });
+  // decisions join when the kind facet, a decision number (decisions only) or the button asks for them, for
+  // the rest of the visit: a merged bundle stays in the index.
+  function withKinds(kinds) {  // the index with these kinds' bundles merged in (and any merged before)
+    return load().then(function (pf) {
+      var fresh = kinds.filter(function (k) { return !merged[k]; });
+      fresh.forEach(function (k) {
+        merged[k] = pf.mergeIndex(new URL(script.getAttribute("data-bundle-" + k), window.location.href).href);
       });
-      el("search-records").hidden = true;
-      facetsReady = null;
-      merged.then(function () { if (el("search-facets").open) facets(); });
-    }
-    return merged;
+      el("search-records").hidden = EXTRA.every(function (k) { return merged[k]; });
+      if (fresh.length) facetsReady = null;  // the merged bundles bring their own facet values
+      return Promise.all(Object.keys(merged).map(function (k) { return merged[k]; })).then(function () {
+        if (fresh.length && el("search-facets").open) facets();
+        return pf;
+      });
+    });
   }
 
   function select(key) { return el("search-f-" + key); }
@@ -50,9 +54,9 @@
   // The facet menus: built once from the index's filter values (only values that exist are offered).
   function facets() {
     if (!facetsReady) {
-      facetsReady = (merged || load()).then(function (pf) { return pf.filters(); }).then(function (all) {
+      facetsReady = withKinds([]).then(function (pf) { return pf.filters(); }).then(function (all) {
         FACETS.forEach(function (f) {
-          if (f[0] === "loai") return;  // the kinds are fixed (and two of them are in the other bundle)
+          if (f[0] === "loai") return;  // the kinds are fixed (and two of them are in other bundles)
           var values = Object.keys((all || {})[f[0]] || {}).sort(function (a, b) { return a.localeCompare(b, "vi"); });
           var box = select(f[0]);
           Array.prototype.slice.call(box.options, 1).forEach(function (o) { if (o.value !== box.value) o.remove(); });
@@ -176,18 +180,20 @@
   var DECISION = /(^|\s)(\d+)\s*\/\s*[a-z0-9-]+/;  // "915/qd-ubnd": indexed by its digits
   var TYPES = new RegExp("(^|\\s)(" + UNIT_TYPES.join("|") + ")\\s+(?=\\S)", "g");  // "xa bat trang" -> "bat trang"
 
-  function query() {  // the typed words as the index holds them, and the facets they stand for
-    var q = window.ocopFold(el("search-q").value), filters = chosen(), records = false;
+  var KIND_OF = { "Chủ thể": ["chu-the"], "Quyết định": ["quyet-dinh"] };
+
+  function query() {  // the typed words as the index holds them, the facets they stand for, the bundles they need
+    var q = window.ocopFold(el("search-q").value), filters = chosen(), kinds = [];
     var star = STAR.exec(q);
     if (star && !filters.sao) {
       filters.sao = [star[2] + " sao"];
       q = q.slice(0, star.index) + " " + q.slice(star.index + star[0].length);
     }
     var number = DECISION.exec(q);
-    if (number) { q = q.replace(DECISION, "$1$2"); records = true; }
+    if (number) { q = q.replace(DECISION, "$1$2"); kinds = ["quyet-dinh"]; }
     q = q.replace(TYPES, "$1").replace(/\s+/g, " ").trim();
-    if (filters.loai && filters.loai[0] !== "Sản phẩm") records = true;
-    return { q: q, filters: filters, records: records };
+    if (filters.loai) kinds = kinds.concat(KIND_OF[filters.loai[0]] || []);
+    return { q: q, filters: filters, kinds: kinds };
   }
 
   function run() {
@@ -198,7 +204,7 @@
     el("search-more").hidden = true;
     if (!q && !Object.keys(filters).length) { el("search-status").textContent = ""; return; }
     el("search-status").textContent = "Đang tìm…";
-    (asked.records ? withRecords() : merged || load()).then(function (pf) {
+    withKinds(asked.kinds).then(function (pf) {
       return pf.search(q || EVERY_PAGE, { filters: filters });
     }).then(function (res) {
       if (mine !== seq || !res) return;
@@ -221,7 +227,7 @@
     select(f[0]).addEventListener("change", function () { toUrl(true); run(); });
   });
   el("search-more").addEventListener("click", more);
-  el("search-records").addEventListener("click", function () { withRecords(); run(); });
+  el("search-records").addEventListener("click", function () { withKinds(EXTRA).then(run); });
   el("search-facets").addEventListener("toggle", facets);
   window.addEventListener("popstate", function () { fromUrl(); run(); });
   fromUrl();
