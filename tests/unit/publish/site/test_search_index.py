@@ -97,3 +97,14 @@ def test_record_pages_carry_the_index_markup(tmp_path):
     assert all(FOLDED.match(t) for t in re.findall(r">([^<]*)</p>", body))
     assert '<span data-pagefind-meta="title">Bình gốm men lam vẽ tay Lam Phong</span>' in page
     assert 'data-pagefind-meta="mo-ta">' in page and "¦" not in page
+
+
+def test_places_are_looked_up_once_per_address_and_unusual_ones_every_time():
+    address = {"ward": {"level": "ward", "code": "00583", "version": "2004", "name": "Xã Bát Tràng"},
+               "province": {"level": "province", "code": "01", "version": "2004", "name": "Thành phố Hà Nội"}}
+    first = search_index.search_places(address)
+    assert "Bát Tràng" in first and search_index.search_places(dict(address)) == first
+    assert search_index._address_key(address) in search_index._PLACES
+    odd = {**address, "ward": {"level": "ward", "code": 583, "name": "Xã Bát Tràng"}}  # not text: not cached
+    assert search_index._address_key(odd) is None
+    assert search_index.search_places(odd) == search_index.bare_places(model.place_names(odd))
