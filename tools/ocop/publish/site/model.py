@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -305,5 +306,12 @@ def current_province_of(model: SiteModel, unit: Any) -> str | None:
 
 def vdate(value: Any) -> str:
     """dd/mm/yyyy, the way Vietnamese documents write dates (the templates' filter)."""
+    if isinstance(value, str | dt.date):  # a few thousand distinct dates, written ~200,000 times at 20k products
+        return _vdate(value)
+    return text(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _vdate(value: str | dt.date) -> str:
     return lifecycle.vn_date(value) if isinstance(value, dt.date) or lifecycle.parse_date(value) else text(value)
 
