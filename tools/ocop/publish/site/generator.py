@@ -319,6 +319,11 @@ def qr_svg(url: str, border: int = 2) -> str:
             f'<path stroke="#000" d="{"".join(runs)}"/></svg>')
 
 
+def qr_size(svg: str) -> int:
+    """The side of a qr_svg code in modules, border included (its viewBox)."""
+    return int(svg.split('viewBox="0 0 ', 1)[1].split(" ", 1)[0])
+
+
 def stamp(gen: Generator, product: ProductView) -> stamps_site.Stamp | None:
     """The stamp of a product's current certificate (signed, or marked "chưa ký")."""
     return gen.stamps.stamps.get(product.current.id) if gen.stamps and product.current else None
@@ -346,16 +351,16 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         producer_name = text((p.producer.data if p.producer else {}).get("name"))
         group_label = labels.label(labels.PUBLIC_GROUPS, p.group)
         qr = gen.qr(qr_url(gen, p))
+        found = stamp(gen, p)
         gen.record_page("san-pham", p.id, template, source=p.record.path, p=p, photos=gen.product_photos(p),
                         channels=channels, ip=ip, address=address_line(r.get("address")), group_label=group_label,
-                        scores=score_views(gen, p), qr=qr, producer_name=producer_name,
+                        scores=score_views(gen, p), qr=None if found else qr, qr_size=qr_size(qr), producer_name=producer_name,
                         search=product_search(gen, p, producer_name, group_label), jsonld=jsonld.product(gen.model, p),
-                        stamp=stamp(gen, p),
+                        stamp=found,
                         criteria_set=labels.label(labels.CRITERIA_SETS, classification.get("criteria_set")),
                         og_description=og_description(p, producer_name), site_root=gen.model.url(""),
                         **contact(gen.model, text(r.get("province")), gen.model.url(f"san-pham/{p.id}/")))
-        found = stamp(gen, p)
-        if found:  # the printable stamp, as a file beside the page
+        if found:  # the printable stamp, as a file beside the page (which shows it: the QR is not inline too)
             (gen.records / "san-pham" / p.id / "tem.svg").write_text(stamps_site.stamp_svg(qr, found.signed), encoding="utf-8")
 
 
