@@ -72,6 +72,25 @@ def http_url(value: Any) -> str | None:
     return None
 
 
+def state_badge(state: Any, label: Any) -> Markup:
+    return Markup('<span class="state state-{}">{}</span>').format(state, label)
+
+
+def star_badge(star: Any) -> Markup:
+    if not star:
+        return Markup("")
+    return Markup('<span class="stars" role="img" aria-label="{} sao">{}</span>').format(star, "★" * star)
+
+
+def cert_state(cert: Any) -> Markup:
+    """A certificate's state badge; assets/state.js rewrites it (data-ocop-slot) on the visitor's day."""
+    return Markup('<span class="state state-{}" data-ocop-slot="badge">{}</span>').format(cert.state, cert.state_label)
+
+
+# Badges every page type shows, as template globals: the same HTML Jinja macros wrote, at a tenth of the cost
+BADGES = {"state_badge": state_badge, "star_badge": star_badge, "cert_state": cert_state}
+
+
 def environment() -> jinja2.Environment:
     # auto_reload off: templates do not change during a build, and each include or import would stat its file
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
@@ -82,6 +101,7 @@ def environment() -> jinja2.Environment:
     env.filters["vsize"] = vsize
     env.filters["vnum_text"] = vnum_text
     env.filters["http_url"] = http_url
+    env.globals.update(BADGES)
     return env
 
 
