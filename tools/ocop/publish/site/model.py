@@ -9,6 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
 from ocop.domain import lifecycle
 from ocop.model import labels, units
 from ocop.model.registry import Record, Registry
@@ -40,6 +43,12 @@ class CertView:
     @property
     def state_label(self) -> str:
         return labels.STATES.get(self.state, self.state)
+
+    @functools.cached_property
+    def facts_json(self) -> Markup:
+        """`facts` as Jinja's `tojson` writes them into a data-ocop-cert attribute, serialised once: a product
+        page shows its current certificate's two or three times, and province lists show it again."""
+        return htmlsafe_json_dumps(self.facts, sort_keys=True)
 
     @property
     def recognised(self) -> bool:
