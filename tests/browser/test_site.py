@@ -63,7 +63,7 @@ def test_product_page_state_and_qr(sample_site, page, shot):
     assert page.locator(".verdict .state").first.inner_text() == "Hiệu lực"  # 2025-09-15 + 36 months, seen 2026-11-23
     assert "9901/QĐ-UBND" in page.locator("dl.facts").inner_text()
     qr = shot(page, "product").with_name("product-qr.png")
-    page.locator(".stamp .qr svg").screenshot(path=str(qr))
+    page.locator(".stamp .qr img").screenshot(path=str(qr))  # tem.svg, its label cropped off
     decoded = subprocess.run(["zbarimg", "--raw", "-q", str(qr)], capture_output=True, text=True, check=True)
     # the stamp of its certificate: no signing key for Đắk Lắk, so unsigned (no "#…"); host in capitals (QR alphanumerics)
     assert decoded.stdout.strip() == (server.url + "xac-minh/cn-dak-lak-2025-9001").replace("http://", "HTTP://")

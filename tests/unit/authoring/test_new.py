@@ -150,6 +150,17 @@ def test_next_id_skips_ids_reserved_by_decisions(tree: Path) -> None:
     assert records.next_id(registry, tree, "certificate", "ha-noi", "2030") == "cn-ha-noi-2030-0001"
 
 
+def test_next_id_counts_only_numbers_right_after_its_prefix(tree: Path) -> None:
+    """highest_numbers splits an id at its last "-": an id with more after the prefix, or a number in
+    another province whose slug starts alike, never raises the next id."""
+    registry = load_registry(tree, use_cache=False)[0]
+    taken = {"sp-ha-noi-0007", "sp-ha-noi-0099-0500", "sp-ha-noi-ban-0900", "sp-ha-0800", "sp-ha-noi-x9", "sp-ha-noi-"}
+    assert records.highest_numbers(taken) == {"sp-ha-noi-": 7, "sp-ha-noi-0099-": 500, "sp-ha-noi-ban-": 900, "sp-ha-": 800}
+    assert records.next_id(registry, tree, "product", "ha-noi", taken=taken) == "sp-ha-noi-0008"
+    assert records.next_id(registry, tree, "product", "ha", taken=taken) == "sp-ha-0801"
+    assert records.next_id(registry, tree, "producer", "ha-noi", taken=taken) == "ct-ha-noi-0001"
+
+
 def test_certificate_defaults_follow_the_decision_and_36_months(tree: Path) -> None:
     registry = load_registry(tree, use_cache=False)[0]
     got = records.certificate_defaults(registry, {"decision": "qd-ha-noi-2024-001", "product": "sp-ha-noi-0010"})

@@ -59,8 +59,9 @@ def config(root: Path, registry: Registry | None = None, local_backend: bool | s
     registry = registry or load_registry(root)[0]
     schemas = SchemaSet(root)
     provinces = [p for p in registry.provinces if isinstance(p, dict) and p.get("slug") and p.get("code")]
-    taken = records.taken_ids(registry, root)  # once: the suggested next id of every collection reads it
-    collections = [collection(schemas, registry, root, kind, p, taken) for kind in KINDS for p in provinces]
+    # once: the suggested next id of every collection reads the highest number of its prefix
+    highest = records.highest_numbers(records.taken_ids(registry, root))
+    collections = [collection(schemas, registry, kind, p, highest) for kind in KINDS for p in provinces]
     out: dict[str, Any] = {
         "backend": {"name": "github", "repo": repo, "branch": "main",
                     "commit_messages": {"create": "Thêm {{collection}} «{{slug}}» (trình soạn thảo web)",
@@ -80,11 +81,11 @@ def config(root: Path, registry: Registry | None = None, local_backend: bool | s
     return out
 
 
-def collection(schemas: SchemaSet, registry: Registry, root: Path, kind: str, province: dict,
-               taken: set[str]) -> dict[str, Any]:
+def collection(schemas: SchemaSet, registry: Registry, kind: str, province: dict,
+               highest: dict[str, int]) -> dict[str, Any]:
     slug, name = str(province["slug"]), str(province["name"])
     folder, kind_label = KINDS[kind]
-    next_free = records.next_id(registry, root, kind, slug, taken=taken)
+    next_free = records.id_after(highest, kind, slug)
     context = {"province": slug, "next_id": next_free, "code": str(province["code"])}
     fields = [{"name": "id", "label": "Mã hồ sơ", "widget": "string", "default": next_free,
                "hint": f"Mã tiếp theo còn trống khi dựng trang: {next_free}. Trùng tên tệp; không đổi sau khi tạo.",

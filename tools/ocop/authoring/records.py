@@ -90,11 +90,26 @@ def taken_ids(registry: Registry, root: Path) -> set[str]:
 def next_id(registry: Registry, root: Path, kind: str, province: str, year: str | None = None,
             taken: set[str] | None = None) -> str:
     """The next free id of the kind in the province (and year): one above the highest in use."""
+    return id_after(highest_numbers(taken if taken is not None else taken_ids(registry, root)), kind, province, year)
+
+
+_NUMBERED = re.compile(r"(.*-)(\d+)$")  # "sp-ha-noi-0012" → ("sp-ha-noi-", "0012"): the prefix ends at the last "-"
+
+
+def highest_numbers(taken: set[str]) -> dict[str, int]:
+    """Each id prefix's highest number in use, in one pass: the web editor's config asks for the next id of
+    68 collections (a regex pass over 90,000 ids each took ~2.5 s at national scale)."""
+    highest: dict[str, int] = {}
+    for taken_id in taken:
+        if m := _NUMBERED.match(taken_id):
+            highest[m[1]] = max(highest.get(m[1], 0), int(m[2]))
+    return highest
+
+
+def id_after(highest: dict[str, int], kind: str, province: str, year: str | None = None) -> str:
+    """The id one above the highest of its prefix (highest_numbers)."""
     prefix = f"{PREFIX[kind]}-{province}-" + (f"{year}-" if kind in YEARLY_KINDS else "")
-    pattern = re.compile(re.escape(prefix) + r"(\d+)$")
-    numbers = [int(m.group(1)) for i in (taken if taken is not None else taken_ids(registry, root))
-               if (m := pattern.match(i))]
-    return f"{prefix}{max(numbers, default=0) + 1:0{DIGITS[kind]}d}"
+    return f"{prefix}{highest.get(prefix, 0) + 1:0{DIGITS[kind]}d}"
 
 
 class IdAllocator:
