@@ -12,6 +12,7 @@ import hashlib
 import importlib.util
 import marshal
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 from ocop.check.scope import Node
 from ocop.model.schemas import schema_dir
 
-CACHE_VERSION = "5"
+CACHE_VERSION = "6"  # 6: content hashes are git blob ids
 PACKAGE = Path(__file__).resolve().parents[1]
 # Every stage a verdict can depend on; publishing, authoring, reporting and the CLI cannot change one.
 VERDICT_PACKAGES = ("load", "findings", "model", "domain", "check")
@@ -94,10 +95,20 @@ class FileCache:
         self.shards: dict[str, dict[str, tuple[bytes, object]]] = {}  # shard -> rel -> (digest, data), read on use
         self.fresh_data: dict[str, tuple[bytes, object]] = {}
         self.dirty = False
+        self.problems: list[str] = []  # damaged or foreign cache files found (each ignored, and told)
         if enabled and self.path.exists():
-            stored = _read_marshal(self.path)
+            stored = self._read(self.path)
             if stored and stored.get("fingerprint") == self.fingerprint:
                 self.entries, self.run = stored["entries"], stored.get("run")
+
+    def _read(self, path: Path) -> dict | None:
+        stored = _read_marshal(path)
+        if isinstance(stored, str):
+            problem = f"bỏ qua bộ nhớ đệm {path.name} ({stored}); kiểm tra lại các tệp từ đầu"
+            self.problems.append(problem)
+            sys.stderr.write(f"ocop: {problem}\n")
+            return None
+        return stored
 
     def by_stat(self, rel: str, stat_key: tuple | None) -> tuple[bytes, list[dict], Node | None] | None:
         entry = self.entries.get(rel)
@@ -129,7 +140,7 @@ class FileCache:
 
     def _shard(self, name: str) -> dict[str, tuple[bytes, object]]:
         if name not in self.shards:
-            stored = _read_marshal(self.data_folder / _shard_file(name)) if self.enabled else None
+            stored = self._read(self.data_folder / _shard_file(name)) if self.enabled else None
             self.shards[name] = stored if stored and stored.get("fingerprint") == self.fingerprint else {}
             self.shards[name].pop("fingerprint", None)
         return self.shards[name]
@@ -171,23 +182,42 @@ def _shard_of(rel: str) -> str:
     return parts[1] if len(parts) == 3 and parts[0] == "registry" else parts[0]
 
 
-def _read_marshal(path: Path) -> dict | None:
+# A cache file is MAGIC, a BLAKE2b hash of the rest, then the marshal data. marshal is the fastest format
+# measured here (12 MB of verdicts: marshal 0.11-0.14 s to load, pickle 0.13 s, JSON 0.19 s) but is not
+# made to read damaged bytes; the hash refuses a truncated, damaged or foreign file before marshal sees it.
+MAGIC = b"ocop-validate-cache\n"
+_HASH_SIZE = 16
+
+
+def _read_marshal(path: Path) -> dict | str | None:
+    """The stored dict; None when there is none; or why the file cannot be used (damaged, foreign)."""
     try:
-        stored = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        blob = path.read_bytes()
+    except FileNotFoundError:
         return None
-    return stored if isinstance(stored, dict) else None
+    except OSError as err:
+        return f"không đọc được: {err.strerror or err}"
+    if not blob.startswith(MAGIC):
+        return "không phải bộ nhớ đệm của ocop phiên bản này"
+    digest, payload = blob[len(MAGIC):len(MAGIC) + _HASH_SIZE], blob[len(MAGIC) + _HASH_SIZE:]
+    if hashlib.blake2b(payload, digest_size=_HASH_SIZE).digest() != digest:
+        return "tệp hỏng hoặc bị cắt cụt"
+    try:
+        stored = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return "tệp hỏng"
+    return stored if isinstance(stored, dict) else "không phải bộ nhớ đệm của ocop"
 
 
 def _write_marshal(path: Path, value: object) -> None:
     """Atomically, through a temporary file of this process's own (two runs may save at once)."""
+    payload = marshal.dumps(value)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps(value))
+            fh.write(MAGIC + hashlib.blake2b(payload, digest_size=_HASH_SIZE).digest())
+            fh.write(payload)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-

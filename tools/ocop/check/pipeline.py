@@ -12,6 +12,7 @@ import functools
 import hashlib
 import marshal
 import os
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -26,10 +27,11 @@ from ocop.check.gitdiff import Changes, start_changed_files
 from ocop.check.rules import layout as layout_rules
 from ocop.check.rules import photos, review
 from ocop.check.scope import Node, links_of, neighbourhood
+from ocop.check.worktree import blob_id, start_listing
 from ocop.config import RunConfig
 from ocop.findings import Finding, capped, has_errors, make, rule
 from ocop.load import MAX_FILE_BYTES, Document, load_document, quiet_stderr
-from ocop.model.layout import PROVINCES_FILE, Location, RegistryRootError, classify, discover, shown
+from ocop.model.layout import PROVINCES_FILE, Location, RegistryRootError, classify, shown
 from ocop.model.layout import misnamed as invalid_names
 from ocop.model.registry import Record, Registry, gc_paused
 from ocop.model.schemas import schema_dir
@@ -111,7 +113,7 @@ def _record(location: Location, doc: Document) -> Record:
 def _digest(raw: bytes | photos.Media | None) -> bytes:
     if isinstance(raw, photos.Media):
         return photos.digest(raw)
-    return hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
+    return blob_id(raw) if raw is not None else b"big"
 
 
 def _read_input(root: str, rel: str) -> bytes | photos.Media | None:
@@ -152,6 +154,7 @@ class Loaded:
         self.refused = refused  # symlinks and misnamed files: reported (LAYOUT-SYMLINK, LAYOUT-NAME), never read
         self.inputs_key = inputs_key  # identifies every input file's content: the key of the whole-run cache
         self.cache, self.checker = cache, checker
+        self.notices: list[str] = []  # what made this run slower than it could be (told on standard error)
         # files per folder, counted over the whole tree even when only a neighbourhood is indexed
         self.folder_sizes = Counter(rel.rsplit("/", 1)[0] for rel in nodes)
 
@@ -211,8 +214,15 @@ def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
 
 
 def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
-    stats: dict[str, os.stat_result] = {}
-    files, links = discover(root, stats)
+    listed = start_listing(root)  # git answers what changed while the cache is read
+    checker, provinces_raw = FileChecker.for_root(root)
+    cache = FileCache(root, use_cache, provinces_raw)
+    listing = listed()
+    notices = list(cache.problems)  # told on standard error as found
+    if listing.note:  # never silent: the run is right but slower, and the officer should know why
+        notices.append(f"không dùng được chỉ mục git, đọc trạng thái từng tệp: {listing.note}")
+        sys.stderr.write(f"ocop: {notices[-1]}\n")
+    files, links, stats = listing.files, listing.links, listing.stats
     misnamed = invalid_names(files)
     if misnamed:  # never read: a name git cannot report as it is, or that differs from the record's id
         refused = set(misnamed)
@@ -220,27 +230,40 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
     findings = [make("LAYOUT-SYMLINK", shown(rel), 1, 1, f"«{shown(rel)}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
                 for rel in links]
     findings.extend(layout_rules.check_names([*links, *misnamed]))
-    checker, provinces_raw = FileChecker.for_root(root)
-    cache = FileCache(root, use_cache, provinces_raw)
     verdicts: dict[str, list[dict]] = {}
     nodes: dict[str, Node] = {}
     digests: dict[str, bytes] = {}
     stat_keys: dict[str, tuple | None] = {}
+    vouched = listing.vouched
     now_ns = time.time_ns()
     for rel in files:
+        hex_id = vouched.get(rel)
         st = stats.get(rel)
         if not rel.endswith(".yaml") and not photos.is_media(rel):
-            digests[rel] = str(st and st.st_size).encode()  # other files: only their place matters (LAYOUT-PATH)
+            # other files: only their place matters (LAYOUT-PATH)
+            digests[rel] = hex_id.encode() if hex_id else str(st and st.st_size).encode()
             continue
-        key = stat_key(st, now_ns)
-        hit = cache.by_stat(rel, key)
-        if hit is None:
-            stat_keys[rel] = key
+        if hex_id is not None:  # git vouches for the content: its blob id is the content hash
+            blob = bytes.fromhex(hex_id)
+            hit = cache.by_digest(rel, blob)
+            if hit is not None:
+                digests[rel] = blob
+                verdicts[rel], node = hit
+                if node:
+                    nodes[rel] = node
+                continue
+            key = None
         else:
-            digests[rel], verdicts[rel], node = hit
-            if node:
-                nodes[rel] = node
-    for rel, digest, node, data, file_findings in _run_per_file(checker, list(stat_keys), jobs, cache):
+            key = stat_key(st, now_ns)
+            hit = cache.by_stat(rel, key)
+            if hit is not None:
+                digests[rel], verdicts[rel], node = hit
+                if node:
+                    nodes[rel] = node
+                continue
+        stat_keys[rel] = key
+    unread = [rel for rel in stat_keys if rel not in vouched]  # a content hit is possible only for these
+    for rel, digest, node, data, file_findings in _run_per_file(checker, list(stat_keys), unread, jobs, cache):
         verdicts[rel], digests[rel] = file_findings, digest
         if node:
             nodes[rel] = node
@@ -257,7 +280,9 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
         inputs.update(b"name\0" + os.fsencode(rel) + b"\n")
     # an oversized or unreadable file has no content hash: its message (size, error) must be made afresh
     inputs_key = None if b"big" in digests.values() else inputs.digest()
-    return Loaded(root, files, verdicts, nodes, findings, inputs_key, cache, checker, frozenset(links + misnamed))
+    loaded = Loaded(root, files, verdicts, nodes, findings, inputs_key, cache, checker, frozenset(links + misnamed))
+    loaded.notices = notices
+    return loaded
 
 
 def _read_bounded(path: str) -> bytes | None:
@@ -282,17 +307,20 @@ def _node(rel: str, data: object) -> Node | None:
     return _record_id(location, data), links_of(data)
 
 
-def _run_per_file(checker: FileChecker, rels: list[str], jobs: int | None, cache: FileCache):
-    """Yield (rel, digest, node, data, findings) for files whose stat changed; a content hit skips parsing
-    (data is then _CACHED: it is read from the cache if the registry is wanted).
+def _run_per_file(checker: FileChecker, rels: list[str], unread: list[str], jobs: int | None, cache: FileCache):
+    """Yield (rel, digest, node, data, findings) for files whose stat changed or whose git blob id is not
+    cached; a content hit skips parsing (data is then _CACHED: it is read from the cache if the registry is
+    wanted).
 
-    A fresh clone with a restored cache (CI) misses every stat key but hits by content: files are hashed
-    here first and only the misses are parsed, in parallel when there are many.
+    A fresh clone with a restored cache (CI) misses every stat key but hits by content: the files git did
+    not vouch for (`unread`) are hashed here first and only the misses are parsed, in parallel when there
+    are many. A file git vouched for missed by its blob id already, which is its content hash.
     """
     misses = rels
-    if cache.entries:
-        misses = []
-        for rel in rels:
+    if cache.entries and unread:
+        hashed = set(unread)
+        misses = [rel for rel in rels if rel not in hashed]
+        for rel in unread:
             raw = _read_input(str(checker.root), rel)
             hit = cache.by_digest(rel, _digest(raw)) if raw is not None else None
             if hit is None:
