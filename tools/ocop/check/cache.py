@@ -187,6 +187,7 @@ def _shard_of(rel: str) -> str:
 # made to read damaged bytes; the hash refuses a truncated, damaged or foreign file before marshal sees it.
 MAGIC = b"ocop-validate-cache\n"
 _HASH_SIZE = 16
+_BARE_MARSHAL_DICT = (b"{", b"\xfb")  # marshal's dict type code, without and with its reference flag
 
 
 def _read_marshal(path: Path) -> dict | str | None:
@@ -198,7 +199,8 @@ def _read_marshal(path: Path) -> dict | str | None:
     except OSError as err:
         return f"không đọc được: {err.strerror or err}"
     if not blob.startswith(MAGIC):
-        return "không phải bộ nhớ đệm của ocop phiên bản này"
+        # a bare marshal dict is the format before the hash (ocop ≤ 0.2): stale after an upgrade, as expected
+        return None if blob[:1] in _BARE_MARSHAL_DICT else "không phải bộ nhớ đệm của ocop"
     digest, payload = blob[len(MAGIC):len(MAGIC) + _HASH_SIZE], blob[len(MAGIC) + _HASH_SIZE:]
     if hashlib.blake2b(payload, digest_size=_HASH_SIZE).digest() != digest:
         return "tệp hỏng hoặc bị cắt cụt"
