@@ -286,14 +286,27 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
 
 
 def _read_bounded(path: str) -> bytes | None:
-    """The file's bytes, or None when it is over the size limit (the loader then reports FILE-SIZE)."""
+    """The file's bytes, or None when it is over the size limit (the loader then reports FILE-SIZE).
+    Plain system calls, not open(): a buffered file object costs half of reading a small record."""
     try:
-        with open(path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
-                return None
-            return fh.read()
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
+    try:
+        size = os.fstat(fd).st_size
+        if size > MAX_FILE_BYTES:
+            return None
+        data = os.read(fd, size + 1)
+        if len(data) == size:  # all of it (the usual case: one read)
+            return data
+        chunks = [data]  # it grew or shrank since fstat, or the read was short: read to the end, as open() would
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 16))
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 _CACHED = object()  # data stands for "unchanged content, read from the cache when wanted"

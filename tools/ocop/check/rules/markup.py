@@ -32,6 +32,19 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Cheap prefilter: text without any of these cannot match a pattern (every tag has «<», every link a scheme).
 _TRIGGER = re.compile(r"<|script\s*:|data\s*:", re.I)
+# The same test on lowercased text without re.I: 3-4x cheaper (re.I makes the scan compare case-folded
+# characters one by one). Equal to _TRIGGER except for the only characters whose str.lower() differs from
+# the simple case folding re.I uses for these letters: İ (lowercases to two characters), ı and ſ (re.I
+# takes them for i and s); text holding one of them takes _TRIGGER itself.
+_TRIGGER_LOWER = re.compile(r"<|script\s*:|data\s*:")
+_FOLDS_APART = re.compile("[\u0130\u0131\u017f]")
+
+
+def might_hold_markup(text: str) -> bool:
+    """Whether `_TRIGGER` finds something in the text, answered cheaply."""
+    if _FOLDS_APART.search(text):
+        return _TRIGGER.search(text) is not None
+    return _TRIGGER_LOWER.search(text.lower()) is not None
 
 
 def find_markup(text: str) -> str | None:
@@ -60,7 +73,7 @@ def _strings(value: Any) -> Iterator[tuple[tuple, str]]:
 
 def check_record(record: Record, provinces: Provinces) -> Iterator[Finding]:
     del provinces
-    if not _TRIGGER.search(repr(record.data)):  # one C-speed pass rules out almost every record
+    if not might_hold_markup(repr(record.data)):  # one C-speed pass rules out almost every record
         return
     for path, text in _strings(record.data):
         label = find_markup(text)
