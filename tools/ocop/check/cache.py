@@ -14,6 +14,7 @@ import marshal
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -88,18 +89,23 @@ class FileCache:
     def __init__(self, root: Path, enabled: bool, provinces_raw: bytes = b"") -> None:
         folder = root / "build" / "cache"
         self.path, self.data_folder = folder / "validate.marshal", folder / "validate-data"
+        self.run_path = folder / "validate-run.marshal"  # the last whole run's findings, apart: a few KB
         self.enabled = enabled
         self.fingerprint = _fingerprint(root, provinces_raw) if enabled else ""
         self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings, node)
         self.run: tuple[bytes, list[dict]] | None = None
         self.shards: dict[str, dict[str, tuple[bytes, object]]] = {}  # shard -> rel -> (digest, data), read on use
         self.fresh_data: dict[str, tuple[bytes, object]] = {}
-        self.dirty = False
+        self.dirty = False  # entries or data to write
+        self.run_dirty = False
+        self.writer: int | None = None  # the child process writing a save started in the background
         self.problems: list[str] = []  # damaged or foreign cache files found (each ignored, and told)
         if enabled and self.path.exists():
             stored = self._read(self.path)
             if stored and stored.get("fingerprint") == self.fingerprint:
-                self.entries, self.run = stored["entries"], stored.get("run")
+                self.entries = stored["entries"]
+                run = self._read(self.run_path)
+                self.run = run["run"] if run and run.get("fingerprint") == self.fingerprint else None
 
     def _read(self, path: Path) -> dict | None:
         stored = _read_marshal(path)
@@ -145,29 +151,69 @@ class FileCache:
             self.shards[name].pop("fingerprint", None)
         return self.shards[name]
 
-    def save(self, keep: Iterable[str]) -> None:
+    def keep_run(self, run: tuple[bytes, list[dict]]) -> None:
+        self.run, self.run_dirty = run, True
+
+    def save(self, keep: Iterable[str], background: bool = False) -> None:
         """Write what changed. The cache is only an optimisation: a read-only or full disk, or another
-        run writing at the same moment, costs the next run time, never this run's verdict."""
-        if not (self.enabled and self.dirty):
+        run writing at the same moment, costs the next run time, never this run's verdict.
+
+        `background`: marshal and write from a forked child while this process goes on (the cross-record
+        rules run meanwhile on the other core; a cold national run writes ~45 MB, ~0.4 s). The next save
+        waits for it; so does `wait`, which every caller reaches through a final save."""
+        self.wait()
+        if not (self.enabled and (self.dirty or self.run_dirty)):
             return
         try:
-            self._save(set(keep))
+            writes = self._writes(set(keep))
+            if background and hasattr(os, "fork") and threading.active_count() == 1:  # forking threads is unsafe
+                self.writer = _write_in_child(writes)
+            else:
+                for path, value in writes:
+                    _write_marshal(path, value)
         except OSError:
-            self.dirty = False
+            pass
 
-    def _save(self, keep: set[str]) -> None:
-        self.data_folder.mkdir(parents=True, exist_ok=True)
-        touched: dict[str, dict[str, tuple[bytes, object]]] = {}
-        for rel, datum in self.fresh_data.items():
-            touched.setdefault(_shard_of(rel), {})[rel] = datum
-        for name, fresh in touched.items():  # rewrite only the shards that gained data
-            shard = {rel: v for rel, v in {**self._shard(name), **fresh}.items() if rel in keep}
-            self.shards[name] = shard
-            _write_marshal(self.data_folder / _shard_file(name), {**shard, "fingerprint": self.fingerprint})
-        self.fresh_data = {}
-        entries = {k: v for k, v in self.entries.items() if k in keep}
-        _write_marshal(self.path, {"fingerprint": self.fingerprint, "entries": entries, "run": self.run})
-        self.dirty = False
+    def wait(self) -> None:
+        """Until a background save has written its files (its success is not this run's concern)."""
+        if self.writer is not None:
+            os.waitpid(self.writer, 0)
+            self.writer = None
+
+    def _writes(self, keep: set[str]) -> list[tuple[Path, dict]]:
+        """The files to write for what changed; the in-memory state is updated as if they were written."""
+        writes: list[tuple[Path, dict]] = []
+        if self.dirty:
+            self.data_folder.mkdir(parents=True, exist_ok=True)
+            touched: dict[str, dict[str, tuple[bytes, object]]] = {}
+            for rel, datum in self.fresh_data.items():
+                touched.setdefault(_shard_of(rel), {})[rel] = datum
+            for name, fresh in touched.items():  # rewrite only the shards that gained data
+                shard = {rel: v for rel, v in {**self._shard(name), **fresh}.items() if rel in keep}
+                self.shards[name] = shard
+                writes.append((self.data_folder / _shard_file(name), {**shard, "fingerprint": self.fingerprint}))
+            self.fresh_data = {}
+            entries = {k: v for k, v in self.entries.items() if k in keep}
+            writes.append((self.path, {"fingerprint": self.fingerprint, "entries": entries}))
+        if self.run_dirty or self.dirty:  # new entries and an old run file: rewritten so they stay paired
+            writes.append((self.run_path, {"fingerprint": self.fingerprint, "run": self.run}))
+        self.dirty = self.run_dirty = False
+        return writes
+
+
+def _write_in_child(writes: list[tuple[Path, dict]]) -> int:
+    """Fork a child that writes the files and exits (os._exit: no atexit handlers, no buffered output)."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its files are what the tests check
+        code = 0
+        try:
+            for path, value in writes:
+                _write_marshal(path, value)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    return pid
 
 
 def _shard_file(name: str) -> str:

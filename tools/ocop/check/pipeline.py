@@ -409,6 +409,7 @@ def validate(config: RunConfig) -> Outcome:
     root = config.root.resolve()
     changed = start_changed_files(root, config.changed_since) if config.changed_since else None  # git works meanwhile
     loaded = load(root, config.use_cache)
+    loaded.cache.save(loaded.record_files, background=True)  # written while the cross-record rules run
     changes: Changes | None = changed() if changed else None
     selected = _selection(root, config.paths, set(changes.paths) if changes else None)
     if selected is not None:
@@ -417,7 +418,7 @@ def validate(config: RunConfig) -> Outcome:
     scope = _scope(loaded, selected) if selected is not None and config.scoped else None
     with gc_paused():
         findings = _findings(loaded, ctx, scope)
-    loaded.cache.save(loaded.record_files)
+    loaded.cache.save(loaded.record_files)  # waits for the background save; writes the run's findings
     if changes is not None:  # what the change itself touches: sensitive files, paths no check read
         findings = findings + review.check_changes(root, changes, loaded.file_set | loaded.refused)
     if selected is not None:
@@ -445,8 +446,7 @@ def _findings(loaded: Loaded, ctx: checks.Context, scope: list[str] | None) -> l
     # per-file findings are capped as they are made (and cached); the cross-record ones here
     findings = loaded.findings + capped(checks.run_cross_record(loaded.registry, ctx))
     if run_key is not None:
-        loaded.cache.run = (run_key, [f.to_dict() for f in findings])
-        loaded.cache.dirty = True
+        loaded.cache.keep_run((run_key, [f.to_dict() for f in findings]))
     return findings
 
 
