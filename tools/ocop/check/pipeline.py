@@ -406,6 +406,11 @@ def _referrers_of_deleted(loaded: Loaded, selected: set[str]) -> set[str]:
 
 
 def validate(config: RunConfig) -> Outcome:
+    with gc_paused():  # all of it: a collection between the stages walks every verdict and record (~0.1 s each)
+        return _validate(config)
+
+
+def _validate(config: RunConfig) -> Outcome:
     root = config.root.resolve()
     changed = start_changed_files(root, config.changed_since) if config.changed_since else None  # git works meanwhile
     loaded = load(root, config.use_cache)
@@ -416,8 +421,7 @@ def validate(config: RunConfig) -> Outcome:
         selected |= _referrers_of_deleted(loaded, selected)
     ctx = checks.Context(root=root, today=config.today.isoformat(), base_ref=config.base_ref)
     scope = _scope(loaded, selected) if selected is not None and config.scoped else None
-    with gc_paused():
-        findings = _findings(loaded, ctx, scope)
+    findings = _findings(loaded, ctx, scope)
     loaded.cache.save(loaded.record_files)  # waits for the background save; writes the run's findings
     if changes is not None:  # what the change itself touches: sensitive files, paths no check read
         findings = findings + review.check_changes(root, changes, loaded.file_set | loaded.refused)
