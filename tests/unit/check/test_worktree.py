@@ -142,3 +142,26 @@ def test_validation_sees_every_kind_of_change_through_a_warm_cache(repo: Path, c
     (repo / PRODUCTS / "sp-hai-phong-0100.yaml").write_text("id: [\n", "utf-8")  # untracked
     assert "YAML-SYNTAX" in {f.rule for f in pipeline.validate(RunConfig(repo, today=TODAY)).findings}
     assert capsys.readouterr().err == ""  # git answered every time: nothing to tell
+
+
+def test_a_fresh_clone_with_a_restored_cache_reads_no_record(repo: Path, tmp_path: Path, monkeypatch) -> None:
+    """CI: a new checkout, build/cache restored. git vouches for every file, and its blob ids hit the cache."""
+    first = pipeline.validate(RunConfig(repo, today=TODAY))
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    shutil.copytree(repo / "build", clone / "build")
+
+    def refused(*args: object) -> None:
+        raise AssertionError(f"parsed {args[1]}")
+
+    read = pipeline._read_bounded
+
+    def only_the_province_table(path: str) -> bytes | None:  # read every run: it keys the cache
+        assert path.endswith("registry/provinces.yaml"), f"read {path}"
+        return read(path)
+
+    monkeypatch.setattr(pipeline, "_read_bounded", only_the_province_table)
+    monkeypatch.setattr(pipeline.FileChecker, "check", refused)
+    again = pipeline.validate(RunConfig(clone, today=TODAY))
+    assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in first.findings]
+    assert again.files_checked == first.files_checked
