@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -166,7 +167,7 @@ class FileCache:
             return
         try:
             writes = self._writes(set(keep))
-            if background and hasattr(os, "fork") and threading.active_count() == 1:  # forking threads is unsafe
+            if background and can_fork():
                 self.writer = _write_in_child(writes)
             else:
                 for path, value in writes:
@@ -199,6 +200,21 @@ class FileCache:
             writes.append((self.run_path, {"fingerprint": self.fingerprint, "run": self.run}))
         self.dirty = self.run_dirty = False
         return writes
+
+
+def can_fork() -> bool:
+    """Whether forking is possible and safe: this process runs one thread. A worker pool just shut down can
+    leave a thread that is still ending (the OS still counts it for a few microseconds): wait for it briefly."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return False
+    for _ in range(20):
+        try:
+            if len(os.listdir("/proc/self/task")) == 1:
+                return True
+        except OSError:  # no /proc: the threading module's count is all there is
+            return True
+        time.sleep(0.001)
+    return False
 
 
 def _write_in_child(writes: list[tuple[Path, dict]]) -> int:
