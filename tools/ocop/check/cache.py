@@ -22,7 +22,7 @@ from pathlib import Path
 from ocop.check.scope import Node
 from ocop.model.schemas import schema_dir
 
-CACHE_VERSION = "6"  # 6: content hashes are git blob ids
+CACHE_VERSION = "6"  # 6: git blob ids beside the content hashes
 PACKAGE = Path(__file__).resolve().parents[1]
 # Every stage a verdict can depend on; publishing, authoring, reporting and the CLI cannot change one.
 VERDICT_PACKAGES = ("load", "findings", "model", "domain", "check")
@@ -93,7 +93,7 @@ class FileCache:
         self.run_path = folder / "validate-run.marshal"  # the last whole run's findings, apart: a few KB
         self.enabled = enabled
         self.fingerprint = _fingerprint(root, provinces_raw) if enabled else ""
-        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings, node)
+        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings, node, blob id)
         self.run: tuple[bytes, list[dict]] | None = None
         self.shards: dict[str, dict[str, tuple[bytes, object]]] = {}  # shard -> rel -> (digest, data), read on use
         self.fresh_data: dict[str, tuple[bytes, object]] = {}
@@ -125,9 +125,16 @@ class FileCache:
         entry = self.entries.get(rel)
         return (entry[2], entry[3]) if entry and entry[1] == digest else None
 
+    def by_blob(self, rel: str, blob: bytes) -> tuple[bytes, list[dict], Node | None] | None:
+        """By the git blob id (SHA-1) of the content, for a file git vouches for. The content hash stays
+        BLAKE2b: SHA-1 is trusted here only as git's index reports it (git hashes with collision detection,
+        so a crafted colliding file never gets an index entry), never for bytes hashed by this module."""
+        entry = self.entries.get(rel)
+        return (entry[1], entry[2], entry[3]) if entry and entry[4] == blob else None
+
     def put(self, rel: str, stat_key: tuple | None, digest: bytes, findings: list[dict], node: Node | None,
-            data: object = None, parsed: bool = False) -> None:
-        self.entries[rel] = (stat_key, digest, findings, node)
+            data: object = None, parsed: bool = False, blob: bytes | None = None) -> None:
+        self.entries[rel] = (stat_key, digest, findings, node, blob)
         self.dirty = True
         if parsed:
             self.keep_data(rel, data)

@@ -113,7 +113,12 @@ def _record(location: Location, doc: Document) -> Record:
 def _digest(raw: bytes | photos.Media | None) -> bytes:
     if isinstance(raw, photos.Media):
         return photos.digest(raw)
-    return blob_id(raw) if raw is not None else b"big"
+    return hashlib.blake2b(raw, digest_size=16).digest() if raw is not None else b"big"
+
+
+def _blob(raw: bytes | photos.Media | None) -> bytes | None:
+    """git's blob id of a record's bytes: how a file git vouches for is found in the cache (photos: None)."""
+    return blob_id(raw) if isinstance(raw, bytes) else None
 
 
 def _read_input(root: str, rel: str) -> bytes | photos.Media | None:
@@ -130,7 +135,7 @@ def _per_file_batch(args: tuple[FileChecker, list[str]]) -> bytes:
     with quiet_stderr():  # once a batch, not once a file (see load.fast)
         for rel in rels:
             raw = _read_input(root, rel)
-            out.append((rel, _digest(raw), *checker.check(rel, raw)))
+            out.append((rel, _digest(raw), _blob(raw), *checker.check(rel, raw)))
     return marshal.dumps(out)
 
 
@@ -243,12 +248,10 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
             # other files: only their place matters (LAYOUT-PATH)
             digests[rel] = hex_id.encode() if hex_id else str(st and st.st_size).encode()
             continue
-        if hex_id is not None:  # git vouches for the content: its blob id is the content hash
-            blob = bytes.fromhex(hex_id)
-            hit = cache.by_digest(rel, blob)
+        if hex_id is not None:  # git vouches for the content: found by its blob id, nothing read
+            hit = cache.by_blob(rel, bytes.fromhex(hex_id))
             if hit is not None:
-                digests[rel] = blob
-                verdicts[rel], node = hit
+                digests[rel], verdicts[rel], node = hit
                 if node:
                     nodes[rel] = node
                 continue
@@ -263,13 +266,13 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
                 continue
         stat_keys[rel] = key
     unread = [rel for rel in stat_keys if rel not in vouched]  # a content hit is possible only for these
-    for rel, digest, node, data, file_findings in _run_per_file(checker, list(stat_keys), unread, jobs, cache):
+    for rel, digest, blob, node, data, file_findings in _run_per_file(checker, list(stat_keys), unread, jobs, cache):
         verdicts[rel], digests[rel] = file_findings, digest
         if node:
             nodes[rel] = node
         if digest != b"big":  # a photo has no data to keep, only its verdict
             cache.put(rel, stat_keys[rel], digest, file_findings, node, data,
-                      parsed=data is not _CACHED and rel.endswith(".yaml"))
+                      parsed=data is not _CACHED and rel.endswith(".yaml"), blob=blob)
     findings.extend(_file_findings(files, verdicts, nodes))
     inputs = hashlib.blake2b(digest_size=16)
     for rel in sorted(digests):
@@ -321,13 +324,13 @@ def _node(rel: str, data: object) -> Node | None:
 
 
 def _run_per_file(checker: FileChecker, rels: list[str], unread: list[str], jobs: int | None, cache: FileCache):
-    """Yield (rel, digest, node, data, findings) for files whose stat changed or whose git blob id is not
+    """Yield (rel, digest, blob id, node, data, findings) for files whose stat changed or whose git blob id is not
     cached; a content hit skips parsing (data is then _CACHED: it is read from the cache if the registry is
     wanted).
 
     A fresh clone with a restored cache (CI) misses every stat key but hits by content: the files git did
     not vouch for (`unread`) are hashed here first and only the misses are parsed, in parallel when there
-    are many. A file git vouched for missed by its blob id already, which is its content hash.
+    are many. A file git vouched for missed by its blob id already: its content is not in the cache.
     """
     misses = rels
     if cache.entries and unread:
@@ -339,21 +342,21 @@ def _run_per_file(checker: FileChecker, rels: list[str], unread: list[str], jobs
             if hit is None:
                 misses.append(rel)
             else:
-                yield rel, _digest(raw), hit[1], _CACHED, hit[0]
+                yield rel, _digest(raw), _blob(raw), hit[1], _CACHED, hit[0]
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(misses) < PARALLEL_THRESHOLD:
         for rel in misses:
             raw = _read_input(str(checker.root), rel)
             data, findings = checker.check(rel, raw)
-            yield rel, _digest(raw), _node(rel, data), data, findings
+            yield rel, _digest(raw), _blob(raw), _node(rel, data), data, findings
         return
     # ~24 batches a worker: the last batches end close together (with 6, one core idled ~0.3 s at the end)
     size = max(100, len(misses) // (workers * 24))
     batches = [(checker, misses[i:i + size]) for i in range(0, len(misses), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for blob in pool.map(_per_file_batch, batches):
-            for rel, digest, data, findings in marshal.loads(blob):
-                yield rel, digest, _node(rel, data), data, findings
+        for answer in pool.map(_per_file_batch, batches):
+            for rel, digest, blob, data, findings in marshal.loads(answer):
+                yield rel, digest, blob, _node(rel, data), data, findings
 
 
 def _file_findings(files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node]) -> list[Finding]:

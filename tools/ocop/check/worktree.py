@@ -14,6 +14,7 @@ a repository it refuses, a SHA-256 repository: a note for the officer), every fi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -46,8 +47,6 @@ class Listing:
 
 def blob_id(raw: bytes) -> bytes:
     """git's SHA-1 object id of a file's bytes (what the index records for it)."""
-    import hashlib
-
     h = hashlib.sha1(b"blob %d\0" % len(raw), usedforsecurity=False)
     h.update(raw)
     return h.digest()
