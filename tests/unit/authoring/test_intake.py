@@ -71,10 +71,16 @@ def save(name: str, text: str) -> None:
     (TRANSCRIPTS / name).write_text(text, "utf-8")
 
 
+# What validation asks git's index (check/worktree.py): read-only, never a branch, a commit or a push.
+VALIDATION_QUERIES = (["ls-files"], ["diff-files"])
+
+
 def calls(repo: Path) -> list[dict]:
+    """The recorded gh and git calls, without validation's read-only questions to git's index."""
     log = repo.parent / "calls.jsonl"
     lines = log.read_text("utf-8").split("\n") if log.exists() else []  # not splitlines(): U+2028 is in values
-    return [json.loads(line) for line in lines if line]
+    found = [json.loads(line) for line in lines if line]
+    return [c for c in found if not (c["tool"] == "git" and c["args"][:1] in VALIDATION_QUERIES)]
 
 
 def intake(capsys, repo: Path, event: Path | str) -> tuple[int, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -166,3 +167,52 @@ def test_same_size_edit_with_the_old_mtime_is_noticed(tmp_path: Path, monkeypatc
     product.write_text(text.replace("producer: ct-hai-phong-0001", "producer: ct-hai-phong-0009"), "utf-8")
     os.utime(product, ns=(past, past))  # same size, same mtime: only ctime tells
     assert "REF-MISSING" in {f.rule for f in validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))).findings}
+
+
+def test_a_damaged_or_foreign_cache_is_ignored_and_said(tmp_path: Path, capsys) -> None:
+    root = tree(tmp_path)
+    cold = summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))))
+    assert capsys.readouterr().err == ""
+    verdicts = root / "build" / "cache" / "validate.marshal"
+    shard = root / "build" / "cache" / "validate-data" / "hai-phong.marshal"
+    good = verdicts.read_bytes()
+    damaged = {"truncated": good[:-7], "bit flipped": good[:-1] + bytes([good[-1] ^ 1]),
+               "foreign": b"\x80\x04K\x01.", "empty": b""}
+    for name, blob in damaged.items():
+        verdicts.write_bytes(blob)
+        shard.write_bytes(blob)
+        outcome = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
+        assert summary(outcome) == cold, name
+        err = capsys.readouterr().err
+        assert "validate.marshal" in err and "hai-phong.marshal" in err, name  # each file named
+        assert outcome.loaded.notices, name
+    validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))  # written afresh by the runs above
+    assert capsys.readouterr().err == ""
+
+
+def test_a_cache_of_other_checking_code_is_ignored_quietly(tmp_path: Path, capsys, monkeypatch) -> None:
+    """A cache written by another version is expected after an upgrade: nothing to tell, all checked again."""
+    root = tree(tmp_path)
+    validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
+    monkeypatch.setattr(cache_module, "CACHE_VERSION", "other")
+    verdicts = root / "build" / "cache" / "validate.marshal"
+    verdicts.write_bytes(marshal.dumps({"fingerprint": "x", "entries": {}}))  # the format before the hash
+    parsed = []
+    check = FileChecker.check
+    monkeypatch.setattr(FileChecker, "check", lambda self, rel, raw: parsed.append(rel) or check(self, rel, raw))
+    outcome = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
+    assert len(parsed) == outcome.loaded.files_read and not outcome.loaded.notices
+    assert capsys.readouterr().err == ""
+
+
+def test_the_cache_is_whole_when_validate_returns(tmp_path: Path, monkeypatch) -> None:
+    """validate() writes the cache from a forked child while the cross-record rules run (in a process with
+    one thread; test_parallel_rules.py checks that path), and waits for it; or writes it itself."""
+    root = tree(tmp_path)
+    outcome = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
+    assert outcome.loaded.cache.writer is None
+    folder = root / "build" / "cache"
+    for path in [folder / "validate.marshal", folder / "validate-run.marshal", *(folder / "validate-data").iterdir()]:
+        assert isinstance(cache_module._read_marshal(path), dict), path
+    monkeypatch.setattr(FileChecker, "check", lambda *a: (_ for _ in ()).throw(AssertionError("parsed again")))
+    assert summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))) == summary(outcome)

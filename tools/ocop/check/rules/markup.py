@@ -32,6 +32,20 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Cheap prefilter: text without any of these cannot match a pattern (every tag has «<», every link a scheme).
 _TRIGGER = re.compile(r"<|script\s*:|data\s*:", re.I)
+# The same test on lowercased text without re.I: 3-4x cheaper (re.I makes the scan compare case-folded
+# characters one by one). Equal to _TRIGGER except for the only characters whose str.lower() differs from
+# the simple case folding re.I uses for these letters: İ (lowercases to two characters), ı and ſ (re.I
+# takes them for i and s); text holding one of them takes _TRIGGER itself.
+_TRIGGER_LOWER = re.compile(r"<|script\s*:|data\s*:")
+
+
+def might_hold_markup(text: str) -> bool:
+    """Whether `_TRIGGER` finds something in the text, answered cheaply (`in` is a memchr; a regex scan of
+    a record's 500 characters is not)."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return _TRIGGER.search(text) is not None
+    low = text.lower()
+    return ("<" in low or "script" in low or "data" in low) and _TRIGGER_LOWER.search(low) is not None
 
 
 def find_markup(text: str) -> str | None:
@@ -60,7 +74,7 @@ def _strings(value: Any) -> Iterator[tuple[tuple, str]]:
 
 def check_record(record: Record, provinces: Provinces) -> Iterator[Finding]:
     del provinces
-    if not _TRIGGER.search(repr(record.data)):  # one C-speed pass rules out almost every record
+    if not might_hold_markup(repr(record.data)):  # one C-speed pass rules out almost every record
         return
     for path, text in _strings(record.data):
         label = find_markup(text)
