@@ -48,10 +48,21 @@ class Made:
     modified: str | None
 
 
-def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs: int = 1) -> Written:
+@dataclass
+class Reuse:
+    """An incremental build's API: only `select`ed records are made and written again; every other record's
+    document is the previous build's text (`texts`: "kind:id" → its JSON Lines line, which is its API file)."""
+
+    select: set[str]
+    texts: dict[str, str]
+
+
+def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs: int = 1,
+          reuse: Reuse | None = None) -> Written:
     """Every API file into out (= the site's api/v1/). `sink(kind, made)` also gets each record's outputs
     in id order (the bulk dumps are written from the same documents, in the same pass). With `jobs` > 1
-    and many records, forked workers make and write contiguous shares (file creation dominates)."""
+    and many records, forked workers make and write contiguous shares (file creation dominates).
+    With `reuse`, only the selected records' files are written (the indexes and dumps still cover all)."""
     written = Written()
     lines: dict[str, list[dict]] = {}
     for kind in KINDS:
@@ -59,7 +70,7 @@ def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs:
         folder.mkdir(parents=True, exist_ok=True)
         records = facts.publishable(model, kind)
         lines[kind] = []
-        for made in _make_all(model, history, kind, records, os.fspath(folder) + os.sep, jobs):
+        for made in _make_all(model, history, kind, records, os.fspath(folder) + os.sep, jobs, reuse):
             lines[kind].append(made.line)
             written.modified[made.record_id] = made.modified
             if sink:
@@ -70,15 +81,16 @@ def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs:
     return written
 
 
-_FORKED: tuple | None = None  # (model, history, kind, records, prefix) a forked worker inherits (no pickling)
+_FORKED: tuple | None = None  # (model, history, kind, records, prefix, reuse) a forked worker inherits (no pickling)
 PARALLEL_FROM = 2000  # below this, starting workers costs more than it saves
 
 
-def _make_all(model: SiteModel, history: History, kind: str, records: list, prefix: str, jobs: int) -> list[Made]:
+def _make_all(model: SiteModel, history: History, kind: str, records: list, prefix: str, jobs: int,
+              reuse: Reuse | None = None) -> list[Made]:
     global _FORKED
     if jobs <= 1 or len(records) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return _make_share(model, history, kind, records, prefix)
-    _FORKED = (model, history, kind, records, prefix)
+        return _make_share(model, history, kind, records, prefix, reuse)
+    _FORKED = (model, history, kind, records, prefix, reuse)
     try:
         size = -(-len(records) // jobs)
         bounds = [(i, min(i + size, len(records))) for i in range(0, len(records), size)]
@@ -90,18 +102,23 @@ def _make_all(model: SiteModel, history: History, kind: str, records: list, pref
 
 def _forked_share(bounds: tuple[int, int]) -> list[Made]:
     assert _FORKED is not None
-    model, history, kind, records, prefix = _FORKED
-    return _make_share(model, history, kind, records[bounds[0]:bounds[1]], prefix)
+    model, history, kind, records, prefix, reuse = _FORKED
+    return _make_share(model, history, kind, records[bounds[0]:bounds[1]], prefix, reuse)
 
 
-def _make_share(model: SiteModel, history: History, kind: str, records: list, prefix: str) -> list[Made]:
+def _make_share(model: SiteModel, history: History, kind: str, records: list, prefix: str,
+                reuse: Reuse | None = None) -> list[Made]:
     links = facts.Links(model)
     table = export.Table(kind, header=False)
     out = []
     for record in records:
-        doc = facts.document(model, links, history, record)
-        encoded = dumps(doc)
-        write_file(f"{prefix}{record.id}.json", encoded.encode("utf-8"))  # plain strings: pathlib costs seconds
+        encoded = reuse.texts.get(f"{kind}:{record.id}") if reuse and record.id not in reuse.select else None
+        if encoded is not None:
+            doc = json.loads(encoded)
+        else:
+            doc = facts.document(model, links, history, record)
+            encoded = dumps(doc)
+            write_file(f"{prefix}{record.id}.json", encoded.encode("utf-8"))  # plain strings: pathlib costs seconds
         out.append(Made(record.id, encoded, table.row(doc),
                         facts.summary(record, doc["derived"], doc["links"], doc["modified"]), doc["modified"]))
     return out

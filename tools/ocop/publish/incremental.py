@@ -1,0 +1,313 @@
+"""One-record rebuilds: what a build was made from, and which outputs a new build must make again.
+
+Every `ocop build` leaves a manifest in <out>/cache/build-manifest.marshal:
+- `inputs`: digests of everything that reaches every page (code, templates and assets; schemas; mkdocs.yml;
+  docs-src; registry/provinces.yaml and keys; the signing keys found; the build date, site URL and options;
+  package versions; whether git history is there; the model's site-wide facts). Any difference → a full build,
+  and the build says which input changed.
+- `records`: per record file, a digest of its bytes, its git history and the photos it names.
+- `nodes`: per record file, its id and the ids it refers to (check/scope.py's reference keys).
+- `owned`: per output a record owns (its page folder, its API file), the record ids it was made from.
+- `aggregates`: every other file of the site (hub pages, lists, indexes, dumps, sitemap…): always made again.
+- `bundles`: per search bundle, the digest of the page list it indexed.
+
+A record page shows facts of records a few references away (a producer lists its products' states, which
+follow from their certificates and those certificates' revocation decisions: 3 steps). A rebuild makes again
+every owned output whose owners lie within SITE_RADIUS references (both ways, old and new references) of a
+changed, added or deleted record file, removes the outputs of deleted records, and makes every aggregate again.
+tests/acceptance/test_incremental_build.py compares such a rebuild with a full build, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import marshal
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ocop.check import scope
+from ocop.config import CODE_ROOT, BuildConfig
+from ocop.model.gs1 import gtin14, gtin_valid
+from ocop.model.registry import Registry
+from ocop.model.schemas import schema_dir
+from ocop.publish.opendata.facts import API, PLURAL, publishable
+from ocop.publish.site.history import Histories
+from ocop.publish.site.model import SAFE_ID, SiteModel, text
+
+VERSION = "1"  # bump when the manifest's shape or meaning changes
+MANIFEST = "build-manifest.marshal"
+SITE_RADIUS = 4  # the longest chain a page reads is 3 (see above); one more for safety
+PAGE_FOLDERS = {"san-pham": "product", "chu-the": "producer", "quyet-dinh": "decision", "xac-minh": "certificate",
+                "01": "gtin"}
+PACKAGES = ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin", "jinja2", "vietnam-provinces", "segno",
+            "pillow", "cryptography", "cbor2", "pyyaml", "markdown", "pymdown-extensions")
+
+
+@dataclass
+class Manifest:
+    inputs: dict[str, str] = field(default_factory=dict)
+    records: dict[str, str] = field(default_factory=dict)
+    nodes: dict[str, scope.Node] = field(default_factory=dict)
+    owned: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    aggregates: list[str] = field(default_factory=list)
+    bundles: dict[str, str] = field(default_factory=dict)
+    dumps: dict[str, str] = field(default_factory=dict)  # JSON Lines file (site path) → digest: what a rebuild reuses
+
+    def save(self, out: Path) -> None:
+        path = manifest_path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(marshal.dumps({"version": VERSION, **self.__dict__}))
+        os.replace(tmp, path)
+
+
+def manifest_path(out: Path) -> Path:
+    return out / "cache" / MANIFEST
+
+
+def load(out: Path) -> Manifest | None:
+    """The previous build's manifest, or None when there is none or it cannot be read."""
+    path = manifest_path(out)
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.pop("version", None) != VERSION:
+        return None
+    try:
+        return Manifest(**data)
+    except TypeError:
+        return None
+
+
+def forget(out: Path) -> None:
+    """A build under way: until it ends, the output matches no manifest."""
+    manifest_path(out).unlink(missing_ok=True)
+
+
+# ---- inputs --------------------------------------------------------------------------------------
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _tree_digest(folder: Path, skip: tuple[str, ...] = ("__pycache__", "node_modules")) -> str:
+    """Names and bytes of every file under folder (sorted), skipping caches."""
+    h = hashlib.blake2b(digest_size=16)
+    if folder.is_file():
+        h.update(folder.read_bytes())
+        return h.hexdigest()
+    for base, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in skip)
+        for name in sorted(files):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = Path(base) / name
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _versions() -> str:
+    found = []
+    for name in PACKAGES:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return ";".join(found)
+
+
+def global_inputs(config: BuildConfig, cfg: Path, site_url: str, model: SiteModel, history: Histories,
+                  signers: Iterable[tuple[str, str]], editor: str) -> dict[str, str]:
+    """What every page depends on; any change to one of them makes a full build."""
+    root = config.root.resolve()
+    registry = root / "registry"
+    keys = registry / "keys"
+    return {
+        "mã nguồn (tools/ocop)": _tree_digest(CODE_ROOT / "tools" / "ocop"),
+        "lược đồ (schemas)": _tree_digest(schema_dir(root)),
+        "cấu hình trang (mkdocs.yml)": _tree_digest(cfg),
+        "hướng dẫn (docs-src)": _tree_digest(CODE_ROOT / "docs-src") if (CODE_ROOT / "docs-src").is_dir() else "-",
+        "bảng tỉnh (registry/provinces.yaml)": _tree_digest(registry / "provinces.yaml")
+        if (registry / "provinces.yaml").is_file() else "-",
+        "khóa công khai (registry/keys)": _tree_digest(keys) if keys.is_dir() else "-",
+        "khóa ký tem": _digest(*sorted(f"{p}:{kid}" for p, kid in signers)),
+        "ngày dựng (--today)": config.today.isoformat(),
+        "địa chỉ trang (site_url)": site_url,
+        "tùy chọn dựng": _digest(str(config.pagefind), str(config.documents), str(config.since_commit),
+                                 str(config.refuse_errors)),
+        "phiên bản thư viện": _digest(_versions(), editor),
+        "lịch sử git": _digest(str(history.available), str(history.shallow)),
+        "thông tin chung của sổ": _digest(str(model.sample), model.national_agency, model.report_url,
+                                          repr(sorted(model.province_names.items())),
+                                          repr(sorted((k, repr(v)) for k, v in model.agencies.items()))),
+    }
+
+
+def record_inputs(root: Path, registry: Registry, history: Histories) -> tuple[dict[str, str], dict[str, scope.Node]]:
+    """Per record file: a digest of its bytes, its history and the photos it names; and its references."""
+    digests: dict[str, str] = {}
+    nodes: dict[str, scope.Node] = {}
+    for kind in registry.records.values():
+        for record in kind.values():
+            rel = record.path
+            parts = [_file_bytes(root, rel), repr(history.by_path.get(rel) or [])]
+            for photo in record.get("photos") or [] if record.kind == "product" else []:
+                if isinstance(photo, str):
+                    parts.append(photo.encode() + b"\0" + _file_bytes(root, photo))
+            digests[rel] = _digest(*parts)
+            nodes[rel] = (record.id, scope.links_of(record.data))
+    return digests, nodes
+
+
+def _file_bytes(root: Path, rel: str) -> bytes:
+    try:
+        return (root / rel).read_bytes()
+    except OSError:
+        return b"\0missing"
+
+
+# ---- outputs a record owns ----------------------------------------------------------------------
+
+def owned_outputs(model: SiteModel) -> dict[str, tuple[str, ...]]:
+    """Every output one record (or one GTIN's products) is made from: page folders and API files."""
+    registry = model.registry
+    owned: dict[str, tuple[str, ...]] = {}
+    for pid in model.products:
+        owned[f"san-pham/{pid}"] = (pid,)
+    for kind, folder in (("producer", "chu-the"), ("decision", "quyet-dinh")):
+        for rec in registry.all(kind):
+            if SAFE_ID.match(rec.id):
+                owned[f"{folder}/{rec.id}"] = (rec.id,)
+    for cid in model.certs:
+        owned[f"xac-minh/{cid}"] = (cid,)
+    claims: dict[str, list[str]] = {}
+    for pid in sorted(model.products):
+        gtin = model.products[pid].record.get("gtin")
+        if isinstance(gtin, str) and gtin_valid(gtin):
+            claims.setdefault(gtin14(gtin), []).append(pid)
+    for gtin, pids in claims.items():
+        owned[f"01/{gtin}"] = tuple(pids)
+    for kind in PLURAL:
+        for rec in publishable(model, kind):
+            owned[f"{API}/{PLURAL[kind]}/{rec.id}.json"] = (rec.id,)
+    return owned
+
+
+# ---- the decision --------------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    """What an incremental build makes again; `reason` is set (Vietnamese) when it must be a full build."""
+
+    reason: str = ""
+    changed: list[str] = field(default_factory=list)  # record files changed, added or deleted
+    render: set[str] = field(default_factory=set)  # owned outputs to make again
+    remove: set[str] = field(default_factory=set)  # owned outputs of records that are gone
+    previous: Manifest | None = None
+
+    @property
+    def full(self) -> bool:
+        return bool(self.reason)
+
+    def selected(self, folder: str) -> set[str]:
+        """Keys (ids, GTINs) of `folder`'s owned outputs to make again."""
+        prefix = folder + "/"
+        return {key[len(prefix):].removesuffix(".json") for key in self.render if key.startswith(prefix)}
+
+    def api_ids(self) -> set[str]:
+        return {key.rsplit("/", 1)[1].removesuffix(".json") for key in self.render if key.startswith(API + "/")}
+
+
+def decide(old: Manifest | None, inputs: dict[str, str], records: dict[str, str], nodes: dict[str, scope.Node],
+           owned: dict[str, tuple[str, ...]], site: Path) -> Plan:
+    """Compare the previous build with this one: a full build (and why), or what to make again."""
+    if old is None:
+        return Plan("chưa có bản dựng trước (hoặc bản ghi của nó không đọc được)")
+    if not site.is_dir():
+        return Plan("thư mục trang web của bản dựng trước không còn")
+    for name, digest in inputs.items():
+        if old.inputs.get(name) != digest:
+            return Plan(f"đã thay đổi: {name}")
+    for rel, digest in old.dumps.items():
+        path = site / rel
+        if not path.is_file() or file_digest(path) != digest:
+            return Plan(f"tệp của bản dựng trước đã bị sửa hoặc mất: {rel}")
+    changed = sorted({rel for rel in records.keys() | old.records.keys() if records.get(rel) != old.records.get(rel)})
+    union = dict(old.nodes)
+    for rel, (record_id, links) in nodes.items():
+        before = union.get(rel)
+        union[rel] = (record_id, tuple(sorted({*links, *(before[1] if before else ())})))
+    near = scope.neighbourhood(union, changed, SITE_RADIUS)
+    affected = {union[rel][0] for rel in near}
+    render = {key for key, owners in owned.items()
+              if key not in old.owned or not affected.isdisjoint(owners) or not affected.isdisjoint(old.owned[key])}
+    return Plan("", changed, render, set(old.owned) - set(owned), old)
+
+
+# ---- files ---------------------------------------------------------------------------------------
+
+def files_under(folder: Path) -> Iterator[str]:
+    """Every file under folder, as POSIX paths relative to it."""
+    for base, _dirs, files in os.walk(folder):
+        rel = os.path.relpath(base, folder)
+        for name in files:
+            yield name if rel == "." else f"{Path(rel).as_posix()}/{name}"
+
+
+def aggregate_files(site: Path, owned: set[str], bundles: set[str]) -> list[str]:
+    """Every file of the built site that no record owns and no search bundle holds (record page folders
+    and bundles are not walked)."""
+    found = []
+    for base, dirs, files in os.walk(site):
+        rel = Path(base).relative_to(site).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        dirs[:] = [d for d in dirs if prefix + d not in owned and not (not prefix and d in bundles)]
+        found.extend(prefix + name for name in files if prefix + name not in owned)
+    return sorted(found)
+
+
+def file_digest(path: Path) -> str:
+    return _tree_digest(path)
+
+
+def same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    return a.read_bytes() == b.read_bytes()
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Pagefind's --glob as a regex over site paths: {a,b} alternatives, * within a folder, ** across."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "{":
+            end = pattern.index("}", i)
+            out.append("(?:" + "|".join(re.escape(x) for x in pattern[i + 1:end].split(",")) + ")")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+__all__ = ["Manifest", "Plan", "decide", "global_inputs", "load", "owned_outputs", "record_inputs", "text"]
