@@ -97,6 +97,9 @@ def next_id(registry: Registry, root: Path, kind: str, province: str, year: str 
     return f"{prefix}{max(numbers, default=0) + 1:0{DIGITS[kind]}d}"
 
 
+_NUMBER = re.compile(r"\d+")
+
+
 class IdAllocator:
     """`next_id` for many records at once (`ocop import`): the highest number of each prefix is found in one pass
     over the taken ids, then each call takes the next one (next_id rescans every id on every call)."""
@@ -105,9 +108,14 @@ class IdAllocator:
         self.highest: dict[str, int] = {}
         for taken_id in taken:
             prefix, _, number = taken_id.rpartition("-")
-            if number.isdigit():
+            if _NUMBER.fullmatch(number):  # what next_id's pattern takes (isdigit() would also take "²")
                 key = prefix + "-"
                 self.highest[key] = max(self.highest.get(key, 0), int(number))
+
+    def peek(self, kind: str, province: str, year: str | None = None) -> str:
+        """What `next` would give, without taking it (`next_id` over the same ids, in one pass for them all)."""
+        prefix = f"{PREFIX[kind]}-{province}-" + (f"{year}-" if kind in YEARLY_KINDS else "")
+        return f"{prefix}{self.highest.get(prefix, 0) + 1:0{DIGITS[kind]}d}"
 
     def next(self, kind: str, province: str, year: str | None = None) -> str:
         prefix = f"{PREFIX[kind]}-{province}-" + (f"{year}-" if kind in YEARLY_KINDS else "")

@@ -17,7 +17,6 @@ from ocop.authoring import cms, guide
 from ocop.check.pipeline import validate
 from ocop.config import BuildConfig, mkdocs_config, repo_url_of, site_url_of
 from ocop.findings import Finding, has_errors, make
-from ocop.model.layout import KINDS
 from ocop.model.registry import Registry
 from ocop.publish import documents, incremental, opendata
 from ocop.publish.site import generator, history, model
@@ -114,9 +113,10 @@ def plan_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
     editor = cms.version() if (cms.DIST / "decap-cms.js").is_file() else "-"
     inputs = incremental.global_inputs(config, cfg, site_url, site_model, changes,
                                        ((slug, s.key.kid) for slug, s in signers.items()), editor)
-    records, nodes = incremental.record_inputs(root, site_model.registry, changes)
-    owned = incremental.owned_outputs(site_model)
     old = incremental.load(out) if config.incremental else None
+    digests = incremental.FileDigests(root, old.files if old else {})
+    records, nodes = incremental.record_inputs(root, site_model.registry, changes, digests)
+    owned = incremental.owned_outputs(site_model)
     plan = (incremental.decide(old, inputs, records, nodes, owned, out / "site") if config.incremental
             else incremental.Plan("yêu cầu dựng lại toàn bộ (--full)"))
     if plan.full:
@@ -125,7 +125,7 @@ def plan_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
         log.write(f"ocop build: dựng lại một phần: {len(plan.changed)} tệp hồ sơ thay đổi, "
                   f"{len(plan.render)} trang và tệp API dựng lại, {len(plan.remove)} gỡ bỏ\n")
     bundles = dict(PAGEFIND_BUNDLES) if config.pagefind else {}
-    return plan, incremental.Manifest(inputs, records, nodes, owned, bundles=bundles)
+    return plan, incremental.Manifest(inputs, records, nodes, owned, bundles=bundles, files=digests.seen)
 
 
 def signed_certs(plan: incremental.Plan, site_model: model.SiteModel) -> set[str]:
@@ -148,7 +148,7 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
                                                 stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
                                                 select=select))
-    reuse = opendata.api.Reuse(plan.api_ids(), opendata.read_texts(site / opendata.DATA, KINDS))
+    reuse = opendata.previous(site, plan.api_ids())
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit, jobs=1,
                                                      changes=changes, reuse=reuse))
     guide.install(out / "docs")
@@ -212,9 +212,7 @@ def finish_manifest(out: Path, manifest: incremental.Manifest) -> None:
     """What this build made, for the next one to compare with (written last: a build that stops midway leaves none)."""
     site = out / "site"
     manifest.aggregates = incremental.aggregate_files(site, set(manifest.owned), set(manifest.bundles))
-    data = site / opendata.DATA
-    manifest.dumps = {f"{opendata.DATA}/{path.name}": incremental.file_digest(path)
-                      for path in sorted(data.glob("*.jsonl"))}
+    manifest.dumps = {rel: incremental.file_digest(site / rel) for rel in opendata.reused_files(site)}
     manifest.save(out)
 
 

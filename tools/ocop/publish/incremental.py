@@ -25,11 +25,13 @@ import importlib.metadata
 import marshal
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ocop.check import scope
+from ocop.check.cache import stat_key
 from ocop.config import CODE_ROOT, BuildConfig
 from ocop.model.gs1 import gtin14, gtin_valid
 from ocop.model.registry import Registry
@@ -41,8 +43,9 @@ from ocop.publish.site.model import SAFE_ID, SiteModel, text
 VERSION = "1"  # bump when the manifest's shape or meaning changes
 MANIFEST = "build-manifest.marshal"
 SITE_RADIUS = 4  # the longest chain a page reads is 3 (see above); one more for safety
-PAGE_FOLDERS = {"san-pham": "product", "chu-the": "producer", "quyet-dinh": "decision", "xac-minh": "certificate",
-                "01": "gtin"}
+# record page folders, and the list pages of a province (its products; its certificates ending): each page is
+# owned by the records it lists, so a change renders only its own province's lists again
+PAGE_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "01", "tinh", "tinh/cu", "het-han")
 PACKAGES = ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin", "jinja2", "vietnam-provinces", "segno",
             "pillow", "cryptography", "cbor2", "pyyaml", "markdown", "pymdown-extensions")
 
@@ -55,7 +58,8 @@ class Manifest:
     owned: dict[str, tuple[str, ...]] = field(default_factory=dict)
     aggregates: list[str] = field(default_factory=list)
     bundles: dict[str, str] = field(default_factory=dict)
-    dumps: dict[str, str] = field(default_factory=dict)  # JSON Lines file (site path) → digest: what a rebuild reuses
+    dumps: dict[str, str] = field(default_factory=dict)  # files a rebuild reuses (site path) → digest
+    files: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)  # path → (stat, bytes' digest)
 
     def save(self, out: Path) -> None:
         path = manifest_path(out)
@@ -153,27 +157,49 @@ def global_inputs(config: BuildConfig, cfg: Path, site_url: str, model: SiteMode
     }
 
 
-def record_inputs(root: Path, registry: Registry, history: Histories) -> tuple[dict[str, str], dict[str, scope.Node]]:
+class FileDigests:
+    """Digests of files' bytes, trusted from the previous manifest while a file's stat is unchanged and not
+    too fresh (check/cache.py's rule, git's too): reading 62,000 files costs seconds, stat-ing them a fraction."""
+
+    def __init__(self, root: Path, known: dict[str, tuple[tuple[int, int, int, int], str]]) -> None:
+        self.root, self.known = root, known
+        self.now = time.time_ns()
+        self.seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+
+    def __call__(self, rel: str) -> str:
+        try:
+            st = os.stat(self.root / rel)
+        except OSError:
+            return "-"
+        key = stat_key(st, self.now)
+        before = self.known.get(rel)
+        if key is not None and before is not None and tuple(before[0]) == key:
+            self.seen[rel] = before
+            return before[1]
+        try:
+            digest = _digest((self.root / rel).read_bytes())
+        except OSError:
+            return "-"
+        if key is not None:
+            self.seen[rel] = (key, digest)
+        return digest
+
+
+def record_inputs(root: Path, registry: Registry, history: Histories, digests: FileDigests
+                  ) -> tuple[dict[str, str], dict[str, scope.Node]]:
     """Per record file: a digest of its bytes, its history and the photos it names; and its references."""
-    digests: dict[str, str] = {}
+    found: dict[str, str] = {}
     nodes: dict[str, scope.Node] = {}
     for kind in registry.records.values():
         for record in kind.values():
             rel = record.path
-            parts = [_file_bytes(root, rel), repr(history.by_path.get(rel) or [])]
+            parts = [digests(rel), repr(history.by_path.get(rel) or [])]
             for photo in record.get("photos") or [] if record.kind == "product" else []:
                 if isinstance(photo, str):
-                    parts.append(photo.encode() + b"\0" + _file_bytes(root, photo))
-            digests[rel] = _digest(*parts)
+                    parts.append(f"{photo}\0{digests(photo)}")
+            found[rel] = _digest(*parts)
             nodes[rel] = (record.id, scope.links_of(record.data))
-    return digests, nodes
-
-
-def _file_bytes(root: Path, rel: str) -> bytes:
-    try:
-        return (root / rel).read_bytes()
-    except OSError:
-        return b"\0missing"
+    return found, nodes
 
 
 # ---- outputs a record owns ----------------------------------------------------------------------
@@ -200,6 +226,37 @@ def owned_outputs(model: SiteModel) -> dict[str, tuple[str, ...]]:
     for kind in PLURAL:
         for rec in publishable(model, kind):
             owned[f"{API}/{PLURAL[kind]}/{rec.id}.json"] = (rec.id,)
+    owned.update(province_lists(model))
+    return owned
+
+
+def province_lists(model: SiteModel) -> dict[str, tuple[str, ...]]:
+    """tinh/<slug> (its products), tinh/cu/<2004 code> (the products addressed there), het-han/<slug> (its
+    products and their certificates, or certificates of the province without a product): a key for every
+    province, whether or not it has a page today (a page appears or goes when one of its owners changes)."""
+    by_province: dict[str, list[str]] = {}
+    for p in model.products.values():
+        by_province.setdefault(text(p.record.get("province")), []).append(p.id)
+    owned: dict[str, tuple[str, ...]] = {}
+    for p in model.registry.provinces:
+        slug = text(p.get("slug")) if isinstance(p, dict) else ""
+        if SAFE_ID.match(slug):
+            owned[f"tinh/{slug}"] = tuple(sorted(by_province.get(slug, [])))
+    legacy: dict[str, list[str]] = {}
+    for p in model.products.values():
+        if p.legacy_province:
+            legacy.setdefault(p.legacy_province[0], []).append(p.id)
+    for code, ids in legacy.items():
+        if re.fullmatch(r"[0-9]{2}", code):
+            owned[f"tinh/cu/{code}"] = tuple(sorted(ids))
+    expiring: dict[str, list[str]] = {}
+    for c in model.certs.values():
+        product = model.products.get(text(c.record.get("product")))
+        slug = text(product.record.get("province")) if product else text(c.record.get("province"))
+        expiring.setdefault(slug, []).append(c.id)
+    for slug in by_province.keys() | expiring.keys():
+        if SAFE_ID.match(slug):
+            owned[f"het-han/{slug}"] = tuple(sorted({*by_province.get(slug, []), *expiring.get(slug, [])}))
     return owned
 
 
@@ -220,9 +277,9 @@ class Plan:
         return bool(self.reason)
 
     def selected(self, folder: str) -> set[str]:
-        """Keys (ids, GTINs) of `folder`'s owned outputs to make again."""
+        """Keys (ids, GTINs, slugs) of `folder`'s owned outputs to make again."""
         prefix = folder + "/"
-        return {key[len(prefix):].removesuffix(".json") for key in self.render if key.startswith(prefix)}
+        return {key[len(prefix):] for key in self.render if key.startswith(prefix) and "/" not in key[len(prefix):]}
 
     def api_ids(self) -> set[str]:
         return {key.rsplit("/", 1)[1].removesuffix(".json") for key in self.render if key.startswith(API + "/")}

@@ -7,6 +7,7 @@ writes the sitemap and robots.txt once the whole site exists.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -75,15 +76,34 @@ def built_at() -> dt.datetime:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
 
 
-def read_texts(data: Path, kinds: tuple[str, ...]) -> dict[str, str]:
-    """The previous build's API documents by "kind:id", from its JSON Lines dumps (each line is an API file's text)."""
+def previous(site: Path, select: set[str]) -> api.Reuse:
+    """The previous build's API documents, CSV rows and index lines, by "kind:id" (see api.Reuse)."""
     texts: dict[str, str] = {}
-    for kind in kinds:
-        with (data / f"{api.facts.PLURAL[kind]}.jsonl").open(encoding="utf-8") as lines:
-            for line in lines:
+    rows: dict[str, list[str]] = {}
+    lines: dict[str, dict] = {}
+    for kind in KINDS:
+        plural = api.facts.PLURAL[kind]
+        with (site / DATA / f"{plural}.jsonl").open(encoding="utf-8") as jsonl:
+            for line in jsonl:
                 line = line.rstrip("\n")
                 texts[f"{kind}:{_id_of(line)}"] = line
-    return texts
+        with (site / DATA / f"{plural}.csv").open(encoding="utf-8-sig", newline="") as table:
+            reader = csv.reader(table)
+            next(reader, None)  # the header
+            rows.update((f"{kind}:{row[0]}", row) for row in reader if row)
+        for page in (site / api.facts.API / plural).glob("page-*.json"):
+            for item in json.loads(page.read_text(encoding="utf-8"))["items"]:
+                lines[f"{kind}:{item['id']}"] = item
+    return api.Reuse(select, texts, rows, lines)
+
+
+def reused_files(site: Path) -> list[str]:
+    """The files `previous` reads (site paths), whose digests the build manifest keeps."""
+    found = [f"{DATA}/{api.facts.PLURAL[kind]}{suffix}" for kind in KINDS for suffix in (".jsonl", ".csv")]
+    for kind in KINDS:
+        folder = f"{api.facts.API}/{api.facts.PLURAL[kind]}"
+        found += sorted(f"{folder}/{p.name}" for p in (site / folder).glob("page-*.json"))
+    return found
 
 
 def _id_of(line: str) -> str:

@@ -51,10 +51,20 @@ class Made:
 @dataclass
 class Reuse:
     """An incremental build's API: only `select`ed records are made and written again; every other record's
-    document is the previous build's text (`texts`: "kind:id" → its JSON Lines line, which is its API file)."""
+    outputs are the previous build's, keyed "kind:id": its document's text (its JSON Lines line, which is its
+    API file), its CSV row and its index line."""
 
     select: set[str]
     texts: dict[str, str]
+    rows: dict[str, list[str]]
+    lines: dict[str, dict[str, Any]]
+
+    def made(self, kind: str, record_id: str) -> Made | None:
+        key = f"{kind}:{record_id}"
+        if record_id in self.select or key not in self.texts or key not in self.rows or key not in self.lines:
+            return None
+        line = self.lines[key]
+        return Made(record_id, self.texts[key], self.rows[key], line, line.get("modified"))
 
 
 def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs: int = 1,
@@ -112,13 +122,13 @@ def _make_share(model: SiteModel, history: History, kind: str, records: list, pr
     table = export.Table(kind, header=False)
     out = []
     for record in records:
-        encoded = reuse.texts.get(f"{kind}:{record.id}") if reuse and record.id not in reuse.select else None
-        if encoded is not None:
-            doc = json.loads(encoded)
-        else:
-            doc = facts.document(model, links, history, record)
-            encoded = dumps(doc)
-            write_file(f"{prefix}{record.id}.json", encoded.encode("utf-8"))  # plain strings: pathlib costs seconds
+        previous = reuse.made(kind, record.id) if reuse else None
+        if previous is not None:
+            out.append(previous)
+            continue
+        doc = facts.document(model, links, history, record)
+        encoded = dumps(doc)
+        write_file(f"{prefix}{record.id}.json", encoded.encode("utf-8"))  # plain strings: pathlib costs seconds
         out.append(Made(record.id, encoded, table.row(doc),
                         facts.summary(record, doc["derived"], doc["links"], doc["modified"]), doc["modified"]))
     return out

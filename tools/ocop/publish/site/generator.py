@@ -105,6 +105,9 @@ class Generator:
         wanted = self.select.get(folder, set())
         return [item for item in items if key(item) in wanted]
 
+    def wanted(self, folder: str, key: str) -> bool:
+        return self.select is None or key in self.select.get(folder, set())
+
     def product_photos(self, product: ProductView) -> list[site_photos.Published]:
         return [self.photos[rel] for rel in photos(product) if rel in self.photos]
 
@@ -611,13 +614,15 @@ def province_pages(gen: Generator) -> None:
         products = sorted(by_province.get(slug, []), key=lambda x: units.fold(x.name))
         olds = [(key, items) for key, items in legacy.items() if key[2] == slug]
         rows.append((slug, text(p.get("name")), len(products)))
-        gen.record_page("tinh", slug, page, name=text(p.get("name")), slug=slug, products=products, olds=olds,
-                        counts=Counter(x.state for x in products), states=labels.STATES)
+        if gen.wanted("tinh", slug):
+            gen.record_page("tinh", slug, page, name=text(p.get("name")), slug=slug, products=products, olds=olds,
+                            counts=Counter(x.state for x in products), states=labels.STATES)
     page = gen.env.get_template("legacy.html")
     for (code, name, successor), items in legacy.items():
-        gen.record_page("tinh/cu", code, page, name=name, code=code, successor=successor,
-                        successor_name=model.province_names.get(successor, successor),
-                        products=sorted(items, key=lambda x: units.fold(x.name)))
+        if gen.wanted("tinh/cu", code):
+            gen.record_page("tinh/cu", code, page, name=name, code=code, successor=successor,
+                            successor_name=model.province_names.get(successor, successor),
+                            products=sorted(items, key=lambda x: units.fold(x.name)))
     rows.sort(key=lambda row: (row[2] == 0, units.fold(row[1])))  # provinces with products first
     gen.hub("tinh", "Tỉnh, thành phố", "provinces.html", rows=rows,
             legacy=[(code, name, successor, model.province_names.get(successor, successor), len(items)) for (code, name, successor), items in legacy.items()])
@@ -655,7 +660,8 @@ def expiry(gen: Generator) -> None:
             continue
         name = model.province_names.get(slug, slug)
         rows.append((slug, name, {k: len(v) for k, v in per_province[slug].items()}))
-        gen.record_page("het-han", slug, page, name=name, lists=per_province[slug])
+        if gen.wanted("het-han", slug):
+            gen.record_page("het-han", slug, page, name=name, lists=per_province[slug])
     gen.hub("het-han", "Giấy chứng nhận hết hạn và sắp hết hạn", "expiry.html", rows=rows,
             totals={k: len(v) for k, v in buckets.items()},
             expired_all=sum(1 for c in current if c.state == "expired"))
