@@ -66,7 +66,7 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     plan, manifest = step("plan", lambda: plan_build(config, cfg, site_url, site_model, changes, log))
     incremental.forget(out)  # until this build ends, the output matches no manifest
     stamps = step("sign", lambda: stamps_site.prepare(site_model, certs=None if plan.full else signed_certs(plan, site_model)))
-    _stamp_notes(stamps, log)
+    _stamp_notes(stamps, log, plan.full)
     if plan.full:
         full_build(config, cfg, site_url, site_model, stamps, changes, step, outcome.registry, log)
     else:
@@ -113,9 +113,10 @@ def plan_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
     editor = cms.version() if (cms.DIST / "decap-cms.js").is_file() else "-"
     inputs = incremental.global_inputs(config, cfg, site_url, site_model, changes,
                                        ((slug, s.key.kid) for slug, s in signers.items()), editor)
-    old = incremental.load(out) if config.incremental else None
-    digests = incremental.FileDigests(root, old.files if old else {})
-    records, nodes = incremental.record_inputs(root, site_model.registry, changes, digests)
+    previous = incremental.load(out)  # its file digests serve a full build too
+    old = previous if config.incremental else None
+    digests = incremental.FileDigests(root, previous.files if previous else {})
+    records, nodes = incremental.record_inputs(site_model.registry, changes, digests, previous)
     owned = incremental.owned_outputs(site_model)
     plan = (incremental.decide(old, inputs, records, nodes, owned, out / "site") if config.incremental
             else incremental.Plan("yêu cầu dựng lại toàn bộ (--full)"))
@@ -204,8 +205,11 @@ def reindex(site: Path, out: Path, touched: set[str], log: TextIO) -> None:
     runs = {name: PagefindRun(site, out / f"{name}-bundle", glob) for name, glob in dirty.items()}
     for run in runs.values():
         run.start()
+    trash = discard(out, tuple(dirty), within=site)  # the old bundles (~20,000 files each) go in the background
     for name, run in runs.items():
         run.finish(site / name)
+    if trash:
+        trash.wait()
 
 
 def finish_manifest(out: Path, manifest: incremental.Manifest) -> None:
@@ -216,9 +220,9 @@ def finish_manifest(out: Path, manifest: incremental.Manifest) -> None:
     manifest.save(out)
 
 
-def _stamp_notes(stamps: stamps_site.Stamps, log: TextIO) -> None:
+def _stamp_notes(stamps: stamps_site.Stamps, log: TextIO, every: bool = True) -> None:
     signed = sum(1 for s in stamps.stamps.values() if s.signed)
-    log.write(f"ocop build: {signed}/{len(stamps.stamps)} tem có chữ ký số"
+    log.write(f"ocop build: {signed}/{len(stamps.stamps)} tem {'' if every else 'của trang dựng lại '}có chữ ký số"
               f" (tỉnh có khóa: {', '.join(sorted(stamps.signers)) or 'không có'})\n")
     for note in stamps.notes:
         log.write(f"ocop build: {note}\n")
@@ -253,9 +257,10 @@ def merge_into(src: Path, dest: Path) -> None:
             entry.rename(target)
 
 
-def discard(out: Path, names: tuple[str, ...]) -> subprocess.Popen | None:
-    """Move the previous outputs aside and delete them in the background (deleting 100k files takes ~1 min)."""
-    present = [out / n for n in names if (out / n).exists()]
+def discard(out: Path, names: tuple[str, ...], within: Path | None = None) -> subprocess.Popen | None:
+    """Move the previous outputs (in `within`, by default out) aside into out and delete them in the background
+    (deleting 100k files takes ~1 min)."""
+    present = [(within or out) / n for n in names if ((within or out) / n).exists()]
     if not present:
         return None
     trash = out / f".trash-{time.time_ns()}"

@@ -40,7 +40,7 @@ from ocop.publish.opendata.facts import API, PLURAL, publishable
 from ocop.publish.site.history import Histories
 from ocop.publish.site.model import SAFE_ID, SiteModel, text
 
-VERSION = "1"  # bump when the manifest's shape or meaning changes
+VERSION = "2"  # bump when the manifest's shape or meaning changes
 MANIFEST = "build-manifest.marshal"
 SITE_RADIUS = 4  # the longest chain a page reads is 3 (see above); one more for safety
 # record page folders, and the list pages of a province (its products; its certificates ending): each page is
@@ -162,13 +162,14 @@ class FileDigests:
     too fresh (check/cache.py's rule, git's too): reading 62,000 files costs seconds, stat-ing them a fraction."""
 
     def __init__(self, root: Path, known: dict[str, tuple[tuple[int, int, int, int], str]]) -> None:
-        self.root, self.known = root, known
+        self.root, self.known = os.fspath(root), known
         self.now = time.time_ns()
         self.seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
 
     def __call__(self, rel: str) -> str:
+        path = f"{self.root}/{rel}"  # plain strings: pathlib costs seconds over 62,000 files
         try:
-            st = os.stat(self.root / rel)
+            st = os.stat(path)
         except OSError:
             return "-"
         key = stat_key(st, self.now)
@@ -177,7 +178,8 @@ class FileDigests:
             self.seen[rel] = before
             return before[1]
         try:
-            digest = _digest((self.root / rel).read_bytes())
+            with open(path, "rb") as fh:
+                digest = _digest(fh.read())
         except OSError:
             return "-"
         if key is not None:
@@ -185,20 +187,28 @@ class FileDigests:
         return digest
 
 
-def record_inputs(root: Path, registry: Registry, history: Histories, digests: FileDigests
+def record_inputs(registry: Registry, history: Histories, digests: FileDigests, old: Manifest | None = None
                   ) -> tuple[dict[str, str], dict[str, scope.Node]]:
-    """Per record file: a digest of its bytes, its history and the photos it names; and its references."""
+    """Per record file: a digest of its bytes, its history and the photos it names; and its references
+    (the previous build's, while the file's bytes are the same)."""
     found: dict[str, str] = {}
     nodes: dict[str, scope.Node] = {}
+    known = old.files if old else {}
+    old_nodes = old.nodes if old else {}
     for kind in registry.records.values():
         for record in kind.values():
             rel = record.path
-            parts = [digests(rel), repr(history.by_path.get(rel) or [])]
+            content = digests(rel)
+            # a change is a commit (its sha) and what it did; the fields it shows follow from the blobs
+            changes = history.by_path.get(rel) or []
+            parts = [content, "|".join(f"{c.commit}:{c.action}" for c in changes)]
             for photo in record.get("photos") or [] if record.kind == "product" else []:
                 if isinstance(photo, str):
                     parts.append(f"{photo}\0{digests(photo)}")
             found[rel] = _digest(*parts)
-            nodes[rel] = (record.id, scope.links_of(record.data))
+            before = known.get(rel)
+            same = before is not None and before[1] == content and rel in old_nodes
+            nodes[rel] = old_nodes[rel] if same else (record.id, scope.links_of(record.data))
     return found, nodes
 
 
@@ -300,11 +310,14 @@ def decide(old: Manifest | None, inputs: dict[str, str], records: dict[str, str]
         if not path.is_file() or file_digest(path) != digest:
             return Plan(f"tệp của bản dựng trước đã bị sửa hoặc mất: {rel}")
     changed = sorted({rel for rel in records.keys() | old.records.keys() if records.get(rel) != old.records.get(rel)})
-    union = dict(old.nodes)
-    for rel, (record_id, links) in nodes.items():
-        before = union.get(rel)
-        union[rel] = (record_id, tuple(sorted({*links, *(before[1] if before else ())})))
-    near = scope.neighbourhood(union, changed, SITE_RADIUS)
+    union = dict(nodes)  # old and new references: a record that stopped naming another still reaches it
+    for rel in changed:
+        before, now = old.nodes.get(rel), nodes.get(rel)
+        if before and now:
+            union[rel] = (now[0], tuple(sorted({*now[1], *before[1]})))
+        elif before:
+            union[rel] = before
+    near = scope.neighbourhood(union, changed, SITE_RADIUS) if changed else set()
     affected = {union[rel][0] for rel in near}
     render = {key for key, owners in owned.items()
               if key not in old.owned or not affected.isdisjoint(owners) or not affected.isdisjoint(old.owned[key])}

@@ -241,7 +241,8 @@ def record_pages(gen: Generator, jobs: int) -> None:
 def _record_pages(gen: Generator, jobs: int) -> None:
     global _FORKED
     try:
-        if jobs <= 1 or len(gen.model.products) < 500 or "fork" not in multiprocessing.get_all_start_methods():
+        many = len(gen.model.products) >= 500 if gen.select is None else sum(map(len, gen.select.values())) >= 500
+        if jobs <= 1 or not many or "fork" not in multiprocessing.get_all_start_methods():
             _render_share(gen, 0, 1)
             return
         _FORKED = gen
