@@ -70,16 +70,21 @@ def timed_build(root: Path, out: Path, memory: dict[str, float] | None = None) -
     return elapsed, result.site, result.timings
 
 
-def child_build(root: Path, out: Path, incremental: bool = True) -> tuple[float, float, dict[str, float], str]:
+def child_build(root: Path, out: Path, incremental: bool = True,
+                memory: dict[str, float] | None = None) -> tuple[float, float, dict[str, float], str]:
     """`build_site` in a fresh process, as an officer's `ocop build` runs (warm validate cache, same output
-    folder): (seconds, peak MB of the process tree's largest process, step timings, its log)."""
+    folder): (seconds, peak MB of the process tree's largest process, step timings, its log); `memory` gets
+    the MB each step added to the peak."""
     from ocop.devtools.bench import timed_rss
 
     seconds, rss, result = timed_rss(root, "build", str(root), str(out), *([] if incremental else ["--full"]),
                                      module="ocop.devtools.site_bench")
     if result.returncode != 0:
         raise RuntimeError(f"build failed: {result.stderr.strip()[-2000:]}")
-    return seconds, rss, json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    if memory is not None:
+        memory.update(figures["memory"])
+    return seconds, rss, figures["timings"], result.stderr
 
 
 def build_main(root: Path, out: Path, full: bool) -> int:
@@ -87,7 +92,7 @@ def build_main(root: Path, out: Path, full: bool) -> int:
     config = BuildConfig(root, TODAY, "http://127.0.0.1:8000/", out, documents=False, refuse_errors=False,
                          incremental=not full)
     result = build_site(config, log=sys.stderr)
-    print(json.dumps(result.timings))
+    print(json.dumps({"timings": result.timings, "memory": result.memory}))
     return 0
 
 
@@ -209,7 +214,7 @@ def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[st
             memory: dict[str, float] = {}
             if label == "20k":  # in a fresh process, for its peak memory (bar: 1.5 GB); validation cold
                 shutil.rmtree(root / "build", ignore_errors=True)
-                seconds, rss, steps, _log = child_build(root, base / f"build-{label}", incremental=False)
+                seconds, rss, steps, _log = child_build(root, base / f"build-{label}", False, memory)
                 site = base / f"build-{label}" / "site"
                 report(f"site_build_{label}_rss_mb", rss, "MB")
             else:

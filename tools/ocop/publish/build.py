@@ -149,9 +149,8 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
                                                 stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
                                                 select=select))
-    reuse = opendata.previous(site, plan.api_ids())
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit, jobs=1,
-                                                     changes=changes, reuse=reuse))
+                                                     changes=changes, reuse=opendata.previous(site, plan.api_ids())))
     guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", hubs, site_url, generator.site_extra(site_model)))
     step("admin", lambda: install_editor(hubs, root, registry, log))
@@ -160,10 +159,10 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
     if config.pagefind:
         step("pagefind", lambda: reindex(site, out, touched, log))
     step("sitemap", lambda: opendata.finish(site, site_model, published))
-    shutil.rmtree(hubs)
-    shutil.rmtree(records)
-    if trash:
-        trash.wait()
+    leftovers = discard(out, ("stage-records", "stage-site"))  # what was not moved: aggregates left as they were
+    for waiting in (trash, leftovers):
+        if waiting:
+            waiting.wait()
     return published
 
 

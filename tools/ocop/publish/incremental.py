@@ -137,7 +137,8 @@ def global_inputs(config: BuildConfig, cfg: Path, site_url: str, model: SiteMode
     registry = root / "registry"
     keys = registry / "keys"
     return {
-        "mã nguồn (tools/ocop)": _tree_digest(CODE_ROOT / "tools" / "ocop"),
+        # devtools (bench, synth, fuzz) sits above publish: nothing it holds can reach a page (lint-imports)
+        "mã nguồn (tools/ocop)": _tree_digest(CODE_ROOT / "tools" / "ocop", skip=("__pycache__", "devtools")),
         "lược đồ (schemas)": _tree_digest(schema_dir(root)),
         "cấu hình trang (mkdocs.yml)": _tree_digest(cfg),
         "hướng dẫn (docs-src)": _tree_digest(CODE_ROOT / "docs-src") if (CODE_ROOT / "docs-src").is_dir() else "-",
