@@ -221,10 +221,9 @@ def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[st
                 seconds, site, steps = timed_build(root, base / f"build-{label}", memory)
             figures[f"site_build_{label}"] = seconds
             report(f"site_build_{label}", seconds, "s")
-            if label == "20k":
+            if label == "20k":  # the floor: as many files and bytes, written from memory on all cores
                 floor = site_floor(site, label, base)
                 print(f"bench: site_build_{label}_ratio {seconds / floor:.2f} x", flush=True)
-                figures[f"site_rebuild_one_{label}"] = rebuild_one(root, base / f"build-{label}", label)
             for step, value in steps.items():  # where the time goes (validate is the core's, cold cache)
                 report(f"site_step_{step.split()[0]}_{label}", value, "s")
             for step in ("api", "sitemap"):  # open data (issue 13): ≤ 15 s and ≤ 300 MB at 20k
@@ -244,6 +243,8 @@ def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[st
                     report(f"search_wire_{name}", figures[f"search_wire_{name}"], "KB")
                 figures["search_download_per_query"] = figures["search_download_ca_phe"]
                 report("search_download_per_query", figures["search_download_per_query"], "KB")
+            if label == "20k":  # one product changed, `ocop build` again into the same folder (bar: 10 s)
+                figures[f"site_rebuild_one_{label}"] = rebuild_one(root, base / f"build-{label}", label)
     return figures
 
 

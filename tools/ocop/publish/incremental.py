@@ -25,7 +25,9 @@ import importlib.metadata
 import marshal
 import os
 import re
+import sys
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,7 +152,7 @@ def global_inputs(config: BuildConfig, cfg: Path, site_url: str, model: SiteMode
         "địa chỉ trang (site_url)": site_url,
         "tùy chọn dựng": _digest(str(config.pagefind), str(config.documents), str(config.since_commit),
                                  str(config.refuse_errors)),
-        "phiên bản thư viện": _digest(_versions(), editor),
+        "phiên bản thư viện": _digest(_versions(), editor, sys.version, zlib.ZLIB_RUNTIME_VERSION),
         "lịch sử git": _digest(str(history.available), str(history.shallow)),
         "thông tin chung của sổ": _digest(str(model.sample), model.national_agency, model.report_url,
                                           repr(sorted(model.province_names.items())),

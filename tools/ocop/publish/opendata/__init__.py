@@ -47,7 +47,8 @@ def publish(model: SiteModel, dest: Path, since_commit: str | None = None, jobs:
     root = model.registry.root
     past = history.read(root, changes)  # the build's record history: no second `git log`
     data = dest / DATA
-    sink = dumps.Dumps(data, (model.today.year, model.today.month, model.today.day, 0, 0, 0))
+    sink = dumps.Dumps(data, (model.today.year, model.today.month, model.today.day, 0, 0, 0),
+                       reuse.dumps if reuse else None)
     jobs = jobs or min(os.cpu_count() or 1, 4)
     with gc_paused():  # 62,000 documents of short-lived dicts: GC passes over the big registry cost seconds
         written = api.write(model, past, dest / api.facts.API, sink, jobs, reuse)
@@ -94,7 +95,7 @@ def previous(site: Path, select: set[str]) -> api.Reuse:
         for page in (site / api.facts.API / plural).glob("page-*.json"):
             for item in json.loads(page.read_text(encoding="utf-8"))["items"]:
                 lines[f"{kind}:{item['id']}"] = item
-    return api.Reuse(select, texts, rows, lines)
+    return api.Reuse(select, texts, rows, lines, site / DATA)
 
 
 def reused_files(site: Path) -> list[str]:

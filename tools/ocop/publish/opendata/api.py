@@ -58,6 +58,7 @@ class Reuse:
     texts: dict[str, str]
     rows: dict[str, list[str]]
     lines: dict[str, dict[str, Any]]
+    dumps: Path | None = None  # the previous /du-lieu/ (a zip of unchanged bytes is copied from it)
 
     def made(self, kind: str, record_id: str) -> Made | None:
         key = f"{kind}:{record_id}"

@@ -16,8 +16,9 @@ from ocop.publish.site import export
 class Dumps:
     """Receives every API document once (api.write's sink) and appends it to its kind's two files."""
 
-    def __init__(self, out: Path, stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> None:
-        self.out, self.stamp = out, stamp
+    def __init__(self, out: Path, stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0),
+                 previous: Path | None = None) -> None:
+        self.out, self.stamp, self.previous = out, stamp, previous  # previous: the last build's /du-lieu/
         out.mkdir(parents=True, exist_ok=True)
         self.jsonl: dict[str, IO[str]] = {}
         self.tables: dict[str, export.Table] = {}
@@ -41,9 +42,22 @@ class Dumps:
             csv_path = self.out / f"{PLURAL[kind]}.csv"
             csv_path.write_text(self.tables[kind].text(), encoding="utf-8", newline="")
             for path in (self.out / f"{PLURAL[kind]}.jsonl", csv_path):
-                written += [path, zipped(path, self.stamp)]
+                written += [path, self.reused_zip(path) or zipped(path, self.stamp)]
         self.tables.clear()
         return written
+
+
+    def reused_zip(self, path: Path) -> Path | None:
+        """The last build's zip of the same bytes (zips are reproducible: same bytes, same date), copied."""
+        if self.previous is None:
+            return None
+        before, archive = self.previous / path.name, self.previous / (path.name + ".zip")
+        if not archive.is_file() or not before.is_file() or before.stat().st_size != path.stat().st_size \
+                or before.read_bytes() != path.read_bytes():
+            return None
+        target = path.with_name(archive.name)
+        shutil.copyfile(archive, target)
+        return target
 
 
 def zipped(path: Path, stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> Path:
