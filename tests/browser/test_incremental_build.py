@@ -163,6 +163,22 @@ def test_changed_product_rebuilds_to_the_full_build(previous: tuple[Path, Path, 
     assert differences(out / "site", reference(root, tmp_path, url)) == []
 
 
+def test_only_bundles_whose_pages_changed_are_indexed_again(previous: tuple[Path, Path, str]) -> None:
+    """A description is on the product's page only: its producer's and decision's pages are made again (within
+    reach) but come out the same, so they are not rewritten and their bundle is not indexed again."""
+    root, out, url = previous
+    path = root / EDITED
+    raw = path.read_text(encoding="utf-8")
+    path.write_text(raw.replace("description: ", "description: Đóng gói mới. ", 1), encoding="utf-8")
+    producer = out / "site" / "chu-the" / "ct-dak-lak-9001" / "index.html"
+    records = out / "site" / "pagefind-ho-so" / "pagefind-entry.json"
+    before = producer.stat().st_mtime_ns, records.stat().st_mtime_ns
+    log = build(root, out, url)
+    assert "chỉ mục tìm kiếm dựng lại: pagefind\n" in log, log
+    assert (producer.stat().st_mtime_ns, records.stat().st_mtime_ns) == before
+    assert "Đóng gói mới." in (out / "site" / "san-pham" / "sp-dak-lak-9001" / "index.html").read_text(encoding="utf-8")
+
+
 def test_added_and_deleted_records_rebuild_to_the_full_build(previous: tuple[Path, Path, str], tmp_path: Path) -> None:
     """A new product, and a revocation decision deleted (its certificate is no longer revoked): then the new
     product deleted again. Each rebuild equals a full build."""

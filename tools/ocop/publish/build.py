@@ -167,18 +167,15 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
 
 
 def sync_site(site: Path, stages: tuple[Path, ...], plan: incremental.Plan, old: incremental.Manifest) -> set[str]:
-    """Move the staged outputs into the site: owned outputs made again replace theirs, outputs of records
-    that are gone are removed, aggregates are replaced where their bytes differ and removed when no longer
-    made. Returns the site paths written or removed (what the search bundles are checked against)."""
+    """Move the staged outputs into the site: owned outputs made again replace theirs where their bytes differ,
+    outputs of records that are gone are removed, aggregates are replaced where their bytes differ and removed
+    when no longer made. Returns the site paths written or removed (what the search bundles are checked
+    against). The last stage holds the owned outputs."""
     touched: set[str] = set()
-    for key in sorted(plan.remove | plan.render):
-        target = site / key
-        if target.is_dir():
-            touched.update(f"{key}/{name}" for name in incremental.files_under(target))
-            shutil.rmtree(target)
-        elif target.exists():
-            touched.add(key)
-            target.unlink()
+    for key in sorted(plan.remove):
+        touched |= _remove(site, key)
+    for key in sorted(plan.render):
+        touched |= _replace(site, stages[-1], key)
     made: set[str] = set()
     for stage in stages:  # MkDocs' output first: the records folder wins where both hold a file (as in full_build)
         for rel in incremental.files_under(stage):
@@ -194,6 +191,39 @@ def sync_site(site: Path, stages: tuple[Path, ...], plan: incremental.Plan, old:
         (site / rel).unlink(missing_ok=True)
         touched.add(rel)
     return touched
+
+
+def _remove(site: Path, key: str) -> set[str]:
+    target = site / key
+    if target.is_dir():
+        gone = {f"{key}/{name}" for name in incremental.files_under(target)}
+        shutil.rmtree(target)
+        return gone
+    if target.exists():
+        target.unlink()
+        return {key}
+    return set()
+
+
+def _replace(site: Path, stage: Path, key: str) -> set[str]:
+    """One owned output (a page folder or a file) made again: left as it was when every byte is the same."""
+    target, source = site / key, stage / key
+    if not source.exists():  # no longer made (a province without expiring certificates)
+        return _remove(site, key)
+    if source.is_dir():
+        new = set(incremental.files_under(source))
+        old = set(incremental.files_under(target)) if target.is_dir() else set()
+        differ = (new ^ old) | {rel for rel in new & old if not incremental.same_bytes(source / rel, target / rel)}
+        changed = {f"{key}/{rel}" for rel in differ}
+    else:
+        changed = set() if target.is_file() and incremental.same_bytes(source, target) else {key}
+    if not changed:
+        shutil.rmtree(source) if source.is_dir() else source.unlink()
+        return set()
+    _remove(site, key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+    return changed
 
 
 def reindex(site: Path, out: Path, touched: set[str], log: TextIO) -> None:
