@@ -1,21 +1,23 @@
 """One-record rebuilds: what a build was made from, and which outputs a new build must make again.
 
-Every `ocop build` leaves a manifest in <out>/cache/build-manifest.marshal:
+Every `ocop build` ends by writing <out>/cache/build-manifest.marshal (and removes it when it starts):
 - `inputs`: digests of everything that reaches every page (code, templates and assets; schemas; mkdocs.yml;
   docs-src; registry/provinces.yaml and keys; the signing keys found; the build date, site URL and options;
-  package versions; whether git history is there; the model's site-wide facts). Any difference → a full build,
-  and the build says which input changed.
-- `records`: per record file, a digest of its bytes, its git history and the photos it names.
+  package, Python and zlib versions; whether git history is there; the model's site-wide facts). Any
+  difference → a full build, and the build says which input changed.
+- `records`: per record file, a digest of its bytes, its history (the commits that touched it) and the
+  photos it names; `files`: per file, its stat and bytes' digest (trusted while the stat is unchanged).
 - `nodes`: per record file, its id and the ids it refers to (check/scope.py's reference keys).
-- `owned`: per output a record owns (its page folder, its API file), the record ids it was made from.
-- `aggregates`: every other file of the site (hub pages, lists, indexes, dumps, sitemap…): always made again.
-- `bundles`: per search bundle, the digest of the page list it indexed.
+- `owned`: per output records own (a record's page folder and API file; a GTIN's page; a province's lists),
+  the record ids it was made from.
+- `aggregates`: every other file of the site (hub pages, indexes, dumps, sitemap…): always made again.
+- `bundles`: the search bundles (name → glob); `dumps`: digests of the files a rebuild reuses.
 
 A record page shows facts of records a few references away (a producer lists its products' states, which
 follow from their certificates and those certificates' revocation decisions: 3 steps). A rebuild makes again
 every owned output whose owners lie within SITE_RADIUS references (both ways, old and new references) of a
-changed, added or deleted record file, removes the outputs of deleted records, and makes every aggregate again.
-tests/acceptance/test_incremental_build.py compares such a rebuild with a full build, byte for byte.
+changed, added or deleted record file, removes the outputs of records that are gone, and makes every aggregate
+again. tests/browser/test_incremental_build.py compares such rebuilds with full builds, byte for byte.
 """
 
 from __future__ import annotations
@@ -383,4 +385,4 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
-__all__ = ["Manifest", "Plan", "decide", "global_inputs", "load", "owned_outputs", "record_inputs", "text"]
+__all__ = ["FileDigests", "Manifest", "Plan", "decide", "global_inputs", "load", "owned_outputs", "record_inputs"]
