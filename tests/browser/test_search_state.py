@@ -72,10 +72,27 @@ def test_star_query_is_the_star_facet(sample_site, page, shot):
         s == "★★★★" for s in page.locator("#search-results li .result-state .stars").all_inner_texts())
 
 
+def test_a_search_by_facets_alone_downloads_one_index_chunk(sample_site, page):
+    """Pagefind answers an empty query by downloading every index chunk; search.js looks up the word every
+    record page has instead (search_index.EVERY_PAGE): the same results for one small chunk."""
+    site, server = sample_site
+    assert len(list((site / "pagefind" / "index").glob("*.pf_index"))) > 1  # else this test proves nothing
+    chunks: list[str] = []
+    page.on("request", lambda r: chunks.append(r.url) if r.url.endswith(".pf_index") else None)
+    found = products(search(page, server, "5 sao"))
+    assert len(chunks) == 1, chunks
+    five = {f.parent.name for f in (site / "san-pham").glob("*/index.html")
+            if '<span data-pagefind-filter="sao">5 sao</span>' in f.read_text(encoding="utf-8")}
+    assert "sp-ha-noi-0001" in found and set(found) == five  # every 5★ product, only those
+
+
 def test_decision_number_finds_the_decision_first(sample_site, page):
     _, server = sample_site
+    bundles: set[str] = set()
+    page.on("request", lambda r: bundles.add(urlparse(r.url).path.split("/")[1]) if "/pagefind" in r.url else None)
     found = search(page, server, "915/QĐ-UBND")
     assert found[0] == ("quyet-dinh", "qd-lam-dong-2026-001")
+    assert bundles == {"pagefind", "pagefind-quyet-dinh"}  # products and decisions; producers' bundle not fetched
     assert page.locator("#search-results li .kind").first.inner_text().lower() == "quyết định"
 
 
@@ -92,6 +109,10 @@ def test_results_show_clean_text_stars_and_a_state_never_the_folded_copy(sample_
     assert "Cà phê" in text and not re.search(r"\bca phe\b", text)  # what is shown is the record, accented
     first = page.locator("#search-results li.result-san-pham").first
     assert first.locator(".state").count() == 1 and first.locator(".result-summary").inner_text()
+    summary = page.locator("#search-results li", has=page.locator("a[href$='san-pham/sp-dak-lak-9001/']"))
+    assert summary.locator(".result-summary").inner_text() == "Hợp tác xã Cà phê Ea Kao · Ea Kao, Đắk Lắk"
+    decision = search(page, server, "915/QĐ-UBND") and page.locator("#search-results li.result-quyet-dinh").first
+    assert re.fullmatch(r"ngày \d\d/\d\d/\d{4} · .+", decision.locator(".result-summary").inner_text())
     shot(page, "search")
     assert page.guard.errors == []
 

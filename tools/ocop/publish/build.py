@@ -23,10 +23,17 @@ from ocop.publish.site import generator, history, model
 from ocop.publish.stamps import site as stamps_site
 from ocop.report import REPORTERS, Report
 
-# Two search bundles (each page says what to index: templates/search_index.html). A query downloads the
-# bundle's page list (~6 bytes a page) and the index chunks of its words: products alone keep a query near
-# 300 KB at 20,000 products; producers and decisions are merged in when a search asks for them (search.js).
-PAGEFIND_BUNDLES = {"pagefind": "san-pham/*/index.html", "pagefind-ho-so": "{chu-the,quyet-dinh}/*/index.html"}
+# Search bundles, one per kind of record (each page says what to index: templates/search_index.html). A query
+# downloads the bundle's page list (~6 bytes a page), Pagefind's WASM and script, and one index chunk per
+# word: products alone keep a query near 240 KB at 20,000 products; producers' and decisions' bundles are
+# merged in when a search asks for them (search.js: a decision number merges only the decisions').
+PAGEFIND_BUNDLES = {"pagefind": "san-pham/*/index.html", "pagefind-chu-the": "chu-the/*/index.html",
+                    "pagefind-quyet-dinh": "quyet-dinh/*/index.html"}
+# Postings per index chunk (Pagefind's default: 20,000, ~30-60 KB of folded words a chunk). Smaller chunks
+# download less per word and add ~20 bytes a chunk to the page list: at 20,000 products 2,000 gave the
+# fewest bytes for "ca phe" and "dak nong". Pagefind 1.5.2 reads it from the environment (marked unstable:
+# tests/unit/publish/test_pagefind_chunks.py notices if a Pagefind upgrade ignores it).
+PAGEFIND_CHUNK_SIZE = 2000
 
 
 class BuildError(Exception):
@@ -388,8 +395,9 @@ class PagefindRun:
     URLs come out the same as in the site (san-pham/<id>/).
     """
 
-    def __init__(self, docs: Path, bundle: Path, glob: str = PAGEFIND_BUNDLES["pagefind"]) -> None:
-        self.docs, self.bundle, self.glob = docs, bundle, glob
+    def __init__(self, docs: Path, bundle: Path, glob: str = PAGEFIND_BUNDLES["pagefind"],
+                 chunk_size: int = PAGEFIND_CHUNK_SIZE) -> None:
+        self.docs, self.bundle, self.glob, self.chunk_size = docs, bundle, glob, chunk_size
         self.proc: subprocess.Popen | None = None
         self.log = bundle.with_suffix(".log")
 
@@ -400,7 +408,8 @@ class PagefindRun:
                "--output-path", str(self.bundle), "--silent"]
         self.log = self.bundle.with_suffix(".log")
         with self.log.open("w") as log:  # a file, not a pipe: a full pipe would stall the indexer
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+            env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(self.chunk_size)}
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
 
     def finish(self, dest: Path) -> None:
         if self.proc is None:

@@ -38,7 +38,7 @@ from ocop.model.registry import Record, gc_paused
 from ocop.publish import opendata
 from ocop.publish.opendata import jsonld
 from ocop.publish.opendata import page as opendata_page
-from ocop.publish.site import charts, chrome
+from ocop.publish.site import charts, chrome, search_index
 from ocop.publish.site import photos as site_photos
 from ocop.publish.site.history import Histories
 from ocop.publish.site.model import (
@@ -47,7 +47,6 @@ from ocop.publish.site.model import (
     SiteModel,
     address_line,
     current_province_of,
-    place_names,
     text,
     vdate,
 )
@@ -354,7 +353,7 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         gen.record_page("san-pham", p.id, template, source=p.record.path, p=p, photos=gen.product_photos(p),
                         channels=channels, ip=ip, address=address_line(r.get("address")), group_label=group_label,
                         scores=score_views(gen, p), qr=qr, producer_name=producer_name,
-                        search=product_search(gen, p, producer_name, group_label), jsonld=jsonld.product(gen.model, p),
+                        search=search_index.product_search(p, producer_name, group_label), jsonld=jsonld.product(gen.model, p),
                         stamp=stamp(gen, p),
                         criteria_set=labels.label(labels.CRITERIA_SETS, classification.get("criteria_set")),
                         og_description=og_description(p, producer_name), site_root=gen.model.url(""),
@@ -362,59 +361,6 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         found = stamp(gen, p)
         if found:  # the printable stamp, as a file beside the page
             (gen.records / "san-pham" / p.id / "tem.svg").write_text(stamps_site.stamp_svg(qr, found.signed), encoding="utf-8")
-
-
-def d_folded(*texts: str) -> str:
-    """Words with đ/Đ written with d as well: Pagefind drops accents itself ("ca phe" finds "cà phê")
-    but đ is a letter of its own, and people type "dak nong" for "Đắk Nông"."""
-    words = {w for t in texts for w in re.findall(r"\w+", t) if "đ" in w.lower()}
-    return " ".join(sorted(units.fold(w) for w in words))
-
-
-def bare_places(places: list[str]) -> list[str]:
-    """Place names without their type word ("Xã Bát Tràng" → "Bát Tràng"), each once.
-
-    Type words are on every page: indexed, they would add a posting per page to the chunks a query loads
-    ("phường" sits with "phê"); search.js drops them from queries too (units.UNIT_TYPES, given to it)."""
-    bare = (units.split_type(name)[1] for name in places)
-    return list(dict.fromkeys(b if not b.isdigit() else name for b, name in zip(bare, places, strict=True)))
-
-
-def decision_digits(numbers: list[str]) -> list[str]:
-    """"915/QĐ-UBND" → "915": Pagefind splits the symbol into words that every page would share; search.js
-    looks up a typed decision number by its digits the same way."""
-    return list(dict.fromkeys(m.group(0) for n in numbers if (m := re.match(r"\d+", n.strip()))))
-
-
-def compact_cert(facts: dict[str, Any] | None) -> str:
-    """A certificate's dates as search meta: "from to revoked successor", yyyymmdd or "-". Meta text is
-    indexed by Pagefind, so it carries digits only (no words shared by every page)."""
-    if not facts:
-        return ""
-    revoked, successors = facts.get("revoked") or [{}], facts.get("successors") or [{}]
-    days = (facts.get("from"), facts.get("to"), revoked[0].get("date"), successors[0].get("from"))
-    return " ".join((d or "-").replace("-", "") or "-" for d in days)
-
-
-def product_search(gen: Generator, p: ProductView, producer_name: str, group_label: str) -> dict[str, Any]:
-    """What the search index holds for a product: text by weight, facets, and the result's display fields.
-
-    Only what people type to find a product is text (name, producer, places of both code lists, decision
-    numbers); star, state, group and province are facets (search.js reads "5 sao" in a query as one)."""
-    r = p.record.data
-    places = bare_places(place_names(r.get("address")))
-    decisions = [c.decision.get("number") for c in p.certs if c.decision and isinstance(c.decision.get("number"), str)]
-    decisions += [c.revocation[0].get("number") for c in p.certs
-                  if c.revocation and isinstance(c.revocation[0].get("number"), str)]
-    cur = p.current
-    star = f"{cur.star} sao" if cur and cur.star else ""
-    return {
-        "name": p.name, "name_d": d_folded(p.name), "producer": producer_name,
-        "places": places, "places_d": d_folded(producer_name, *places), "decisions": decision_digits(decisions),
-        "filters": {"loai": "Sản phẩm", "tinh": p.province_name, "sao": star,
-                    "trang-thai": p.current.state_label if cur else labels.STATES["none"], "nhom": group_label},
-        "cert": compact_cert(cur.facts if cur else None),
-    }
 
 
 def og_description(p: ProductView, producer_name: str) -> str:
@@ -477,10 +423,8 @@ def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         address = rec.get("address") if isinstance(rec.get("address"), dict) else {}
         slug = current_province_of(gen.model, address.get("province")) or text(rec.get("province"))
         province_name = gen.model.province_names.get(slug, slug)
-        places = bare_places(place_names(address))
         legacy = legacy_name(address.get("province"), province_name)
-        search = {"name": text(rec.get("name")), "name_d": d_folded(text(rec.get("name"))), "places": places,
-                  "places_d": d_folded(*places), "filters": {"loai": "Chủ thể", "tinh": province_name}}
+        search = search_index.producer_search(rec, address, province_name)
         gen.record_page("chu-the", rec.id, template, source=rec.path, rec=rec, r=rec.data, products=products,
                         type_label=labels.label(labels.PRODUCER_TYPES, rec.get("type")),
                         address=address_line(address), legacy=legacy, province_name=province_name, search=search,
@@ -504,12 +448,10 @@ def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                             "cert": cert, "cert_id": text(e.get("certificate")),
                             "star": e.get("star") if isinstance(e.get("star"), int) else (cert.star if cert else None),
                             "action": action})
-        number, issuer = text(rec.get("number")), rec.get("issuer")
+        issuer = rec.get("issuer")
         issuer_name = text(issuer.get("name")) if isinstance(issuer, dict) else ""
         slug = text(rec.get("province"))
-        search = {"name": f"Quyết định số {number}", "number": decision_digits([number]), "title": text(rec.get("title")),
-                  "issuer": issuer_name, "issuer_d": d_folded(issuer_name), "filters": {"loai": "Quyết định", "tinh": model.province_names.get(slug, slug)},
-                  "summary": " · ".join(x for x in (f"ngày {vdate(rec.get('date'))}", issuer_name) if x)}
+        search = search_index.decision_search(rec, issuer_name, model.province_names.get(slug, slug))
         gen.record_page("quyet-dinh", rec.id, template, source=rec.path, rec=rec, r=rec.data, entries=entries,
                         type_label=labels.label(labels.DECISION_TYPES, rec.get("type")), search=search,
                         criteria_set=labels.label(labels.CRITERIA_SETS, rec.get("criteria_set")))

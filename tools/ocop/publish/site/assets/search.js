@@ -1,44 +1,52 @@
 // Search over the Pagefind bundle: products, producers and decisions, with facets (province, star, state,
 // group, kind). The query and the facets live in the URL (?q=…&tinh=…&sao=…): a search can be shared and
-// Back returns to the previous one. A result shows the record's own fields (meta "summary"), never the
-// indexed text, and a product's state is recomputed for today (state.js) from its certificate's dates.
-// Only the index chunks of the query's words and the fragments of the results shown are downloaded.
+// Back returns to the previous one. A result shows the record's own fields (meta "title", "mo-ta", dates),
+// never the indexed text (accent-folded), and a product's state is recomputed for today (state.js) from
+// its certificate's dates. Only the index chunks of the query's words and the fragments of the results
+// shown are downloaded, on this thread: Pagefind's worker would be one more script to fetch (~40 KB).
 (function () {
   "use strict";
   var script = document.currentScript;
   var bundle = script.getAttribute("data-bundle");
-  var records = script.getAttribute("data-bundle-records");  // producers and decisions, merged in on demand
+  var EXTRA = ["chu-the", "quyet-dinh"];  // producers' and decisions' bundles, merged in on demand
   var root = script.getAttribute("data-root");
   var UNIT_TYPES = JSON.parse(script.getAttribute("data-unit-types") || "[]");  // units.UNIT_TYPES, folded
   var SHOW = 10;
+  // A word on every record page (site/search_index.py EVERY_PAGE): a search by facets alone looks it up,
+  // since Pagefind answers an empty query by downloading every index chunk.
+  var EVERY_PAGE = "ocop";
   var FACETS = [["loai", "Loại"], ["tinh", "Tỉnh, thành phố"], ["sao", "Hạng sao"],
                 ["trang-thai", "Trạng thái (tại ngày dựng trang)"], ["nhom", "Nhóm ngành"]];
   var KINDS = { "san-pham": "Sản phẩm", "chu-the": "Chủ thể", "quyet-dinh": "Quyết định" };
-  var pagefind = null, merged = null, results = [], shown = 0, seq = 0, timer = null, facetsReady = null;
+  var pagefind = null, merged = {}, results = [], shown = 0, seq = 0, timer = null, facetsReady = null;
   var el = function (id) { return document.getElementById(id); };
   var state = window.ocopState;
 
   function load() {
     if (!pagefind) {
       pagefind = import(new URL(bundle + "pagefind.js", window.location.href).href).then(function (pf) {
-        return pf.options({ excerptLength: 20 }).then(function () { pf.init(); return pf; });
+        return pf.options({ excerptLength: 0, noWorker: true }).then(function () { pf.init(); return pf; });
       });
     }
     return pagefind;
   }
 
   // Products are searched by default (their bundle alone keeps a query's download small); producers and
-  // decisions join when the kind facet, a decision number or the button asks for them, for the rest of the visit.
-  function withRecords() {
-    if (!merged) {
-      merged = load().then(function (pf) {
-        return pf.mergeIndex(new URL(records, window.location.href).href).then(function () { return pf; });
+  // decisions join when the kind facet, a decision number (decisions only) or the button asks for them, for
+  // the rest of the visit: a merged bundle stays in the index.
+  function withKinds(kinds) {  // the index with these kinds' bundles merged in (and any merged before)
+    return load().then(function (pf) {
+      var fresh = kinds.filter(function (k) { return !merged[k]; });
+      fresh.forEach(function (k) {
+        merged[k] = pf.mergeIndex(new URL(script.getAttribute("data-bundle-" + k), window.location.href).href);
       });
-      el("search-records").hidden = true;
-      facetsReady = null;
-      merged.then(function () { if (el("search-facets").open) facets(); });
-    }
-    return merged;
+      el("search-records").hidden = EXTRA.every(function (k) { return merged[k]; });
+      if (fresh.length) facetsReady = null;  // the merged bundles bring their own facet values
+      return Promise.all(Object.keys(merged).map(function (k) { return merged[k]; })).then(function () {
+        if (fresh.length && el("search-facets").open) facets();
+        return pf;
+      });
+    });
   }
 
   function select(key) { return el("search-f-" + key); }
@@ -46,9 +54,9 @@
   // The facet menus: built once from the index's filter values (only values that exist are offered).
   function facets() {
     if (!facetsReady) {
-      facetsReady = (merged || load()).then(function (pf) { return pf.filters(); }).then(function (all) {
+      facetsReady = withKinds([]).then(function (pf) { return pf.filters(); }).then(function (all) {
         FACETS.forEach(function (f) {
-          if (f[0] === "loai") return;  // the kinds are fixed (and two of them are in the other bundle)
+          if (f[0] === "loai") return;  // the kinds are fixed (and two of them are in other bundles)
           var values = Object.keys((all || {})[f[0]] || {}).sort(function (a, b) { return a.localeCompare(b, "vi"); });
           var box = select(f[0]);
           Array.prototype.slice.call(box.options, 1).forEach(function (o) { if (o.value !== box.value) o.remove(); });
@@ -118,19 +126,16 @@
     return m ? m[1] : "";
   }
 
-  // The clean part of the indexed text (templates/search_index.html): before "¦", without the name
-  // (the title shows it); never the copies written for matching only.
-  function summary(data) {
-    var parts = String(data.content || "").split("¦")[0].split(/\.\s+/).map(function (x) {
-      return x.replace(/\.\s*$/, "").trim();
-    }).filter(Boolean);
-    return parts.slice(1).join(" · ");
+  // The line under a result's title: a decision's date, then the record's own words (meta "mo-ta").
+  function summary(meta) {
+    var day = iso(meta.ngay);
+    return [day ? "ngày " + state.vdate(day) : "", meta["mo-ta"] || ""].filter(Boolean).join(" · ");
   }
 
   function item(data) {
     var meta = data.meta || {};
     meta.kind = kindOf(data.url);
-    meta.summary = summary(data);
+    meta.summary = summary(meta);
     var li = node("li", "result result-" + meta.kind);
     var head = node("p", "result-head");
     head.appendChild(node("span", "kind", KINDS[meta.kind] || ""));
@@ -175,18 +180,20 @@
   var DECISION = /(^|\s)(\d+)\s*\/\s*[a-z0-9-]+/;  // "915/qd-ubnd": indexed by its digits
   var TYPES = new RegExp("(^|\\s)(" + UNIT_TYPES.join("|") + ")\\s+(?=\\S)", "g");  // "xa bat trang" -> "bat trang"
 
-  function query() {  // the typed words as the index holds them, and the facets they stand for
-    var q = window.ocopFold(el("search-q").value), filters = chosen(), records = false;
+  var KIND_OF = { "Chủ thể": ["chu-the"], "Quyết định": ["quyet-dinh"] };
+
+  function query() {  // the typed words as the index holds them, the facets they stand for, the bundles they need
+    var q = window.ocopFold(el("search-q").value), filters = chosen(), kinds = [];
     var star = STAR.exec(q);
     if (star && !filters.sao) {
       filters.sao = [star[2] + " sao"];
       q = q.slice(0, star.index) + " " + q.slice(star.index + star[0].length);
     }
     var number = DECISION.exec(q);
-    if (number) { q = q.replace(DECISION, "$1$2"); records = true; }
+    if (number) { q = q.replace(DECISION, "$1$2"); kinds = ["quyet-dinh"]; }
     q = q.replace(TYPES, "$1").replace(/\s+/g, " ").trim();
-    if (filters.loai && filters.loai[0] !== "Sản phẩm") records = true;
-    return { q: q, filters: filters, records: records };
+    if (filters.loai) kinds = kinds.concat(KIND_OF[filters.loai[0]] || []);
+    return { q: q, filters: filters, kinds: kinds };
   }
 
   function run() {
@@ -197,8 +204,8 @@
     el("search-more").hidden = true;
     if (!q && !Object.keys(filters).length) { el("search-status").textContent = ""; return; }
     el("search-status").textContent = "Đang tìm…";
-    (asked.records ? withRecords() : merged || load()).then(function (pf) {
-      return pf.search(q || null, { filters: filters });
+    withKinds(asked.kinds).then(function (pf) {
+      return pf.search(q || EVERY_PAGE, { filters: filters });
     }).then(function (res) {
       if (mine !== seq || !res) return;
       results = res.results; shown = 0;
@@ -220,7 +227,7 @@
     select(f[0]).addEventListener("change", function () { toUrl(true); run(); });
   });
   el("search-more").addEventListener("click", more);
-  el("search-records").addEventListener("click", function () { withRecords(); run(); });
+  el("search-records").addEventListener("click", function () { withKinds(EXTRA).then(run); });
   el("search-facets").addEventListener("toggle", facets);
   window.addEventListener("popstate", function () { fromUrl(); run(); });
   fromUrl();
