@@ -48,6 +48,7 @@ class BuildConfig:
     use_cache: bool = True
     refuse_errors: bool = True  # a registry with errors builds no site
     since_commit: str | None = None  # the previous published build's commit: /du-lieu/delta.json counts from it
+    incremental: bool = True  # make again only what changed since the build in `out` (publish/incremental.py)
 
     @property
     def out_dir(self) -> Path:

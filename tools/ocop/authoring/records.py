@@ -112,6 +112,9 @@ def id_after(highest: dict[str, int], kind: str, province: str, year: str | None
     return f"{prefix}{highest.get(prefix, 0) + 1:0{DIGITS[kind]}d}"
 
 
+_NUMBER = re.compile(r"\d+")
+
+
 class IdAllocator:
     """`next_id` for many records at once (`ocop import`): the highest number of each prefix is found in one pass
     over the taken ids, then each call takes the next one (next_id rescans every id on every call)."""
@@ -120,7 +123,7 @@ class IdAllocator:
         self.highest: dict[str, int] = {}
         for taken_id in taken:
             prefix, _, number = taken_id.rpartition("-")
-            if number.isdigit():
+            if _NUMBER.fullmatch(number):  # what next_id's pattern takes (isdigit() would also take "²")
                 key = prefix + "-"
                 self.highest[key] = max(self.highest.get(key, 0), int(number))
 

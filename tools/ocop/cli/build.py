@@ -35,13 +35,16 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since-commit", metavar="COMMIT",
                    help="commit của lần công bố trước (trong du-lieu/build.json của trang đang chạy): "
                         "du-lieu/delta.json liệt kê hồ sơ thay đổi từ đó")
+    p.add_argument("--full", action="store_true",
+                   help="dựng lại toàn bộ, kể cả khi chỉ vài hồ sơ thay đổi từ lần dựng trước")
     p.set_defaults(func=run_build)
 
 
 def config_of(args: argparse.Namespace) -> BuildConfig:
     return BuildConfig(args.root, today_of(args), args.site_url, args.out,
                        pagefind=not getattr(args, "no_search", False), documents=not getattr(args, "no_documents", False),
-                       since_commit=getattr(args, "since_commit", None) or None)
+                       since_commit=getattr(args, "since_commit", None) or None,
+                       incremental=not getattr(args, "full", False))
 
 
 def run_build(args: argparse.Namespace) -> int:

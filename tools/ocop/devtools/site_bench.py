@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -72,6 +74,79 @@ def timed_build(root: Path, out: Path, memory: dict[str, float] | None = None) -
     if memory is not None:
         memory.update(result.memory)
     return elapsed, result.site, result.timings
+
+
+def child_build(root: Path, out: Path, incremental: bool = True,
+                memory: dict[str, float] | None = None) -> tuple[float, float, dict[str, float], str]:
+    """`build_site` in a fresh process, as an officer's `ocop build` runs (warm validate cache, same output
+    folder): (seconds, peak MB of the process tree's largest process, step timings, its log); `memory` gets
+    the MB each step added to the peak."""
+    from ocop.devtools.bench import timed_rss
+
+    seconds, rss, result = timed_rss(root, "build", str(root), str(out), *([] if incremental else ["--full"]),
+                                     module="ocop.devtools.site_bench")
+    if result.returncode != 0:
+        raise RuntimeError(f"build failed: {result.stderr.strip()[-2000:]}")
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    if memory is not None:
+        memory.update(figures["memory"])
+    return seconds, rss, figures["timings"], result.stderr
+
+
+def build_main(root: Path, out: Path, full: bool) -> int:
+    """One build (the bench's settings), its step timings as JSON on stdout, its log on stderr."""
+    config = BuildConfig(root, TODAY, "http://127.0.0.1:8000/", out, documents=False, refuse_errors=False,
+                         incremental=not full)
+    result = build_site(config, log=sys.stderr)
+    print(json.dumps({"timings": result.timings, "memory": result.memory}))
+    return 0
+
+
+def edit_one_product(root: Path) -> Path:
+    """Change one product's name (its page, its producer's and decision's pages, the catalogue change)."""
+    path = sorted((root / "registry").glob("*/products/*.yaml"))[len(EDITED_NAME)]
+    raw = path.read_text(encoding="utf-8")
+    path.write_text(raw.replace("name: ", f"name: {EDITED_NAME} ", 1), encoding="utf-8")
+    return path
+
+
+EDITED_NAME = "Đặc sản"
+
+
+def site_floor(site: Path, label: str, work: Path) -> float:
+    """`site_floor_<label>`: as many files and bytes as the built site, written from memory on all cores."""
+    from ocop.devtools.bench import timed_floor
+    from ocop.devtools.floors import site_listing
+
+    listing = site_listing(str(site))
+    work.mkdir(parents=True, exist_ok=True)
+    listing_file = work / f"site-listing-{label}.json"
+    listing_file.write_text(json.dumps(listing), encoding="utf-8")
+    dest = work / f"site-floor-{label}"
+    shutil.rmtree(dest, ignore_errors=True)
+    seconds, rss = timed_floor(work, "site", "--listing", str(listing_file), str(dest))
+    report(f"site_floor_{label}", seconds, "s")
+    report(f"site_floor_{label}_files", len(listing), "files")
+    report(f"site_floor_{label}_rss_mb", rss, "MB")
+    shutil.rmtree(dest, ignore_errors=True)
+    return seconds
+
+
+def rebuild_one(root: Path, out: Path, label: str) -> float:
+    """`site_rebuild_one_<label>`: after a full build into `out`, one product file changed, `ocop build` again."""
+    edited = edit_one_product(root)
+    try:
+        seconds, rss, steps, log = child_build(root, out)
+    finally:
+        subprocess.run(["git", "checkout", "--", str(edited.relative_to(root))], cwd=root, check=False)
+    report(f"site_rebuild_one_{label}", seconds, "s")
+    report(f"site_rebuild_one_{label}_rss_mb", rss, "MB")
+    for step, value in steps.items():
+        report(f"site_rebuild_step_{step.split()[0]}_{label}", value, "s")
+    for line in log.splitlines():
+        if "dựng lại một phần" in line or "dựng toàn bộ" in line or "chỉ mục tìm kiếm" in line:
+            print(f"# {line}", flush=True)
+    return seconds
 
 
 def tree_size(folder: Path) -> int:
@@ -170,9 +245,18 @@ def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[st
             last = label == list(sizes or SIZES)[-1]
             root = synth_tree(base / f"tree-{label}", n, history=last)  # site_step_history_<label>
             memory: dict[str, float] = {}
-            seconds, site, steps = timed_build(root, base / f"build-{label}", memory)
+            if label == "20k":  # in a fresh process, for its peak memory (bar: 1.5 GB); validation cold
+                shutil.rmtree(root / "build", ignore_errors=True)
+                seconds, rss, steps, _log = child_build(root, base / f"build-{label}", False, memory)
+                site = base / f"build-{label}" / "site"
+                report(f"site_build_{label}_rss_mb", rss, "MB")
+            else:
+                seconds, site, steps = timed_build(root, base / f"build-{label}", memory)
             figures[f"site_build_{label}"] = seconds
             report(f"site_build_{label}", seconds, "s")
+            if label == "20k":  # the floor: as many files and bytes, written from memory on all cores
+                floor = site_floor(site, label, base)
+                print(f"bench: site_build_{label}_ratio {seconds / floor:.2f} x", flush=True)
             for step, value in steps.items():  # where the time goes (validate is the core's, cold cache)
                 report(f"site_step_{step.split()[0]}_{label}", value, "s")
             for step in ("api", "sitemap"):  # open data (issue 13): ≤ 15 s and ≤ 300 MB at 20k
@@ -189,6 +273,8 @@ def run(out: Path | None = None, sizes: dict[str, int] | None = None) -> dict[st
                     figures.update(search_figures(site, name, query))
                 figures["search_download_per_query"] = figures["search_download_ca_phe"]
                 report("search_download_per_query", figures["search_download_per_query"], "KB")
+            if label == "20k":  # one product changed, `ocop build` again into the same folder (bar: 10 s)
+                figures[f"site_rebuild_one_{label}"] = rebuild_one(root, base / f"build-{label}", label)
     return figures
 
 
@@ -198,4 +284,6 @@ def bench(out: Path) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) >= 4 and sys.argv[1] == "build":  # one build in this process (child_build)
+        sys.exit(build_main(Path(sys.argv[2]), Path(sys.argv[3]), "--full" in sys.argv[4:]))
     run(Path(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -18,7 +18,7 @@ from ocop.check.pipeline import validate
 from ocop.config import BuildConfig, mkdocs_config, repo_url_of, site_url_of
 from ocop.findings import Finding, has_errors, make
 from ocop.model.registry import Registry
-from ocop.publish import documents, opendata
+from ocop.publish import documents, incremental, opendata
 from ocop.publish.site import generator, history, model
 from ocop.publish.stamps import site as stamps_site
 from ocop.report import REPORTERS, Report
@@ -69,9 +69,26 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
         return BuildResult(False, out / "site", timings)
     rendered = step("documents", lambda: build_documents(root, outcome.registry, config)) if config.documents else None
     site_model = step("model", lambda: model.build(outcome.registry, config.today, site_url))
-    stamps = step("sign", lambda: stamps_site.prepare(site_model))
-    _stamp_notes(stamps, log)
     changes = step("history", lambda: record_history(root, log))
+    plan, manifest = step("plan", lambda: plan_build(config, cfg, site_url, site_model, changes, log))
+    incremental.forget(out)  # until this build ends, the output matches no manifest
+    stamps = step("sign", lambda: stamps_site.prepare(site_model, certs=None if plan.full else signed_certs(plan, site_model)))
+    _stamp_notes(stamps, log, plan.full)
+    if plan.full:
+        full_build(config, cfg, site_url, site_model, stamps, changes, step, outcome.registry, log)
+    else:
+        incremental_build(config, cfg, site_url, site_model, stamps, changes, step, outcome.registry, plan, log)
+    step("manifest", lambda: finish_manifest(out, manifest))
+    failed = rendered.failed if rendered else []
+    if failed:  # the site is complete but for those plans' documents: say which, and fail the build
+        REPORTERS["text"](Report.of_findings(failed, len(failed)), log)
+    return BuildResult(not failed, out / "site", timings, _documents_note(rendered), failed, memory)
+
+
+def full_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.SiteModel, stamps: stamps_site.Stamps,
+               changes: history.Histories, step: Callable, registry: Registry, log: TextIO) -> opendata.Published:
+    """Every page, API file, bundle and dump, into a fresh site folder."""
+    root, out = config.root.resolve(), config.out_dir
     records = out / "records"
     trash = discard(out, ("docs", "site", "records", *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
     indexer = PagefindRuns(records, out) if config.pagefind else None
@@ -85,22 +102,163 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
                                                      jobs=1 if indexer else None, changes=changes))
     guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model)))
-    step("admin", lambda: install_editor(out / "site", root, outcome.registry, log))
+    step("admin", lambda: install_editor(out / "site", root, registry, log))
     if indexer:  # before the move: Pagefind reads the pages from records/
         step("pagefind (wait)", lambda: indexer.finish(out / "site"))
     merge_into(records, out / "site")  # renames instead of MkDocs copying ~70k files
     step("sitemap", lambda: opendata.finish(out / "site", site_model, published))
     if trash:
         trash.wait()
-    failed = rendered.failed if rendered else []
-    if failed:  # the site is complete but for those plans' documents: say which, and fail the build
-        REPORTERS["text"](Report.of_findings(failed, len(failed)), log)
-    return BuildResult(not failed, out / "site", timings, _documents_note(rendered), failed, memory)
+    return published
 
 
-def _stamp_notes(stamps: stamps_site.Stamps, log: TextIO) -> None:
+def plan_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.SiteModel,
+               changes: history.Histories, log: TextIO) -> tuple[incremental.Plan, incremental.Manifest]:
+    """Full or incremental (and why), from the previous build's manifest and this build's inputs."""
+    root, out = config.root.resolve(), config.out_dir
+    signers = stamps_site.prepare(site_model, certs=set()).signers  # finds the keys, signs nothing
+    editor = cms.version() if (cms.DIST / "decap-cms.js").is_file() else "-"
+    inputs = incremental.global_inputs(config, cfg, site_url, site_model, changes,
+                                       ((slug, s.key.kid) for slug, s in signers.items()), editor)
+    previous = incremental.load(out)  # its file digests serve a full build too
+    old = previous if config.incremental else None
+    digests = incremental.FileDigests(root, previous.files if previous else {})
+    records, nodes = incremental.record_inputs(site_model.registry, changes, digests, previous)
+    owned = incremental.owned_outputs(site_model)
+    plan = (incremental.decide(old, inputs, records, nodes, owned, out / "site") if config.incremental
+            else incremental.Plan("yêu cầu dựng lại toàn bộ (--full)"))
+    if plan.full:
+        log.write(f"ocop build: dựng toàn bộ: {plan.reason}\n")
+    else:
+        log.write(f"ocop build: dựng lại một phần: {len(plan.changed)} tệp hồ sơ thay đổi, "
+                  f"{len(plan.render)} trang và tệp API dựng lại, {len(plan.remove)} gỡ bỏ\n")
+    bundles = dict(PAGEFIND_BUNDLES) if config.pagefind else {}
+    return plan, incremental.Manifest(inputs, records, nodes, owned, bundles=bundles, files=digests.seen)
+
+
+def signed_certs(plan: incremental.Plan, site_model: model.SiteModel) -> set[str]:
+    """The certificates whose stamps the product pages made again show."""
+    products = (site_model.products.get(pid) for pid in plan.selected("san-pham"))
+    return {p.current.id for p in products if p and p.current}
+
+
+def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.SiteModel,
+                      stamps: stamps_site.Stamps, changes: history.Histories, step: Callable, registry: Registry,
+                      plan: incremental.Plan, log: TextIO) -> opendata.Published:
+    """Only the outputs that depend on changed records, and every aggregate, made in staging folders and
+    moved into the previous site; search bundles whose pages changed are indexed again."""
+    root, out = config.root.resolve(), config.out_dir
+    site, records, hubs = out / "site", out / "stage-records", out / "stage-site"
+    trash = discard(out, ("stage-records", "stage-site", *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
+    select = {folder: plan.selected(folder) for folder in incremental.PAGE_FOLDERS}
+    step("generate", lambda: generator.generate(site_model, out / "docs", None, records=records,
+                                                qr_cache=out / "cache" / "site-qr.marshal",
+                                                photo_cache=out / "cache" / "photos", log=log, open_data=False,
+                                                stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
+                                                select=select))
+    published = step("api", lambda: opendata.publish(site_model, records, config.since_commit, jobs=1,
+                                                     changes=changes, reuse=opendata.previous(site, plan.api_ids())))
+    guide.install(out / "docs")
+    step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", hubs, site_url, generator.site_extra(site_model)))
+    step("admin", lambda: install_editor(hubs, root, registry, log))
+    assert plan.previous is not None
+    touched = step("sync", lambda: sync_site(site, (hubs, records), plan, plan.previous))
+    if config.pagefind:
+        step("pagefind", lambda: reindex(site, out, touched, log))
+    step("sitemap", lambda: opendata.finish(site, site_model, published))
+    leftovers = discard(out, ("stage-records", "stage-site"))  # what was not moved: aggregates left as they were
+    for waiting in (trash, leftovers):
+        if waiting:
+            waiting.wait()
+    return published
+
+
+def sync_site(site: Path, stages: tuple[Path, ...], plan: incremental.Plan, old: incremental.Manifest) -> set[str]:
+    """Move the staged outputs into the site: owned outputs made again replace theirs where their bytes differ,
+    outputs of records that are gone are removed, aggregates are replaced where their bytes differ and removed
+    when no longer made. Returns the site paths written or removed (what the search bundles are checked
+    against). The last stage holds the owned outputs."""
+    touched: set[str] = set()
+    for key in sorted(plan.remove):
+        touched |= _remove(site, key)
+    for key in sorted(plan.render):
+        touched |= _replace(site, stages[-1], key)
+    made: set[str] = set()
+    for stage in stages:  # MkDocs' output first: the records folder wins where both hold a file (as in full_build)
+        for rel in incremental.files_under(stage):
+            made.add(rel)
+            target = site / rel
+            source = stage / rel
+            if target.is_file() and incremental.same_bytes(source, target):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+            touched.add(rel)
+    for rel in set(old.aggregates) - made:  # no longer made (an empty legacy province's list, …)
+        (site / rel).unlink(missing_ok=True)
+        touched.add(rel)
+    return touched
+
+
+def _remove(site: Path, key: str) -> set[str]:
+    target = site / key
+    if target.is_dir():
+        gone = {f"{key}/{name}" for name in incremental.files_under(target)}
+        shutil.rmtree(target)
+        return gone
+    if target.exists():
+        target.unlink()
+        return {key}
+    return set()
+
+
+def _replace(site: Path, stage: Path, key: str) -> set[str]:
+    """One owned output (a page folder or a file) made again: left as it was when every byte is the same."""
+    target, source = site / key, stage / key
+    if not source.exists():  # no longer made (a province without expiring certificates)
+        return _remove(site, key)
+    if source.is_dir():
+        new = set(incremental.files_under(source))
+        old = set(incremental.files_under(target)) if target.is_dir() else set()
+        differ = (new ^ old) | {rel for rel in new & old if not incremental.same_bytes(source / rel, target / rel)}
+        changed = {f"{key}/{rel}" for rel in differ}
+    else:
+        changed = set() if target.is_file() and incremental.same_bytes(source, target) else {key}
+    if not changed:
+        shutil.rmtree(source) if source.is_dir() else source.unlink()
+        return set()
+    _remove(site, key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+    return changed
+
+
+def reindex(site: Path, out: Path, touched: set[str], log: TextIO) -> None:
+    """Pagefind again for each bundle of PAGEFIND_BUNDLES one of whose pages was written or removed."""
+    dirty = {name: glob for name, glob in PAGEFIND_BUNDLES.items()
+             if not (site / name).is_dir() or any(incremental.glob_regex(glob).match(rel) for rel in touched)}
+    log.write(f"ocop build: chỉ mục tìm kiếm dựng lại: {', '.join(sorted(dirty)) or 'không có'}\n")
+    runs = {name: PagefindRun(site, out / f"{name}-bundle", glob) for name, glob in dirty.items()}
+    for run in runs.values():
+        run.start()
+    trash = discard(out, tuple(dirty), within=site)  # the old bundles (~20,000 files each) go in the background
+    for name, run in runs.items():
+        run.finish(site / name)
+    if trash:
+        trash.wait()
+
+
+def finish_manifest(out: Path, manifest: incremental.Manifest) -> None:
+    """What this build made, for the next one to compare with (written last: a build that stops midway leaves none)."""
+    site = out / "site"
+    manifest.aggregates = incremental.aggregate_files(site, set(manifest.owned), set(manifest.bundles))
+    manifest.dumps = {rel: incremental.file_digest(site / rel) for rel in opendata.reused_files(site)}
+    manifest.save(out)
+
+
+def _stamp_notes(stamps: stamps_site.Stamps, log: TextIO, every: bool = True) -> None:
     signed = sum(1 for s in stamps.stamps.values() if s.signed)
-    log.write(f"ocop build: {signed}/{len(stamps.stamps)} tem có chữ ký số"
+    log.write(f"ocop build: {signed}/{len(stamps.stamps)} tem {'' if every else 'của trang dựng lại '}có chữ ký số"
               f" (tỉnh có khóa: {', '.join(sorted(stamps.signers)) or 'không có'})\n")
     for note in stamps.notes:
         log.write(f"ocop build: {note}\n")
@@ -135,9 +293,10 @@ def merge_into(src: Path, dest: Path) -> None:
             entry.rename(target)
 
 
-def discard(out: Path, names: tuple[str, ...]) -> subprocess.Popen | None:
-    """Move the previous outputs aside and delete them in the background (deleting 100k files takes ~1 min)."""
-    present = [out / n for n in names if (out / n).exists()]
+def discard(out: Path, names: tuple[str, ...], within: Path | None = None) -> subprocess.Popen | None:
+    """Move the previous outputs (in `within`, by default out) aside into out and delete them in the background
+    (deleting 100k files takes ~1 min)."""
+    present = [(within or out) / n for n in names if ((within or out) / n).exists()]
     if not present:
         return None
     trash = out / f".trash-{time.time_ns()}"

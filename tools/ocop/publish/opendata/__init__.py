@@ -7,6 +7,7 @@ writes the sitemap and robots.txt once the whole site exists.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -40,15 +41,17 @@ def _json(path: Path, data: object) -> Path:
 
 
 def publish(model: SiteModel, dest: Path, since_commit: str | None = None, jobs: int | None = None,
-            changes: Histories | None = None) -> Published:
-    """The API under dest/api/v1/ and the dumps and metadata under dest/du-lieu/."""
+            changes: Histories | None = None, reuse: api.Reuse | None = None) -> Published:
+    """The API under dest/api/v1/ and the dumps and metadata under dest/du-lieu/ (with `reuse`: only the
+    selected records' API files, every index and dump)."""
     root = model.registry.root
     past = history.read(root, changes)  # the build's record history: no second `git log`
     data = dest / DATA
-    sink = dumps.Dumps(data)
+    sink = dumps.Dumps(data, (model.today.year, model.today.month, model.today.day, 0, 0, 0),
+                       reuse.dumps if reuse else None)
     jobs = jobs or min(os.cpu_count() or 1, 4)
     with gc_paused():  # 62,000 documents of short-lived dicts: GC passes over the big registry cost seconds
-        written = api.write(model, past, dest / api.facts.API, sink, jobs)
+        written = api.write(model, past, dest / api.facts.API, sink, jobs, reuse)
     files = sink.close(KINDS)
     files += copy_schemas(root, data / SCHEMAS)
     schemas = load_schemas(schema_dir(root))
@@ -57,7 +60,7 @@ def publish(model: SiteModel, dest: Path, since_commit: str | None = None, jobs:
     files.append(_json(data / "delta.json", {"as_of": model.today.isoformat(), **change.__dict__}))
     files.append(_json(data / "build.json", {"commit": past.head, "commit_date": past.head_date,
                                              "as_of": model.today.isoformat(),
-                                             "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
+                                             "built": built_at().isoformat(timespec="seconds")}))
     hashes = {p: dumps.sha256(p) for p in files}
     sizes = {p.name: p.stat().st_size for p in files}
     by_name = {p.name: digest for p, digest in hashes.items()}
@@ -66,6 +69,49 @@ def publish(model: SiteModel, dest: Path, since_commit: str | None = None, jobs:
     files.append(_json(data / "data.json", metadata.dcat(model, sizes, by_name, schema_ids, past.head_date)))
     dumps.checksums(data, files, hashes)
     return Published(past, written, change, files)
+
+
+def built_at() -> dt.datetime:
+    """When the build ran: SOURCE_DATE_EPOCH when set (reproducible builds' convention), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
+
+
+def previous(site: Path, select: set[str]) -> api.Reuse:
+    """The previous build's API documents, CSV rows and index lines, by "kind:id" (see api.Reuse)."""
+    texts: dict[str, str] = {}
+    rows: dict[str, list[str]] = {}
+    lines: dict[str, dict] = {}
+    for kind in KINDS:
+        plural = api.facts.PLURAL[kind]
+        with (site / DATA / f"{plural}.jsonl").open(encoding="utf-8") as jsonl:
+            for line in jsonl:
+                line = line.rstrip("\n")
+                texts[f"{kind}:{_id_of(line)}"] = line
+        with (site / DATA / f"{plural}.csv").open(encoding="utf-8-sig", newline="") as table:
+            reader = csv.reader(table)
+            next(reader, None)  # the header
+            rows.update((f"{kind}:{row[0]}", row) for row in reader if row)
+        for page in (site / api.facts.API / plural).glob("page-*.json"):
+            for item in json.loads(page.read_text(encoding="utf-8"))["items"]:
+                lines[f"{kind}:{item['id']}"] = item
+    return api.Reuse(select, texts, rows, lines, site / DATA)
+
+
+def reused_files(site: Path) -> list[str]:
+    """The files `previous` reads (site paths), whose digests the build manifest keeps."""
+    found = [f"{DATA}/{api.facts.PLURAL[kind]}{suffix}" for kind in KINDS for suffix in (".jsonl", ".csv")]
+    for kind in KINDS:
+        folder = f"{api.facts.API}/{api.facts.PLURAL[kind]}"
+        found += sorted(f"{folder}/{p.name}" for p in (site / folder).glob("page-*.json"))
+    return found
+
+
+def _id_of(line: str) -> str:
+    head = line.split(',"modified":', 1)[0]  # {"as_of":…,"kind":…,"id":"…" comes first (facts.document)
+    if '"id":"' in head and "\\" not in head:
+        return head.split('"id":"', 1)[1].rstrip('"')
+    return str(json.loads(line)["id"])
 
 
 def copy_schemas(root: Path, out: Path) -> list[Path]:

@@ -48,10 +48,32 @@ class Made:
     modified: str | None
 
 
-def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs: int = 1) -> Written:
+@dataclass
+class Reuse:
+    """An incremental build's API: only `select`ed records are made and written again; every other record's
+    outputs are the previous build's, keyed "kind:id": its document's text (its JSON Lines line, which is its
+    API file), its CSV row and its index line."""
+
+    select: set[str]
+    texts: dict[str, str]
+    rows: dict[str, list[str]]
+    lines: dict[str, dict[str, Any]]
+    dumps: Path | None = None  # the previous /du-lieu/ (a zip of unchanged bytes is copied from it)
+
+    def made(self, kind: str, record_id: str) -> Made | None:
+        key = f"{kind}:{record_id}"
+        if record_id in self.select or key not in self.texts or key not in self.rows or key not in self.lines:
+            return None
+        line = self.lines[key]
+        return Made(record_id, self.texts[key], self.rows[key], line, line.get("modified"))
+
+
+def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs: int = 1,
+          reuse: Reuse | None = None) -> Written:
     """Every API file into out (= the site's api/v1/). `sink(kind, made)` also gets each record's outputs
     in id order (the bulk dumps are written from the same documents, in the same pass). With `jobs` > 1
-    and many records, forked workers make and write contiguous shares (file creation dominates)."""
+    and many records, forked workers make and write contiguous shares (file creation dominates).
+    With `reuse`, only the selected records' files are written (the indexes and dumps still cover all)."""
     written = Written()
     lines: dict[str, list[dict]] = {}
     for kind in KINDS:
@@ -59,7 +81,7 @@ def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs:
         folder.mkdir(parents=True, exist_ok=True)
         records = facts.publishable(model, kind)
         lines[kind] = []
-        for made in _make_all(model, history, kind, records, os.fspath(folder) + os.sep, jobs):
+        for made in _make_all(model, history, kind, records, os.fspath(folder) + os.sep, jobs, reuse):
             lines[kind].append(made.line)
             written.modified[made.record_id] = made.modified
             if sink:
@@ -70,15 +92,16 @@ def write(model: SiteModel, history: History, out: Path, sink: Any = None, jobs:
     return written
 
 
-_FORKED: tuple | None = None  # (model, history, kind, records, prefix) a forked worker inherits (no pickling)
+_FORKED: tuple | None = None  # (model, history, kind, records, prefix, reuse) a forked worker inherits (no pickling)
 PARALLEL_FROM = 2000  # below this, starting workers costs more than it saves
 
 
-def _make_all(model: SiteModel, history: History, kind: str, records: list, prefix: str, jobs: int) -> list[Made]:
+def _make_all(model: SiteModel, history: History, kind: str, records: list, prefix: str, jobs: int,
+              reuse: Reuse | None = None) -> list[Made]:
     global _FORKED
     if jobs <= 1 or len(records) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return _make_share(model, history, kind, records, prefix)
-    _FORKED = (model, history, kind, records, prefix)
+        return _make_share(model, history, kind, records, prefix, reuse)
+    _FORKED = (model, history, kind, records, prefix, reuse)
     try:
         size = -(-len(records) // jobs)
         bounds = [(i, min(i + size, len(records))) for i in range(0, len(records), size)]
@@ -90,15 +113,20 @@ def _make_all(model: SiteModel, history: History, kind: str, records: list, pref
 
 def _forked_share(bounds: tuple[int, int]) -> list[Made]:
     assert _FORKED is not None
-    model, history, kind, records, prefix = _FORKED
-    return _make_share(model, history, kind, records[bounds[0]:bounds[1]], prefix)
+    model, history, kind, records, prefix, reuse = _FORKED
+    return _make_share(model, history, kind, records[bounds[0]:bounds[1]], prefix, reuse)
 
 
-def _make_share(model: SiteModel, history: History, kind: str, records: list, prefix: str) -> list[Made]:
+def _make_share(model: SiteModel, history: History, kind: str, records: list, prefix: str,
+                reuse: Reuse | None = None) -> list[Made]:
     links = facts.Links(model)
     table = export.Table(kind, header=False)
     out = []
     for record in records:
+        previous = reuse.made(kind, record.id) if reuse else None
+        if previous is not None:
+            out.append(previous)
+            continue
         doc = facts.document(model, links, history, record)
         encoded = dumps(doc)
         write_file(f"{prefix}{record.id}.json", encoded.encode("utf-8"))  # plain strings: pathlib costs seconds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import zipfile
 from pathlib import Path
 from typing import IO
@@ -15,8 +16,9 @@ from ocop.publish.site import export
 class Dumps:
     """Receives every API document once (api.write's sink) and appends it to its kind's two files."""
 
-    def __init__(self, out: Path) -> None:
-        self.out = out
+    def __init__(self, out: Path, stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0),
+                 previous: Path | None = None) -> None:
+        self.out, self.stamp, self.previous = out, stamp, previous  # previous: the last build's /du-lieu/
         out.mkdir(parents=True, exist_ok=True)
         self.jsonl: dict[str, IO[str]] = {}
         self.tables: dict[str, export.Table] = {}
@@ -40,15 +42,33 @@ class Dumps:
             csv_path = self.out / f"{PLURAL[kind]}.csv"
             csv_path.write_text(self.tables[kind].text(), encoding="utf-8", newline="")
             for path in (self.out / f"{PLURAL[kind]}.jsonl", csv_path):
-                written += [path, zipped(path)]
+                written += [path, self.reused_zip(path) or zipped(path, self.stamp)]
         self.tables.clear()
         return written
 
 
-def zipped(path: Path) -> Path:
+    def reused_zip(self, path: Path) -> Path | None:
+        """The last build's zip of the same bytes (zips are reproducible: same bytes, same date), copied."""
+        if self.previous is None:
+            return None
+        before, archive = self.previous / path.name, self.previous / (path.name + ".zip")
+        if not archive.is_file() or not before.is_file() or before.stat().st_size != path.stat().st_size \
+                or before.read_bytes() != path.read_bytes():
+            return None
+        target = path.with_name(archive.name)
+        shutil.copyfile(archive, target)
+        return target
+
+
+def zipped(path: Path, stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> Path:
+    """path.zip; the entry's time is `stamp` (the build date), not the file's: the same data zips to the same bytes."""
     target = path.with_name(path.name + ".zip")
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        archive.write(path, path.name)
+    info = zipfile.ZipInfo(path.name, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive, \
+            path.open("rb") as src, archive.open(info, "w") as dest:
+        shutil.copyfileobj(src, dest, 1 << 20)
     return target
 
 

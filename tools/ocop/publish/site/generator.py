@@ -118,6 +118,17 @@ class Generator:
     gtins: dict[str, ProductView] = field(default_factory=dict)  # GTIN-14 → product (the first by id)
     history: Histories | None = None  # each record's changes (git); None: no section on the pages
     repo_url: str = ""  # https://github.com/owner/name: commit and pull request links
+    select: dict[str, set[str]] | None = None  # record folder → the ids (GTINs) to render; None: every page
+
+    def chosen(self, folder: str, items: list, key: Callable[[Any], str]) -> list:
+        """The items of `folder` whose page this run renders (an incremental build renders a few)."""
+        if self.select is None:
+            return items
+        wanted = self.select.get(folder, set())
+        return [item for item in items if key(item) in wanted]
+
+    def wanted(self, folder: str, key: str) -> bool:
+        return self.select is None or key in self.select.get(folder, set())
 
     def product_photos(self, product: ProductView) -> list[site_photos.Published]:
         return [self.photos[rel] for rel in photos(product) if rel in self.photos]
@@ -194,21 +205,23 @@ RECORD_FOLDERS = ("san-pham", "chu-the", "quyet-dinh", "xac-minh", "tinh", "tinh
 def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | None = None,
              jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None,
              photo_cache: Path | None = None, log: TextIO | None = None, open_data: bool = True,
-             stamps: stamps_site.Stamps | None = None, history: Histories | None = None, repo_url: str = "") -> None:
+             stamps: stamps_site.Stamps | None = None, history: Histories | None = None, repo_url: str = "",
+             select: dict[str, set[str]] | None = None) -> None:
     """Write the whole docs folder (removed first: pages of deleted records must not linger).
 
     Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
     `records` when the caller moves them into the built site itself (`ocop build` does: see build.py).
     `after_records` runs once the record pages exist (the build starts Pagefind on them there, so
     indexing overlaps with the hub pages and MkDocs). Photos are published as re-encoded copies
-    (photos.py), kept in `photo_cache` between builds.
+    (photos.py), kept in `photo_cache` between builds. With `select` (an incremental build: see
+    publish/incremental.py) only those record pages are rendered; every other page is.
     """
     for folder in {docs, records or docs}:
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
     gen = Generator(model, docs, environment(), records or docs, load_qr_cache(qr_cache), history=history,
-                    repo_url=repo_url)
+                    repo_url=repo_url, select=select)
     gen.stamps = stamps if stamps is not None else stamps_site.prepare(model)
     gen.gtins = stamps_site.gtin_products(model)
     for name in RECORD_FOLDERS:
@@ -220,7 +233,7 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     gen.photos = publish_photos(model, gen.records, photo_cache, jobs, log)
     record_pages(gen, jobs)
     stamps_site.write(model, gen.stamps, gen.records)
-    save_qr_cache(gen, qr_cache)
+    save_qr_cache(gen, qr_cache, prune=select is None)  # a few pages' run knows not every product's URL
     if after_records:
         after_records()
     home(gen)
@@ -256,7 +269,8 @@ def record_pages(gen: Generator, jobs: int) -> None:
 def _record_pages(gen: Generator, jobs: int) -> None:
     global _FORKED
     try:
-        if jobs <= 1 or len(gen.model.products) < 500 or "fork" not in multiprocessing.get_all_start_methods():
+        many = len(gen.model.products) >= 500 if gen.select is None else sum(map(len, gen.select.values())) >= 500
+        if jobs <= 1 or not many or "fork" not in multiprocessing.get_all_start_methods():
             _render_share(gen, 0, 1)
             return
         _FORKED = gen
@@ -303,11 +317,11 @@ def load_qr_cache(path: Path | None) -> dict[str, str]:
     return data if isinstance(data, dict) and data.pop("version", None) == QR_CACHE_VERSION else {}
 
 
-def save_qr_cache(gen: Generator, path: Path | None) -> None:
+def save_qr_cache(gen: Generator, path: Path | None, prune: bool = True) -> None:
     if path is None or not gen.qr_fresh:
         return
-    wanted = {qr_url(gen, p) for p in gen.model.products.values()}
-    merged = {url: svg for url, svg in {**gen.qr_cache, **gen.qr_fresh}.items() if url in wanted}
+    wanted = {qr_url(gen, p) for p in gen.model.products.values()} if prune else None
+    merged = {url: svg for url, svg in {**gen.qr_cache, **gen.qr_fresh}.items() if wanted is None or url in wanted}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(marshal.dumps({"version": QR_CACHE_VERSION, **merged}))
@@ -360,7 +374,7 @@ def share(items: list, part: int, parts: int) -> list:
 
 def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("product.html")
-    for p in share(list(gen.model.products.values()), part, parts):
+    for p in share(gen.chosen("san-pham", list(gen.model.products.values()), lambda p: p.id), part, parts):
         r = p.record.data
         classification = r.get("classification") if isinstance(r.get("classification"), dict) else {}
         channels = [{"type_label": labels.label(labels.CHANNEL_TYPES, c.get("type")), "name": text(c.get("name")),
@@ -434,7 +448,7 @@ def legacy_name(province: Any, current_name: str) -> str:
 def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("producer.html")
     registry = gen.model.registry
-    for rec in share(registry.all("producer"), part, parts):
+    for rec in share(gen.chosen("chu-the", registry.all("producer"), lambda r: r.id), part, parts):
         if not SAFE_ID.match(rec.id):
             continue
         products = [gen.model.products[p.id] for p in registry.products_of_producer.get(rec.id, [])
@@ -454,7 +468,7 @@ def producer_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
 def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("decision.html")
     model = gen.model
-    for rec in share(model.registry.all("decision"), part, parts):
+    for rec in share(gen.chosen("quyet-dinh", model.registry.all("decision"), lambda r: r.id), part, parts):
         if not SAFE_ID.match(rec.id):
             continue
         revocation = rec.get("type") == "revocation"
@@ -479,7 +493,7 @@ def decision_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
 
 def verify_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     template = gen.env.get_template("verify.html")
-    for c in share(list(gen.model.certs.values()), part, parts):
+    for c in share(gen.chosen("xac-minh", list(gen.model.certs.values()), lambda c: c.id), part, parts):
         grounds = labels.label(labels.GROUNDS, c.revocation[1].get("grounds")) if c.revocation else ""
         product = gen.model.products.get(text(c.record.get("product")))
         province = text((product.record if product else c.record).get("province"))
@@ -491,7 +505,7 @@ def verify_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
 def gtin_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
     """GS1 Digital Link: /01/<gtin>/ for each product with a GTIN, and its linkset beside it."""
     template = gen.env.get_template("gtin.html")
-    for gtin, p in share(sorted(gen.gtins.items()), part, parts):
+    for gtin, p in share(gen.chosen("01", sorted(gen.gtins.items()), lambda item: item[0]), part, parts):
         gen.record_page("01", gtin, template, p=p, gtin=gtin, expect=[c.id for c in p.certs], product_url=f"../../san-pham/{p.id}/",
                         national=gen.stamps.national if gen.stamps else [])
         links = stamps_site.linkset(gen.model, gtin, p.id, p.name, p.current.id if p.current else None)
@@ -577,13 +591,15 @@ def province_pages(gen: Generator) -> None:
         products = sorted(by_province.get(slug, []), key=lambda x: units.fold(x.name))
         olds = [(key, items) for key, items in legacy.items() if key[2] == slug]
         rows.append((slug, text(p.get("name")), len(products)))
-        gen.record_page("tinh", slug, page, name=text(p.get("name")), slug=slug, products=products, olds=olds,
-                        counts=Counter(x.state for x in products), states=labels.STATES)
+        if gen.wanted("tinh", slug):
+            gen.record_page("tinh", slug, page, name=text(p.get("name")), slug=slug, products=products, olds=olds,
+                            counts=Counter(x.state for x in products), states=labels.STATES)
     page = gen.env.get_template("legacy.html")
     for (code, name, successor), items in legacy.items():
-        gen.record_page("tinh/cu", code, page, name=name, code=code, successor=successor,
-                        successor_name=model.province_names.get(successor, successor),
-                        products=sorted(items, key=lambda x: units.fold(x.name)))
+        if gen.wanted("tinh/cu", code):
+            gen.record_page("tinh/cu", code, page, name=name, code=code, successor=successor,
+                            successor_name=model.province_names.get(successor, successor),
+                            products=sorted(items, key=lambda x: units.fold(x.name)))
     rows.sort(key=lambda row: (row[2] == 0, units.fold(row[1])))  # provinces with products first
     gen.hub("tinh", "Tỉnh, thành phố", "provinces.html", rows=rows,
             legacy=[(code, name, successor, model.province_names.get(successor, successor), len(items)) for (code, name, successor), items in legacy.items()])
@@ -621,7 +637,8 @@ def expiry(gen: Generator) -> None:
             continue
         name = model.province_names.get(slug, slug)
         rows.append((slug, name, {k: len(v) for k, v in per_province[slug].items()}))
-        gen.record_page("het-han", slug, page, name=name, lists=per_province[slug])
+        if gen.wanted("het-han", slug):
+            gen.record_page("het-han", slug, page, name=name, lists=per_province[slug])
     gen.hub("het-han", "Giấy chứng nhận hết hạn và sắp hết hạn", "expiry.html", rows=rows,
             totals={k: len(v) for k, v in buckets.items()},
             expired_all=sum(1 for c in current if c.state == "expired"))

@@ -84,13 +84,15 @@ def gtin_products(model: SiteModel) -> dict[str, Any]:
     return out
 
 
-def prepare(model: SiteModel, environ: Mapping[str, str] | None = None) -> Stamps:
-    """Sign every certificate's stamp with its province's key (`ocop build`'s "sign" step)."""
+def prepare(model: SiteModel, environ: Mapping[str, str] | None = None, certs: set[str] | None = None) -> Stamps:
+    """Sign every certificate's stamp with its province's key (`ocop build`'s "sign" step); only `certs`'
+    when given (an incremental build renders only a few product pages)."""
     keys, notes = keys_of(model.registry)
     found, more = signers(keys, model.today, os.environ if environ is None else environ)
     out = Stamps(keys, found, notes=notes + more)
     for cert in model.certs.values():
-        out.stamps[cert.id] = stamp_of(model, cert, found)
+        if certs is None or cert.id in certs:
+            out.stamps[cert.id] = stamp_of(model, cert, found)
     return out
 
 
