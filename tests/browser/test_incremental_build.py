@@ -10,7 +10,9 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import cbor2
@@ -20,7 +22,7 @@ import yaml
 from ocop.cli.build import config_of
 from ocop.config import BuildConfig
 from ocop.publish import incremental
-from ocop.publish.build import PAGEFIND_BUNDLES, PagefindRun, build_site
+from ocop.publish.build import PAGEFIND_BUNDLES, SEARCH_SRC, PagefindRun, build_site
 
 TODAY = dt.date(2026, 11, 23)
 EDITED = "registry/dak-lak/products/sp-dak-lak-9001.yaml"  # the coffee: a producer, certificate, decision, GTIN
@@ -266,7 +268,7 @@ def test_pagefind_is_deterministic_but_for_filter_order(sample_site, tmp_path: P
     name, glob = "pagefind", PAGEFIND_BUNDLES["pagefind"]
     runs = []
     for n in range(2):
-        run = PagefindRun(site, tmp_path / f"bundle-{n}", glob)
+        run = PagefindRun(site.parent / SEARCH_SRC, tmp_path / f"bundle-{n}", glob)
         run.start()
         run.finish(tmp_path / f"{name}-{n}")
         runs.append(tmp_path / f"{name}-{n}")
@@ -275,7 +277,49 @@ def test_pagefind_is_deterministic_but_for_filter_order(sample_site, tmp_path: P
     same = [p.relative_to(runs[0]).as_posix() for p in runs[0].rglob("*") if p.is_file()
             and p.parent.name in ("index", "fragment")]
     assert same and all((runs[0] / rel).read_bytes() == (runs[1] / rel).read_bytes() for rel in same)
-    assert bundle_content(runs[0]) == bundle_content(site / name)  # the site's bundle is these pages' too
+    assert bundle_content(runs[0]) == bundle_content(site / name)  # the site's bundle is these sources' too
+
+
+def test_search_sources_index_as_the_pages_do(sample_site, tmp_path: Path) -> None:
+    """Pagefind over the search sources (build.SEARCH_SRC: each page's index markup alone) gives what it gives
+    over the whole pages: the same words, the same filters, the same results' meta. The one difference: over a
+    whole page Pagefind also takes the page's first image as `image` meta and indexes its address and alt text
+    (search.js shows neither), so fragments are compared without it and the words only it adds are allowed."""
+    site, _server = sample_site
+    for name, glob in PAGEFIND_BUNDLES.items():
+        runs = {}
+        for kind, pages in (("pages", site), ("sources", site.parent / SEARCH_SRC)):
+            run = PagefindRun(pages, tmp_path / f"{name}-{kind}-bundle", glob)
+            run.start()
+            run.finish(tmp_path / f"{name}-{kind}")
+            runs[kind] = tmp_path / f"{name}-{kind}"
+        pages, sources = (_without_images(r) for r in runs.values())
+        assert pages["fragments"] and pages["fragments"] == sources["fragments"], name
+        assert pages["filters"] == sources["filters"], name
+        image_text = re.sub(r"\W", "", _folded(" ".join(pages["alts"]).lower()))  # Pagefind splits it its way
+        assert sources["words"] <= pages["words"], name
+        assert all(word in image_text for word in pages["words"] - sources["words"]), name
+        assert len(list((site.parent / SEARCH_SRC).glob(glob))) == len(list(site.glob(glob))), name
+
+
+def _folded(word: str) -> str:
+    """A word as Pagefind keys it: without accents (đ → d)."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    return bare.replace("đ", "d")
+
+
+def _without_images(bundle: Path) -> dict[str, object]:
+    """The indexed words, the filters, the fragments by URL less Pagefind's own image meta, and that meta's
+    texts (Pagefind indexes the image's address and alt text as meta text too)."""
+    fragments, alts = {}, []
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[data.index(b"{"):])
+        alts += [fragment["meta"].pop(key, "") for key in ("image", "image_alt")]
+        fragments[fragment["url"]] = fragment
+    filters = sorted(repr(_filter(p)) for p in (bundle / "filter").glob("*.pf_filter"))
+    words = {entry[0] for p in (bundle / "index").glob("*.pf_index") for entry in _decode(p.read_bytes())[0]}
+    return {"fragments": fragments, "filters": filters, "words": words, "alts": alts}
 
 
 def test_bundle_glob_matches_like_pagefind() -> None:

@@ -36,6 +36,11 @@ PAGEFIND_BUNDLES = {"pagefind": "san-pham/*/index.html", "pagefind-chu-the": "ch
 PAGEFIND_CHUNK_SIZE = 2000
 
 
+# Pagefind reads each searchable page's index markup alone from here (Generator.search_source), not the
+# ~25 KB pages: the same bundles for a third of its CPU. Kept between builds: a rebuild writes the pages it makes.
+SEARCH_SRC = "search-src"
+
+
 class BuildError(Exception):
     """A step failed; the message is for the officer running the build (Vietnamese)."""
 
@@ -90,12 +95,13 @@ def full_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
     """Every page, API file, bundle and dump, into a fresh site folder."""
     root, out = config.root.resolve(), config.out_dir
     records = out / "records"
-    trash = discard(out, ("docs", "site", "records", *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
-    indexer = PagefindRuns(records, out) if config.pagefind else None
+    trash = discard(out, ("docs", "site", "records", SEARCH_SRC, *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
+    indexer = PagefindRuns(out / SEARCH_SRC, out) if config.pagefind else None
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal",
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
-                                                stamps=stamps, history=changes, repo_url=repo_url_of(cfg)))
+                                                stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
+                                                search_src=out / SEARCH_SRC if indexer else None))
     # one process while Pagefind indexes the record pages on the other core: measured at 20k products, forking
     # two API workers beside it made the build's tail 6.5 s longer, one process ~0.2 s
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit,
@@ -127,6 +133,8 @@ def plan_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
     owned = incremental.owned_outputs(site_model)
     plan = (incremental.decide(old, inputs, records, nodes, owned, out / "site") if config.incremental
             else incremental.Plan("yêu cầu dựng lại toàn bộ (--full)"))
+    if not plan.full and config.pagefind and not (out / SEARCH_SRC).is_dir():
+        plan = incremental.Plan("nguồn chỉ mục tìm kiếm của bản dựng trước không còn")
     if plan.full:
         log.write(f"ocop build: dựng toàn bộ: {plan.reason}\n")
     else:
@@ -155,7 +163,7 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
                                                 qr_cache=out / "cache" / "site-qr.marshal",
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
                                                 stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
-                                                select=select))
+                                                select=select, search_src=out / SEARCH_SRC if config.pagefind else None))
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit, jobs=1,
                                                      changes=changes, reuse=opendata.previous(site, plan.api_ids())))
     guide.install(out / "docs")
@@ -164,6 +172,8 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
     assert plan.previous is not None
     touched = step("sync", lambda: sync_site(site, (hubs, records), plan, plan.previous))
     if config.pagefind:
+        for key in plan.remove:  # a gone record's page leaves the search sources too
+            _remove(out / SEARCH_SRC, key)
         step("pagefind", lambda: reindex(site, out, touched, log))
     step("sitemap", lambda: opendata.finish(site, site_model, published))
     leftovers = discard(out, ("stage-records", "stage-site"))  # what was not moved: aggregates left as they were
@@ -238,7 +248,7 @@ def reindex(site: Path, out: Path, touched: set[str], log: TextIO) -> None:
     dirty = {name: glob for name, glob in PAGEFIND_BUNDLES.items()
              if not (site / name).is_dir() or any(incremental.glob_regex(glob).match(rel) for rel in touched)}
     log.write(f"ocop build: chỉ mục tìm kiếm dựng lại: {', '.join(sorted(dirty)) or 'không có'}\n")
-    runs = {name: PagefindRun(site, out / f"{name}-bundle", glob) for name, glob in dirty.items()}
+    runs = {name: PagefindRun(out / SEARCH_SRC, out / f"{name}-bundle", glob) for name, glob in dirty.items()}
     for run in runs.values():
         run.start()
     trash = discard(out, tuple(dirty), within=site)  # the old bundles (~20,000 files each) go in the background

@@ -99,6 +99,23 @@ def test_record_pages_carry_the_index_markup(tmp_path):
     assert 'data-pagefind-meta="mo-ta">' in page and "¦" not in page
 
 
+def test_search_sources_hold_each_searchable_page_s_markup_alone(tmp_path):
+    """What Pagefind reads (build.SEARCH_SRC): the page's marked index markup, at the page's own path, for the
+    searched folders only."""
+    registry = load_registry(REPO, use_cache=False)[0]
+    src = tmp_path / "search-src"
+    generator.generate(model.build(registry, dt.date(2026, 11, 23), "https://ocop.example/"), tmp_path / "docs",
+                       search_src=src)
+    for folder in ("san-pham", "chu-the", "quyet-dinh"):
+        pages = sorted(p.relative_to(tmp_path / "docs") for p in (tmp_path / "docs" / folder).glob("*/index.html"))
+        assert pages and pages == sorted(p.relative_to(src) for p in (src / folder).glob("*/index.html"))
+    page = (tmp_path / "docs" / "san-pham" / "sp-ha-noi-0001" / "index.html").read_text(encoding="utf-8")
+    source = (src / "san-pham" / "sp-ha-noi-0001" / "index.html").read_text(encoding="utf-8")
+    marked = page[page.index(search_index.SOURCE_START):page.index(search_index.SOURCE_END)]
+    assert source == search_index.source_page(marked) and "data-pagefind-body" in marked and "<nav" not in source
+    assert not (src / "xac-minh").exists()  # verify pages are not searched
+
+
 def test_places_are_looked_up_once_per_address_and_unusual_ones_every_time():
     address = {"ward": {"level": "ward", "code": "00583", "version": "2004", "name": "Xã Bát Tràng"},
                "province": {"level": "province", "code": "01", "version": "2004", "name": "Thành phố Hà Nội"}}

@@ -132,3 +132,12 @@ def decision_search(rec: Any, issuer_name: str, province_name: str) -> dict[str,
                  [(10, " ".join(["quyet dinh", *decision_digits([number])])), (2, fold(text(rec.get("title")), issuer_name))],
                  {"loai": "Quyết định", "tinh": province_name},
                  **{"mo-ta": issuer_name, "ngay": compact_day(rec.get("date"))})
+
+
+# What Pagefind reads (build.py): the markup between these comments (templates/search_index.html) in a page of
+# its own at the page's path, so its URL, words, meta and filters are the page's own.
+SOURCE_START, SOURCE_END = "<!--ocop:search-->", "<!--/ocop:search-->"
+
+
+def source_page(markup: str) -> str:
+    return f'<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>{markup}</body></html>\n'
