@@ -21,9 +21,11 @@ import yaml
 
 from ocop.cli.build import config_of
 from ocop.config import BuildConfig
+from ocop.publish import build as build_module
 from ocop.publish import incremental
 from ocop.publish.build import PAGEFIND_BUNDLES, SEARCH_SRC, PagefindRun, build_site
 
+REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 23)
 EDITED = "registry/dak-lak/products/sp-dak-lak-9001.yaml"  # the coffee: a producer, certificate, decision, GTIN
 NEW_NAME = "Cà phê Robusta rang xay Ea Kao"
@@ -247,6 +249,55 @@ def test_a_rebuild_that_skips_a_page_is_caught(sample_root: Path, sample_site, t
     found = differences(out / "site", reference(root, tmp_path, server.url))
     assert "differs: chu-the/ct-dak-lak-9001/index.html" in found, found
     assert not any("san-pham/sp-dak-lak-9001/" in line for line in found), found
+
+
+def fresh_copy(sample_root: Path, sample_site, tmp_path: Path) -> tuple[Path, Path, str]:
+    site, server = sample_site
+    root, out = tmp_path / "root", tmp_path / "out"
+    shutil.copytree(sample_root, root, symlinks=True)
+    shutil.copytree(site.parent, out, symlinks=True)
+    return root, out, server.url
+
+
+def test_a_record_saved_during_a_build_is_made_again_by_the_next(sample_root: Path, sample_site, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   reproducible) -> None:
+    """The officer saves a product while a build runs, after validation read it: that build shows the old
+    name, and the next one must see the file as changed (its digest was taken before validation)."""
+    root, out, url = fresh_copy(sample_root, sample_site, tmp_path)
+    real_build = build_module.model.build
+
+    def save_then_build(*args, **kwargs):
+        edit_name(root)  # after validation, before the manifest's digests
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(build_module.model, "build", save_then_build)
+    build(root, out, url)
+    monkeypatch.setattr(build_module.model, "build", real_build)
+    page = out / "site" / "san-pham" / "sp-dak-lak-9001" / "index.html"
+    assert NEW_NAME not in page.read_text(encoding="utf-8")  # this build rendered what it validated
+    log = build(root, out, url)
+    assert "dựng lại một phần: 1 tệp hồ sơ thay đổi" in log, log
+    assert NEW_NAME in page.read_text(encoding="utf-8")
+    assert differences(out / "site", reference(root, tmp_path, url)) == []
+
+
+def test_a_theme_override_change_makes_a_full_build(sample_root: Path, sample_site, tmp_path: Path,
+                                                     reproducible) -> None:
+    """Record pages take their chrome from the theme's custom_dir, which a registry with its own mkdocs.yml
+    holds under its root (not in the code's tree digest): changing it must rebuild every page."""
+    root, out, url = fresh_copy(sample_root, sample_site, tmp_path)
+    cfg = root / "mkdocs.yml"
+    if not cfg.is_file():
+        shutil.copy(REPO / "mkdocs.yml", cfg)
+        shutil.copytree(REPO / "tools" / "ocop" / "publish" / "site" / "overrides",
+                        root / "tools" / "ocop" / "publish" / "site" / "overrides", dirs_exist_ok=True)
+        build(root, out, url)  # the registry's own config is itself a change: a full build first
+    partial = root / "tools" / "ocop" / "publish" / "site" / "overrides" / "partials" / "copyright.html"
+    partial.write_text(partial.read_text(encoding="utf-8") + "<!-- chân trang mới -->\n", encoding="utf-8")
+    log = build(root, out, url)
+    assert "dựng toàn bộ: đã thay đổi: giao diện" in log, log
+    assert "chân trang mới" in (out / "site" / "san-pham" / "sp-dak-lak-9001" / "index.html").read_text(encoding="utf-8")
 
 
 def test_global_change_makes_a_full_build(previous: tuple[Path, Path, str]) -> None:

@@ -66,6 +66,9 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     memory: dict[str, float] = {}  # MB a step added to the peak (/proc clear_refs: Linux only)
     step = _stepper(timings, log, memory)
 
+    previous = incremental.load(out)  # its file digests serve a full build too
+    digests = incremental.FileDigests(root, previous.files if previous else {})
+    step("digest", digests.prime)  # before validation reads the records (FileDigests.prime says why)
     outcome = step("validate", lambda: validate(config.run()))
     if has_errors(outcome.findings):
         REPORTERS["text"](Report.of_findings(outcome.findings, outcome.files_checked), log)
@@ -75,7 +78,8 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     rendered = step("documents", lambda: build_documents(root, outcome.registry, config)) if config.documents else None
     site_model = step("model", lambda: model.build(outcome.registry, config.today, site_url))
     changes = step("history", lambda: record_history(root, log))
-    plan, manifest = step("plan", lambda: plan_build(config, cfg, site_url, site_model, changes, log))
+    plan, manifest = step("plan", lambda: plan_build(config, cfg, site_url, site_model, changes, previous, digests,
+                                                     log))
     incremental.forget(out)  # until this build ends, the output matches no manifest
     stamps = step("sign", lambda: stamps_site.prepare(site_model, certs=None if plan.full else signed_certs(plan, site_model)))
     _stamp_notes(stamps, log, plan.full)
@@ -119,16 +123,15 @@ def full_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
 
 
 def plan_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.SiteModel,
-               changes: history.Histories, log: TextIO) -> tuple[incremental.Plan, incremental.Manifest]:
+               changes: history.Histories, previous: incremental.Manifest | None, digests: incremental.FileDigests,
+               log: TextIO) -> tuple[incremental.Plan, incremental.Manifest]:
     """Full or incremental (and why), from the previous build's manifest and this build's inputs."""
-    root, out = config.root.resolve(), config.out_dir
+    out = config.out_dir
     signers = stamps_site.prepare(site_model, certs=set()).signers  # finds the keys, signs nothing
     editor = cms.version() if (cms.DIST / "decap-cms.js").is_file() else "-"
     inputs = incremental.global_inputs(config, cfg, site_url, site_model, changes,
                                        ((slug, s.key.kid) for slug, s in signers.items()), editor)
-    previous = incremental.load(out)  # its file digests serve a full build too
     old = previous if config.incremental else None
-    digests = incremental.FileDigests(root, previous.files if previous else {})
     records, nodes = incremental.record_inputs(site_model.registry, changes, digests, previous)
     owned = incremental.owned_outputs(site_model)
     plan = (incremental.decide(old, inputs, records, nodes, owned, out / "site") if config.incremental

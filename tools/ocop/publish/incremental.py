@@ -87,9 +87,17 @@ def load(out: Path) -> Manifest | None:
     if not isinstance(data, dict) or data.pop("version", None) != VERSION:
         return None
     try:
-        return Manifest(**data)
+        manifest = Manifest(**data)
     except TypeError:
         return None
+    # its paths are removed and replaced under the site: a manifest naming anything outside it is not ours
+    paths = [*manifest.owned, *manifest.aggregates, *manifest.dumps]
+    return manifest if all(isinstance(p, str) and _inside(p) for p in paths) else None
+
+
+def _inside(rel: str) -> bool:
+    """A relative path that stays below the folder it is joined to."""
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and ".." not in rel.split("/")
 
 
 def forget(out: Path) -> None:
@@ -124,6 +132,23 @@ def _tree_digest(folder: Path, skip: tuple[str, ...] = ("__pycache__", "node_mod
     return h.hexdigest()
 
 
+def _config_folders(cfg: Path) -> list[str]:
+    """Digests of what mkdocs.yml names besides itself: the theme's custom_dir (record pages take their chrome
+    from it) and hooks, resolved from the config's folder as MkDocs does — under the registry's own root when
+    it has its own mkdocs.yml, where the code's tree digest does not look."""
+    import yaml
+
+    data = yaml.safe_load(cfg.read_text(encoding="utf-8")) or {}
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    named = [theme.get("custom_dir"), *(data.get("hooks") or [])]
+    found = []
+    for name in named:
+        if isinstance(name, str) and name:
+            path = (cfg.parent / name).resolve()
+            found.append(f"{name}:{_tree_digest(path) if path.exists() else '-'}")
+    return found
+
+
 def _versions() -> str:
     found = []
     for name in PACKAGES:
@@ -145,6 +170,7 @@ def global_inputs(config: BuildConfig, cfg: Path, site_url: str, model: SiteMode
         "mã nguồn (tools/ocop)": _tree_digest(CODE_ROOT / "tools" / "ocop", skip=("__pycache__", "devtools")),
         "lược đồ (schemas)": _tree_digest(schema_dir(root)),
         "cấu hình trang (mkdocs.yml)": _tree_digest(cfg),
+        "giao diện (theme.custom_dir, hooks của mkdocs.yml)": _digest(*_config_folders(cfg)),
         "hướng dẫn (docs-src)": _tree_digest(CODE_ROOT / "docs-src") if (CODE_ROOT / "docs-src").is_dir() else "-",
         "bảng tỉnh (registry/provinces.yaml)": _tree_digest(registry / "provinces.yaml")
         if (registry / "provinces.yaml").is_file() else "-",
@@ -170,8 +196,25 @@ class FileDigests:
         self.root, self.known = os.fspath(root), known
         self.now = time.time_ns()
         self.seen: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self.memo: dict[str, str] = {}  # each file's digest as first taken in this build
+
+    def prime(self, folder: str = "registry") -> None:
+        """Digest every file under `folder` before validation reads the records: a file saved while the build
+        runs then differs from its manifest digest, and the next build makes its pages again (digested after
+        validation, the manifest would hold the new bytes and the site the old ones, for good)."""
+        base = f"{self.root}/"
+        for top, dirs, files in os.walk(f"{base}{folder}"):
+            dirs.sort()
+            for name in files:
+                self(f"{top}/{name}"[len(base):])
 
     def __call__(self, rel: str) -> str:
+        if rel in self.memo:
+            return self.memo[rel]
+        digest = self.memo[rel] = self._digest(rel)
+        return digest
+
+    def _digest(self, rel: str) -> str:
         path = f"{self.root}/{rel}"  # plain strings: pathlib costs seconds over 62,000 files
         try:
             st = os.stat(path)
