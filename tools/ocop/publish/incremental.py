@@ -22,6 +22,7 @@ again. tests/browser/test_incremental_build.py compares such rebuilds with full 
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import importlib.metadata
 import marshal
@@ -399,9 +400,7 @@ def file_digest(path: Path) -> str:
 
 
 def same_bytes(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
-        return False
-    return a.read_bytes() == b.read_bytes()
+    return filecmp.cmp(a, b, shallow=False)  # sizes first, then chunk by chunk (not two whole reads)
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
