@@ -28,6 +28,7 @@ import importlib.metadata
 import marshal
 import os
 import re
+import stat
 import sys
 import time
 import zlib
@@ -220,6 +221,8 @@ class FileDigests:
         try:
             st = os.stat(path)
         except OSError:
+            return "-"
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device in the tree would block the read (validation names it)
             return "-"
         key = stat_key(st, self.now)
         before = self.known.get(rel)
