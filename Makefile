@@ -38,10 +38,13 @@ build: $(STAMP) $(CMS)
 	$(OCOP) validate
 	$(OCOP) build
 
+# Two pytest workers (CI has 2 cores); a test file runs whole on one worker, so its module fixtures are built once.
+TEST_JOBS ?= 2
+
 test: $(STAMP) $(CMS) $(A11Y)
 	$(PY) -m ruff check tools tests
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 bench: $(STAMP)
 	$(PY) -m ocop.devtools.bench
