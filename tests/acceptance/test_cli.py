@@ -72,7 +72,7 @@ def test_warm_cache_gives_the_same_verdict(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "core" / "valid", root)
     (root / "registry/hai-phong/products/sp-hai-phong-0001.yaml").write_text("id: [\n", "utf-8")
     cold = ocop("--root", str(root), "validate", "--format", "json")
-    assert (root / "build/cache/validate.marshal").is_file()
+    assert (root / "build/cache/validate-verdicts/hai-phong.marshal").is_file()
     warm = ocop("--root", str(root), "validate", "--format", "json")
     assert cold.returncode == warm.returncode == 1
     assert json.loads(cold.stdout) == json.loads(warm.stdout)

@@ -173,7 +173,7 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_said(tmp_path: Path, capsys) 
     root = tree(tmp_path)
     cold = summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY))))
     assert capsys.readouterr().err == ""
-    verdicts = root / "build" / "cache" / "validate.marshal"
+    verdicts = root / "build" / "cache" / "validate-verdicts" / "hai-phong.marshal"
     shard = root / "build" / "cache" / "validate-data" / "hai-phong.marshal"
     good = verdicts.read_bytes()
     damaged = {"truncated": good[:-7], "bit flipped": good[:-1] + bytes([good[-1] ^ 1]),
@@ -184,7 +184,7 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_said(tmp_path: Path, capsys) 
         outcome = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
         assert summary(outcome) == cold, name
         err = capsys.readouterr().err
-        assert "validate.marshal" in err and "hai-phong.marshal" in err, name  # each file named
+        assert "validate-verdicts/hai-phong.marshal" in err and "validate-data/hai-phong.marshal" in err, name
         assert outcome.loaded.notices, name
     validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))  # written afresh by the runs above
     assert capsys.readouterr().err == ""
@@ -195,7 +195,7 @@ def test_a_cache_of_other_checking_code_is_ignored_quietly(tmp_path: Path, capsy
     root = tree(tmp_path)
     validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
     monkeypatch.setattr(cache_module, "CACHE_VERSION", "other")
-    verdicts = root / "build" / "cache" / "validate.marshal"
+    verdicts = root / "build" / "cache" / "validate-verdicts" / "hai-phong.marshal"
     verdicts.write_bytes(marshal.dumps({"fingerprint": "x", "entries": {}}))  # the format before the hash
     parsed = []
     check = FileChecker.check
@@ -212,7 +212,8 @@ def test_the_cache_is_whole_when_validate_returns(tmp_path: Path, monkeypatch) -
     outcome = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
     assert outcome.loaded.cache.writer is None
     folder = root / "build" / "cache"
-    for path in [folder / "validate.marshal", folder / "validate-run.marshal", *(folder / "validate-data").iterdir()]:
+    for path in [*(folder / "validate-verdicts").iterdir(), folder / "validate-run.marshal",
+                 *(folder / "validate-data").iterdir()]:
         assert isinstance(cache_module._read_marshal(path), dict), path
     monkeypatch.setattr(FileChecker, "check", lambda *a: (_ for _ in ()).throw(AssertionError("parsed again")))
     assert summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))) == summary(outcome)

@@ -22,7 +22,7 @@ from pathlib import Path
 from ocop.check.scope import Node
 from ocop.model.schemas import schema_dir
 
-CACHE_VERSION = "6"  # 6: git blob ids beside the content hashes
+CACHE_VERSION = "7"  # 7: verdicts sharded by province, a summary of the files git vouches for
 PACKAGE = Path(__file__).resolve().parents[1]
 # Every stage a verdict can depend on; publishing, authoring, reporting and the CLI cannot change one.
 VERDICT_PACKAGES = ("load", "findings", "model", "domain", "check")
@@ -78,86 +78,147 @@ def stat_key(st: os.stat_result | None, now_ns: int) -> tuple[int, int, int, int
 
 class FileCache:
     """Per-file verdicts keyed by path, trusted while (size, mtime, ctime, inode) is unchanged and not too
-    fresh to trust (as git's index does), else by content hash; plus the last whole-run findings, keyed
-    by every input of the run.
+    fresh to trust (as git's index does), else by content hash or, for a file git vouches for, by its blob
+    id; plus the last whole-run findings, keyed by every input of the run, and a summary of the files git
+    vouched for (`tree`).
 
-    The verdicts are one small file, read on every run. The parsed data is large and read only when the
-    cross-record rules run or a caller wants the registry, so it is sharded by province folder: checking
-    one changed product reads and rewrites its province's shard, not the nation's. Each datum carries the
-    content hash it was parsed from and is used only if that still matches the verdict.
+    The verdicts are sharded by province folder and each shard is read when a file in it is looked up: a run
+    whose git index is the one summarised (`tree`) looks up only the files git does not vouch for (one
+    changed product: its province's shard). The parsed data is larger and read only when the cross-record
+    rules run or a caller wants the registry, sharded the same way. Each datum carries the content hash it
+    was parsed from and is used only if that still matches the verdict.
     """
 
     def __init__(self, root: Path, enabled: bool, provinces_raw: bytes = b"") -> None:
-        folder = root / "build" / "cache"
-        self.path, self.data_folder = folder / "validate.marshal", folder / "validate-data"
+        self.folder = folder = root / "build" / "cache"
+        self.verdict_folder, self.data_folder = folder / "validate-verdicts", folder / "validate-data"
         self.run_path = folder / "validate-run.marshal"  # the last whole run's findings, apart: a few KB
+        self.tree_path, self.nodes_path = folder / "validate-tree.marshal", folder / "validate-nodes.marshal"
         self.enabled = enabled
         self.fingerprint = _fingerprint(root, provinces_raw) if enabled else ""
-        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings, node, blob id)
+        self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings, node, blob id), of the shards read
+        self.entry_shards: set[str] = set()  # the verdict shards read into entries
+        self.all_entries = not enabled  # every shard read (or none to read)
+        self.dirty_entries: set[str] = set()  # verdict shards to write
         self.run: tuple[bytes, list[dict]] | None = None
         self.shards: dict[str, dict[str, tuple[bytes, object]]] = {}  # shard -> rel -> (digest, data), read on use
         self.fresh_data: dict[str, tuple[bytes, object]] = {}
-        self.dirty = False  # entries or data to write
+        self.fresh_tree: tuple[dict, dict] | None = None  # a summary and its nodes, to write
         self.run_dirty = False
         self.writer: int | None = None  # the child process writing a save started in the background
         self.problems: list[str] = []  # damaged or foreign cache files found (each ignored, and told)
-        if enabled and self.path.exists():
-            stored = self._read(self.path)
-            if stored and stored.get("fingerprint") == self.fingerprint:
-                self.entries = stored["entries"]
-                run = self._read(self.run_path)
-                self.run = run["run"] if run and run.get("fingerprint") == self.fingerprint else None
+        if enabled:
+            run = self._read(self.run_path)
+            self.run = run["run"] if run and run.get("fingerprint") == self.fingerprint else None
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.dirty_entries or self.fresh_data)
 
     def _read(self, path: Path) -> dict | None:
         stored = _read_marshal(path)
         if isinstance(stored, str):
-            problem = f"bỏ qua bộ nhớ đệm {path.name} ({stored}); kiểm tra lại các tệp từ đầu"
+            name = path.relative_to(self.folder).as_posix() if path.is_relative_to(self.folder) else path.name
+            problem = f"bỏ qua bộ nhớ đệm {name} ({stored}); kiểm tra lại các tệp từ đầu"
             self.problems.append(problem)
             sys.stderr.write(f"ocop: {problem}\n")
             return None
         return stored
 
+    def _stored(self, path: Path) -> dict | None:
+        """A cache file written for this fingerprint, else None."""
+        stored = self._read(path) if self.enabled else None
+        return stored if stored and stored.get("fingerprint") == self.fingerprint else None
+
+    def read_all_entries(self) -> None:
+        """Every verdict shard, at once (a run that looks most files up)."""
+        if self.all_entries:
+            return
+        names = sorted(os.listdir(self.verdict_folder)) if self.verdict_folder.is_dir() else []
+        for name in names:
+            if name.endswith(".marshal"):
+                self._merge_entries(self._stored(self.verdict_folder / name))
+        self.all_entries = True
+
+    def _merge_entries(self, stored: dict | None) -> None:
+        if stored and isinstance(stored.get("shard"), str) and stored["shard"] not in self.entry_shards:
+            self.entry_shards.add(stored["shard"])
+            for rel, entry in stored["entries"].items():
+                self.entries.setdefault(rel, entry)  # an entry put in this run is newer
+
+    def _entry(self, rel: str) -> tuple | None:
+        if not self.all_entries:
+            name = _shard_of(rel)
+            if name not in self.entry_shards:
+                stored = self._stored(self.verdict_folder / _shard_file(name))
+                self._merge_entries(stored if stored and stored.get("shard") == name else None)
+                self.entry_shards.add(name)
+        return self.entries.get(rel)
+
+    def any_entries(self) -> bool:
+        """Whether some verdict may be cached (else hashing a file to look it up is wasted)."""
+        return self.enabled and (bool(self.entries) or self.verdict_folder.is_dir())
+
     def by_stat(self, rel: str, stat_key: tuple | None) -> tuple[bytes, list[dict], Node | None] | None:
-        entry = self.entries.get(rel)
-        return (entry[1], entry[2], entry[3]) if entry and stat_key and entry[0] == stat_key else None
+        entry = self._entry(rel) if stat_key else None
+        return (entry[1], entry[2], entry[3]) if entry and entry[0] == stat_key else None
 
     def by_digest(self, rel: str, digest: bytes) -> tuple[list[dict], Node | None] | None:
-        entry = self.entries.get(rel)
+        entry = self._entry(rel)
         return (entry[2], entry[3]) if entry and entry[1] == digest else None
 
     def by_blob(self, rel: str, blob: bytes) -> tuple[bytes, list[dict], Node | None] | None:
         """By the git blob id (SHA-1) of the content, for a file git vouches for. The content hash stays
         BLAKE2b: SHA-1 is trusted here only as git's index reports it (git hashes with collision detection,
         so a crafted colliding file never gets an index entry), never for bytes hashed by this module."""
-        entry = self.entries.get(rel)
+        entry = self._entry(rel)
         return (entry[1], entry[2], entry[3]) if entry and entry[4] == blob else None
 
     def put(self, rel: str, stat_key: tuple | None, digest: bytes, findings: list[dict], node: Node | None,
             data: object = None, parsed: bool = False, blob: bytes | None = None) -> None:
+        self._entry(rel)  # its shard is read first: it is written again whole
         self.entries[rel] = (stat_key, digest, findings, node, blob)
-        self.dirty = True
+        self.dirty_entries.add(_shard_of(rel))
         if parsed:
             self.keep_data(rel, data)
 
     def keep_data(self, rel: str, data: object, digest: bytes | None = None) -> None:
         """Keep data parsed from the bytes with this digest (default: the verdict's own, just computed)."""
-        entry = self.entries.get(rel)
+        entry = self._entry(rel)
         if entry and (digest is None or digest == entry[1]):
             self.fresh_data[rel] = (entry[1], data)
-            self.dirty = True
 
-    def data(self, rel: str) -> tuple[bool, object]:
-        """(found, parsed data) of a file, if the data on record was parsed from its current content."""
-        entry = self.entries.get(rel)
+    def data(self, rel: str, blob: bytes | None = None) -> tuple[bool, object]:
+        """(found, parsed data) of a file, if the data on record was parsed from its current content: the
+        verdict's (looked up in this run), or, for a file git vouches for, the content with that blob id."""
+        entry = self._entry(rel)
+        if entry is None or (blob is not None and entry[4] != blob):
+            return False, None
         stored = self.fresh_data.get(rel) or self._shard(_shard_of(rel)).get(rel)
-        return (True, stored[1]) if entry and stored and stored[0] == entry[1] else (False, None)
+        return (True, stored[1]) if stored and stored[0] == entry[1] else (False, None)
 
     def _shard(self, name: str) -> dict[str, tuple[bytes, object]]:
         if name not in self.shards:
-            stored = self._read(self.data_folder / _shard_file(name)) if self.enabled else None
-            self.shards[name] = stored if stored and stored.get("fingerprint") == self.fingerprint else {}
+            self.shards[name] = self._stored(self.data_folder / _shard_file(name)) or {}
             self.shards[name].pop("fingerprint", None)
         return self.shards[name]
+
+    def tree(self, index_key: bytes) -> dict | None:
+        """The summary of the files git vouched for in a run over this index listing (see pipeline.Vouched)."""
+        stored = self._stored(self.tree_path)
+        return stored if stored and stored.get("index") == index_key else None
+
+    def tree_nodes(self, summary: dict) -> dict | None:
+        """The references of the files a summary covers, kept apart (only a selection needs them)."""
+        stored = self._stored(self.nodes_path)
+        if stored and stored.get("index") == summary["index"] and stored.get("names") == summary["names"]:
+            return stored["nodes"]
+        return None
+
+    def keep_tree(self, summary: dict, nodes: dict) -> None:
+        self.fresh_tree = ({**summary, "fingerprint": self.fingerprint},
+                           {"fingerprint": self.fingerprint, "index": summary["index"], "names": summary["names"],
+                            "nodes": nodes})
 
     def keep_run(self, run: tuple[bytes, list[dict]]) -> None:
         self.run, self.run_dirty = run, True
@@ -170,7 +231,7 @@ class FileCache:
         rules run meanwhile on the other core; a cold national run writes ~45 MB, ~0.4 s). The next save
         waits for it; so does `wait`, which every caller reaches through a final save."""
         self.wait()
-        if not (self.enabled and (self.dirty or self.run_dirty)):
+        if not (self.enabled and (self.dirty or self.run_dirty or self.fresh_tree)):
             return
         try:
             writes = self._writes(set(keep))
@@ -191,7 +252,7 @@ class FileCache:
     def _writes(self, keep: set[str]) -> list[tuple[Path, dict]]:
         """The files to write for what changed; the in-memory state is updated as if they were written."""
         writes: list[tuple[Path, dict]] = []
-        if self.dirty:
+        if self.fresh_data:
             self.data_folder.mkdir(parents=True, exist_ok=True)
             touched: dict[str, dict[str, tuple[bytes, object]]] = {}
             for rel, datum in self.fresh_data.items():
@@ -201,11 +262,26 @@ class FileCache:
                 self.shards[name] = shard
                 writes.append((self.data_folder / _shard_file(name), {**shard, "fingerprint": self.fingerprint}))
             self.fresh_data = {}
-            entries = {k: v for k, v in self.entries.items() if k in keep}
-            writes.append((self.path, {"fingerprint": self.fingerprint, "entries": entries}))
-        if self.run_dirty or self.dirty:  # new entries and an old run file: rewritten so they stay paired
+        if self.dirty_entries:
+            self.verdict_folder.mkdir(parents=True, exist_ok=True)
+            by_shard: dict[str, dict[str, tuple]] = {name: {} for name in self.dirty_entries}
+            for rel, entry in self.entries.items():
+                shard = by_shard.get(_shard_of(rel))
+                if shard is not None and rel in keep:
+                    shard[rel] = entry
+            for name, entries in by_shard.items():
+                writes.append((self.verdict_folder / _shard_file(name),
+                               {"fingerprint": self.fingerprint, "shard": name, "entries": entries}))
+            self.dirty_entries = set()
+            # new verdicts and an old run file: rewritten so they stay paired
             writes.append((self.run_path, {"fingerprint": self.fingerprint, "run": self.run}))
-        self.dirty = self.run_dirty = False
+        elif self.run_dirty:
+            writes.append((self.run_path, {"fingerprint": self.fingerprint, "run": self.run}))
+        if self.fresh_tree:
+            (self.tree_path.parent).mkdir(parents=True, exist_ok=True)
+            writes += [(self.nodes_path, self.fresh_tree[1]), (self.tree_path, self.fresh_tree[0])]
+            self.fresh_tree = None
+        self.run_dirty = False
         return writes
 
 

@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +27,7 @@ from ocop.check.gitdiff import Changes, start_changed_files
 from ocop.check.rules import layout as layout_rules
 from ocop.check.rules import photos, review
 from ocop.check.scope import Node, links_of, neighbourhood
-from ocop.check.worktree import blob_id, start_listing
+from ocop.check.worktree import Listing, blob_id, start_listing
 from ocop.config import RunConfig
 from ocop.findings import Finding, capped, has_errors, make, rule
 from ocop.load import MAX_FILE_BYTES, Document, load_document, quiet_stderr
@@ -150,18 +150,36 @@ def provinces_of(root: Path) -> tuple[checks.Provinces, bytes]:
 
 class Loaded:
     """Every file's verdict and references; the registry index is built on first use (a whole-run cache
-    hit never needs it, a run on a few changed files indexes only their neighbourhood)."""
+    hit never needs it, a run on a few changed files indexes only their neighbourhood).
 
-    def __init__(self, root: Path, files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node],
-                 findings: list[Finding], inputs_key: bytes | None, cache: FileCache, checker: FileChecker,
-                 refused: frozenset[str] = frozenset()) -> None:
-        self.root, self.files, self.verdicts, self.nodes, self.findings = root, files, verdicts, nodes, findings
+    `verdicts` holds the verdicts looked up or made in this run: every file's, or, when the files git
+    vouches for are those of a summarised run (`Vouched`), only the others'."""
+
+    def __init__(self, root: Path, files: list[str], verdicts: dict[str, list[dict]],
+                 nodes: dict[str, Node] | Callable[[], dict[str, Node]], findings: list[Finding],
+                 inputs_key: bytes | None, cache: FileCache, checker: FileChecker,
+                 refused: frozenset[str] = frozenset(), files_read: int | None = None,
+                 folder_sizes: Counter | None = None) -> None:
+        self.root, self.files, self.verdicts, self.findings = root, files, verdicts, findings
+        self._nodes = nodes  # or how to get them: a summarised run reads them only for a selection
         self.refused = refused  # symlinks and misnamed files: reported (LAYOUT-SYMLINK, LAYOUT-NAME), never read
         self.inputs_key = inputs_key  # identifies every input file's content: the key of the whole-run cache
         self.cache, self.checker = cache, checker
-        self.notices: list[str] = []  # what made this run slower than it could be (told on standard error)
-        # files per folder, counted over the whole tree even when only a neighbourhood is indexed
-        self.folder_sizes = Counter(rel.rsplit("/", 1)[0] for rel in nodes)
+        self.listing_notes: list[str] = []  # what made this run slower than it could be (told on standard error)
+        self.files_read = len(verdicts) if files_read is None else files_read
+        self.vouched: dict[str, str] = {}  # path -> blob id of each file git vouches for
+        # record files per folder, counted over the whole tree even when only a neighbourhood is indexed
+        self.folder_sizes = folder_sizes if folder_sizes is not None else Counter(
+            rel.rsplit("/", 1)[0] for rel in self.nodes)
+
+    @property
+    def notices(self) -> list[str]:
+        """Why this run was slower than it could be: git could not answer, a cache file was damaged."""
+        return [*self.listing_notes, *self.cache.problems]
+
+    @functools.cached_property
+    def nodes(self) -> dict[str, Node]:
+        return self._nodes if isinstance(self._nodes, dict) else self._nodes()
 
     @functools.cached_property
     def file_set(self) -> frozenset[str]:
@@ -169,17 +187,15 @@ class Loaded:
 
     @functools.cached_property
     def photo_problems(self) -> dict[str, tuple[str, ...]]:
-        """Photo files the per-file checks refused, with the rules they failed (PHOTO-REJECTED reads it)."""
+        """Photo files the per-file checks refused, with the rules they failed (PHOTO-REJECTED reads it).
+        Photos are never vouched for by git (see worktree.py), so each has its verdict in `verdicts`."""
         return {rel: tuple(sorted({f["rule"] for f in found})) for rel, found in self.verdicts.items()
                 if found and photos.is_media(rel)}
 
     @property
-    def files_read(self) -> int:
-        return len(self.verdicts)
-
-    @property
     def record_files(self) -> list[str]:
-        return list(self.verdicts)
+        """The files whose cache entries and data are kept."""
+        return self.files
 
     @functools.cached_property
     def registry(self) -> Registry:
@@ -193,11 +209,17 @@ class Loaded:
         return registry
 
     def _data(self, rel: str) -> object:
-        found, data = self.cache.data(rel)
+        hex_id = self.vouched.get(rel)
+        blob = bytes.fromhex(hex_id) if hex_id else None
+        found, data = self.cache.data(rel, blob)
         if not found:  # the data file was lost or is older than the verdicts: parse again
             raw = _read_bounded(str(self.root / rel))
-            data, _ = self.checker.check(rel, raw)
-            self.cache.keep_data(rel, data, _digest(raw))  # kept only if these bytes are the verdict's
+            data, findings = self.checker.check(rel, raw)
+            if blob is not None and isinstance(raw, bytes) and _blob(raw) == blob:
+                # the entry was of other content (a summarised run looks up no file git vouches for)
+                self.cache.put(rel, None, _digest(raw), findings, _node(rel, data), data, parsed=True, blob=blob)
+            else:
+                self.cache.keep_data(rel, data, _digest(raw))  # kept only if these bytes are the verdict's
         return data
 
 
@@ -209,49 +231,147 @@ def load_registry(root: Path, use_cache: bool = True, jobs: int | None = None) -
     return registry, loaded.findings, loaded.files_read
 
 
-def load(root: Path, use_cache: bool = True, jobs: int | None = None) -> Loaded:
+def load(root: Path, use_cache: bool = True, jobs: int | None = None,
+         listing: Callable[[], Listing] | None = None) -> Loaded:
     """Every file's verdict. Refuses (RegistryRootError) a root without registry/: a misconfigured CI
     checkout must not pass as an empty, valid registry."""
     if not (root / "registry").is_dir():
         raise RegistryRootError(root)
     with gc_paused():
-        return _load(root.resolve(), use_cache, jobs)
+        return _load(root.resolve(), use_cache, jobs, listing)
 
 
-def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
-    listed = start_listing(root)  # git answers what changed while the cache is read
+@dataclass
+class Vouched:
+    """What an earlier run over the same git index listing made of the files git vouched for then
+    (`FileCache.tree`): same listing, same paths and blob ids, so the same verdicts. Files git vouches for no
+    longer (edited, deleted: `gone`) are taken out and checked as any other; a run where git vouches for a
+    file the summary does not cover does not use it."""
+
+    summary: dict
+    gone: set[str]
+
+    def names(self) -> list[str]:
+        return [rel for rel in self.summary["files"] if rel not in self.gone] if self.gone else self.summary["files"]
+
+    def misnamed(self) -> list[str]:
+        return [rel for rel in self.summary["misnamed"] if rel not in self.gone]
+
+    def findings(self) -> dict[str, list[dict]]:
+        found = self.summary["findings"]
+        return {rel: f for rel, f in found.items() if rel not in self.gone} if self.gone else found
+
+    def _records(self, files: Iterable[str]) -> list[str]:
+        """The files of these that have a node (a record's id and references)."""
+        skip = {*self.summary["misnamed"], *self.summary["unnoded"]}
+        return [rel for rel in files if rel.endswith(".yaml") and rel not in skip]
+
+    def files_read(self) -> int:
+        skip = set(self.summary["misnamed"])
+        return self.summary["read"] - sum(1 for rel in self.gone if rel.endswith(".yaml") and rel not in skip)
+
+    def folder_sizes(self) -> Counter:
+        sizes = Counter(self.summary["folders"])
+        sizes.subtract(rel.rsplit("/", 1)[0] for rel in self._records(self.gone))
+        return sizes
+
+    def nodes(self, loaded: Loaded) -> dict[str, Node]:
+        nodes = loaded.cache.tree_nodes(self.summary)
+        if nodes is None:  # the nodes file was lost or damaged: from the verdicts of the content git vouches for
+            nodes = {}
+            for rel in self._records(self.names()):
+                hit = loaded.cache.by_blob(rel, bytes.fromhex(loaded.vouched[rel]))
+                node = hit[2] if hit else _node(rel, loaded._data(rel))
+                if node:
+                    nodes[rel] = node
+        for rel in self.gone:
+            nodes.pop(rel, None)
+        return nodes
+
+
+def _vouched(cache: FileCache, listing: Listing, names_key: bytes) -> Vouched | None:
+    """The summary of an earlier run that covers every file git vouches for now, or None."""
+    if listing.index_key is None or not cache.enabled:
+        return None
+    summary = cache.tree(listing.index_key)
+    if summary is None:
+        return None
+    if summary["names"] == names_key:
+        return Vouched(summary, set())
+    gone = set(summary["files"]).difference(listing.vouched)
+    return Vouched(summary, gone) if len(summary["files"]) - len(gone) == len(listing.vouched) else None
+
+
+def _names_key(vouched: dict[str, str]) -> bytes:
+    """Identifies which paths git vouches for (with the index listing, their contents)."""
+    return hashlib.blake2b("\0".join(vouched).encode("utf-8", "surrogateescape"), digest_size=16).digest()
+
+
+def _load(root: Path, use_cache: bool, jobs: int | None, listed: Callable[[], Listing] | None) -> Loaded:
+    listed = listed or start_listing(root)  # git answers what changed while the cache is read
     checker, provinces_raw = FileChecker.for_root(root)
     cache = FileCache(root, use_cache, provinces_raw)
     listing = listed()
-    notices = list(cache.problems)  # told on standard error as found
+    notes = []
     if listing.note:  # never silent: the run is right but slower, and the officer should know why
-        notices.append(f"không dùng được chỉ mục git, đọc trạng thái từng tệp: {listing.note}")
-        sys.stderr.write(f"ocop: {notices[-1]}\n")
-    files, links, stats = listing.files, listing.links, listing.stats
-    misnamed = invalid_names(files)
+        notes.append(f"không dùng được chỉ mục git, đọc trạng thái từng tệp: {listing.note}")
+        sys.stderr.write(f"ocop: {notes[-1]}\n")
+    files, links, stats, vouched = listing.files, listing.links, listing.stats, listing.vouched
+    names_key = _names_key(vouched)
+    known = _vouched(cache, listing, names_key)
+    if known is None:
+        cache.read_all_entries()  # most files are looked up
+        rest = files
+        misnamed = invalid_names(files)
+    else:  # only what git does not vouch for is looked up
+        rest = [rel for rel in files if rel not in vouched]
+        misnamed = sorted([*known.misnamed(), *invalid_names(rest)])
     if misnamed:  # never read: a name git cannot report as it is, or that differs from the record's id
         refused = set(misnamed)
         files = [rel for rel in files if rel not in refused]
+        rest = [rel for rel in rest if rel not in refused]
     findings = [make("LAYOUT-SYMLINK", shown(rel), 1, 1, f"«{shown(rel)}» là liên kết tượng trưng; sổ đăng ký không đọc nó.")
                 for rel in links]
     findings.extend(layout_rules.check_names([*links, *misnamed]))
+    verdicts, nodes, digests = _per_file(checker, cache, rest, vouched, stats, jobs)
+    per_file = _file_findings(rest, verdicts, nodes)
+    if known is not None:
+        per_file.update(known.findings())
+    findings.extend(Finding.from_dict(f) for rel in sorted(per_file) for f in per_file[rel])
+    inputs_key = _inputs_key(listing, names_key, digests, links, misnamed)
+    if known is None:
+        loaded = Loaded(root, files, verdicts, nodes, findings, inputs_key, cache, checker, frozenset(links + misnamed))
+        if listing.index_key is not None and b"big" not in digests.values():
+            _keep_summary(cache, listing.index_key, names_key, vouched, misnamed, verdicts, nodes, per_file)
+    else:
+        sizes = known.folder_sizes()
+        sizes.update(rel.rsplit("/", 1)[0] for rel in nodes)
+        loaded = Loaded(root, files, verdicts, lambda: {**known.nodes(loaded), **nodes}, findings, inputs_key, cache,
+                        checker, frozenset(links + misnamed), known.files_read() + len(verdicts), sizes)
+    loaded.listing_notes, loaded.vouched = notes, vouched
+    return loaded
+
+
+def _per_file(checker: FileChecker, cache: FileCache, files: list[str], vouched: dict[str, str],
+              stats: dict[str, os.stat_result], jobs: int | None) -> tuple[dict, dict, dict]:
+    """Each file's verdict and node (a record's id and references), from the cache or made; and the content
+    digest of each file git does not vouch for (what the whole-run key needs besides git's word)."""
     verdicts: dict[str, list[dict]] = {}
     nodes: dict[str, Node] = {}
     digests: dict[str, bytes] = {}
     stat_keys: dict[str, tuple | None] = {}
-    vouched = listing.vouched
     now_ns = time.time_ns()
     for rel in files:
         hex_id = vouched.get(rel)
         st = stats.get(rel)
         if not rel.endswith(".yaml") and not photos.is_media(rel):
-            # other files: only their place matters (LAYOUT-PATH)
-            digests[rel] = hex_id.encode() if hex_id else str(st and st.st_size).encode()
+            if hex_id is None:  # other files: only their place matters (LAYOUT-PATH)
+                digests[rel] = str(st and st.st_size).encode()
             continue
         if hex_id is not None:  # git vouches for the content: found by its blob id, nothing read
             hit = cache.by_blob(rel, bytes.fromhex(hex_id))
             if hit is not None:
-                digests[rel], verdicts[rel], node = hit
+                _digest_hit, verdicts[rel], node = hit
                 if node:
                     nodes[rel] = node
                 continue
@@ -267,25 +387,46 @@ def _load(root: Path, use_cache: bool, jobs: int | None) -> Loaded:
         stat_keys[rel] = key
     unread = [rel for rel in stat_keys if rel not in vouched]  # a content hit is possible only for these
     for rel, digest, blob, node, data, file_findings in _run_per_file(checker, list(stat_keys), unread, jobs, cache):
-        verdicts[rel], digests[rel] = file_findings, digest
+        verdicts[rel] = file_findings
+        if rel not in vouched or digest == b"big":
+            digests[rel] = digest
         if node:
             nodes[rel] = node
         if digest != b"big":  # a photo has no data to keep, only its verdict
             cache.put(rel, stat_keys[rel], digest, file_findings, node, data,
                       parsed=data is not _CACHED and rel.endswith(".yaml"), blob=blob)
-    findings.extend(_file_findings(files, verdicts, nodes))
-    inputs = hashlib.blake2b(digest_size=16)
+    return verdicts, nodes, digests
+
+
+def _inputs_key(listing: Listing, names_key: bytes, digests: dict[str, bytes], links: list[str],
+                misnamed: list[str]) -> bytes | None:
+    """Identifies every input file's content: git's index listing and which paths it vouches for (their
+    blob ids), and the content digest of every other file. None when a file has no content hash."""
+    # an oversized or unreadable file has no content hash: its message (size, error) must be made afresh
+    if b"big" in digests.values():
+        return None
+    inputs = hashlib.blake2b(b"index\0" + (listing.index_key or b"") + names_key, digest_size=16)
     for rel in sorted(digests):
-        inputs.update(rel.encode() + b"\0" + digests[rel] + b"\n")
+        inputs.update(rel.encode("utf-8", "surrogateescape") + b"\0" + digests[rel] + b"\n")
     for rel in links:  # a new symlink changes the verdict (LAYOUT-SYMLINK) though no file changed
         inputs.update(b"link\0" + os.fsencode(rel) + b"\n")
     for rel in misnamed:  # so does a misnamed file (LAYOUT-NAME); its name may hold any byte
         inputs.update(b"name\0" + os.fsencode(rel) + b"\n")
-    # an oversized or unreadable file has no content hash: its message (size, error) must be made afresh
-    inputs_key = None if b"big" in digests.values() else inputs.digest()
-    loaded = Loaded(root, files, verdicts, nodes, findings, inputs_key, cache, checker, frozenset(links + misnamed))
-    loaded.notices = notices
-    return loaded
+    return inputs.digest()
+
+
+def _keep_summary(cache: FileCache, index_key: bytes, names_key: bytes, vouched: dict[str, str],
+                  misnamed: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node],
+                  per_file: dict[str, list[dict]]) -> None:
+    """What the files git vouches for gave, for the next run over the same index listing (`Vouched`)."""
+    skip = set(misnamed)
+    summary = {"index": index_key, "names": names_key, "files": list(vouched),
+               "misnamed": [rel for rel in misnamed if rel in vouched],
+               "findings": {rel: found for rel, found in per_file.items() if rel in vouched},
+               "read": sum(1 for rel in verdicts if rel in vouched),
+               "folders": dict(Counter(rel.rsplit("/", 1)[0] for rel in nodes if rel in vouched)),
+               "unnoded": [rel for rel in vouched if rel.endswith(".yaml") and rel not in nodes and rel not in skip]}
+    cache.keep_tree(summary, {rel: node for rel, node in nodes.items() if rel in vouched})
 
 
 def _read_bounded(path: str) -> bytes | None:
@@ -333,7 +474,7 @@ def _run_per_file(checker: FileChecker, rels: list[str], unread: list[str], jobs
     are many. A file git vouched for missed by its blob id already: its content is not in the cache.
     """
     misses = rels
-    if cache.entries and unread:
+    if unread and cache.any_entries():
         hashed = set(unread)
         misses = [rel for rel in rels if rel not in hashed]
         for rel in unread:
@@ -359,17 +500,18 @@ def _run_per_file(checker: FileChecker, rels: list[str], unread: list[str], jobs
                 yield rel, digest, blob, _node(rel, data), data, findings
 
 
-def _file_findings(files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node]) -> list[Finding]:
-    """Per-file findings, and files that sit where no record kind belongs."""
-    out: list[Finding] = []
+def _file_findings(files: list[str], verdicts: dict[str, list[dict]], nodes: dict[str, Node]) -> dict[str, list[dict]]:
+    """Per-file findings (as the cache stores them), and files that sit where no record kind belongs."""
+    out: dict[str, list[dict]] = {}
     for rel in files:
         if rel not in nodes and rel != PROVINCES_FILE and classify(rel).kind is None:
             if photos.is_media(rel):
-                out.extend(Finding.from_dict(f) for f in verdicts.get(rel, ()))
+                if verdicts.get(rel):
+                    out[rel] = verdicts[rel]
             elif not _is_allowed_other_file(rel):
-                out.append(make("LAYOUT-PATH", rel, 1, 1, f"Tệp «{rel}» không nằm ở vị trí của một loại hồ sơ nào."))
+                out[rel] = [make("LAYOUT-PATH", rel, 1, 1, f"Tệp «{rel}» không nằm ở vị trí của một loại hồ sơ nào.").to_dict()]
         elif verdicts.get(rel):
-            out.extend(Finding.from_dict(f) for f in verdicts[rel])
+            out[rel] = verdicts[rel]
     return out
 
 
@@ -409,15 +551,19 @@ def _referrers_of_deleted(loaded: Loaded, selected: set[str]) -> set[str]:
     return {rel for rel, (_id, links) in loaded.nodes.items() if gone.intersection(links)}
 
 
-def validate(config: RunConfig) -> Outcome:
+def validate(config: RunConfig, listing: Callable[[], Listing] | None = None,
+             changes: Callable[[], Changes] | None = None) -> Outcome:
+    """`listing` and `changes`: git's answers (worktree.start_listing, gitdiff.start_changed_files) when the
+    caller started them already, for config.root."""
     with gc_paused():  # all of it: a collection between the stages walks every verdict and record (~0.1 s each)
-        return _validate(config)
+        return _validate(config, listing, changes)
 
 
-def _validate(config: RunConfig) -> Outcome:
+def _validate(config: RunConfig, listing: Callable[[], Listing] | None, changed: Callable[[], Changes] | None) -> Outcome:
     root = config.root.resolve()
-    changed = start_changed_files(root, config.changed_since) if config.changed_since else None  # git works meanwhile
-    loaded = load(root, config.use_cache)
+    if changed is None and config.changed_since:
+        changed = start_changed_files(root, config.changed_since)  # git works meanwhile
+    loaded = load(root, config.use_cache, listing=listing)
     loaded.cache.save(loaded.record_files, background=True)  # written while the cross-record rules run
     changes: Changes | None = changed() if changed else None
     selected = _selection(root, config.paths, set(changes.paths) if changes else None)
@@ -516,7 +662,11 @@ SCOPE_LIMIT = 2000  # more selected records than this: checking everything is as
 def _scope(loaded: Loaded, selected: set[str]) -> list[str] | None:
     """The files the cross-record rules must index to judge the selected ones, or None for all."""
     prefixes = tuple(s for s in selected if s.endswith("/") or s == "")
-    seeds = [rel for rel in loaded.nodes if rel in selected or (prefixes and rel.startswith(prefixes))]
+    nodes = loaded.nodes
+    if prefixes:
+        seeds = [rel for rel in nodes if rel in selected or rel.startswith(prefixes)]
+    else:  # a few files: no walk over every node
+        seeds = sorted(rel for rel in selected if rel in nodes)
     if len(seeds) > SCOPE_LIMIT:
         return None
     scope = neighbourhood(loaded.nodes, seeds)

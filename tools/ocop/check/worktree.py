@@ -23,8 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ocop.check.rules import photos
-from ocop.model.layout import discover
+from ocop.model.layout import discover, is_media
 
 TOPS = ("registry", "plans")
 # Variables that would point git at another repository, work tree or index than the root's.
@@ -43,6 +42,7 @@ class Listing:
     stats: dict[str, os.stat_result]  # of every file git does not vouch for
     vouched: dict[str, str] = field(default_factory=dict)  # path -> SHA-1 blob id (hex) of its unchanged content
     note: str | None = None  # why git could not answer, for the officer
+    index_key: bytes | None = None  # a hash of git's index listing: same key, same vouched paths and blob ids
 
 
 def blob_id(raw: bytes) -> bytes:
@@ -50,6 +50,11 @@ def blob_id(raw: bytes) -> bytes:
     h = hashlib.sha1(b"blob %d\0" % len(raw), usedforsecurity=False)
     h.update(raw)
     return h.digest()
+
+
+def index_key_of(index: bytes) -> bytes:
+    """Identifies git's index listing (paths, modes, blob ids, flags): equal keys, equal vouched contents."""
+    return hashlib.blake2b(index, digest_size=16).digest()
 
 
 def start_listing(root: Path) -> Callable[[], Listing]:
@@ -75,7 +80,8 @@ def start_listing(root: Path) -> Callable[[], Listing]:
                 first = (err.decode("utf-8", "replace").strip().splitlines() or [""])[0][:200]
                 return _stat_listing(root, f"git thất bại: {first}")
         # as os.fsdecode names files: a byte that is not UTF-8 becomes a lone surrogate
-        return _git_listing(root, *(out.decode("utf-8", "surrogateescape") for (out, _err), _code in answers))
+        texts = (out.decode("utf-8", "surrogateescape") for (out, _err), _code in answers)
+        return _git_listing(root, *texts, index_key=index_key_of(answers[0][0][0]))
     return wait
 
 
@@ -85,7 +91,7 @@ def _stat_listing(root: Path, note: str | None = None) -> Listing:
     return Listing(files, links, stats, note=note)
 
 
-def _git_listing(root: Path, index: str, modified: str, others: str) -> Listing:
+def _git_listing(root: Path, index: str, modified: str, others: str, index_key: bytes | None = None) -> Listing:
     vouched = {path: oid for oid, path in _PLAIN.findall(index)}  # one C pass for the usual entries
     if len(vouched) != index.count("\0"):  # some entry is not a plain cached file: look at each
         entries = _ENTRY.findall(index)
@@ -97,7 +103,7 @@ def _git_listing(root: Path, index: str, modified: str, others: str) -> Listing:
     else:
         unsure = set()
     unsure.update(modified.split("\0"), others.split("\0"))
-    unsure.update(path for path in vouched if "/media/" in path and photos.is_media(path))  # stat-ed, see photos
+    unsure.update(path for path in vouched if "/media/" in path and is_media(path))  # stat-ed, see photos
     unsure.discard("")
     for path in unsure:
         vouched.pop(path, None)
@@ -106,7 +112,7 @@ def _git_listing(root: Path, index: str, modified: str, others: str) -> Listing:
     stats: dict[str, os.stat_result] = {}
     for path in unsure:
         _look(root, path, found, links, stats)
-    return Listing(sorted([*vouched, *found]), sorted(links), stats, vouched)
+    return Listing(sorted([*vouched, *found]), sorted(links), stats, vouched, index_key=index_key)
 
 
 def _look(root: Path, rel: str, files: set[str], links: set[str], stats: dict[str, os.stat_result]) -> None:

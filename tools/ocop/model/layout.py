@@ -24,6 +24,7 @@ KIND_VI = {"producer": "chủ thể", "product": "sản phẩm", "decision": "qu
 CENTRAL = "trung-uong"
 KEYS_FOLDER = "keys"  # registry/keys/<province>.yaml: public keys that sign stamps (kind "key", not in KINDS)
 MEDIA_FOLDER = "media"
+MEDIA_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})  # the photo types check/rules/photos.py knows
 PROVINCES_FILE = "registry/provinces.yaml"
 # Names a file or folder under registry/ and plans/ may have: lowercase ASCII slugs (the form of every id, see
 # schemas/common.schema.json), a file's with one lowercase extension; and the two notes git and readers need.
@@ -120,6 +121,13 @@ def discover(root: Path, stats: dict[str, os.stat_result] | None = None) -> tupl
 def valid_name(relpath: str) -> bool:
     """True when every folder and the file below registry/ or plans/ is named as the layout requires."""
     return _VALID_PATH.fullmatch(relpath) is not None
+
+
+def is_media(rel: str) -> bool:
+    """A photo's place: registry/<province>/media/…/<name>.jpg|.jpeg|.png|.webp (any case)."""
+    parts = rel.split("/")
+    return (len(parts) >= 4 and parts[0] == "registry" and parts[2] == MEDIA_FOLDER
+            and os.path.splitext(rel)[1].lower() in MEDIA_SUFFIXES)
 
 
 def misnamed(paths: list[str]) -> list[str]:

@@ -29,13 +29,15 @@ from dataclasses import dataclass
 
 from ocop.check.rules import Context
 from ocop.findings import Finding, make, rule
-from ocop.model.layout import MEDIA_FOLDER
+from ocop.model.layout import MEDIA_SUFFIXES
+from ocop.model.layout import is_media as is_media  # defined there: git's listing needs it without the checks
 from ocop.model.registry import Registry, as_list
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 HEAD_BYTES = 64  # what is read of a file over MAX_BYTES: enough to name its type
 SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+assert set(SUFFIXES) == MEDIA_SUFFIXES  # where a photo may be (model.layout.is_media), and how it is checked
 FORMAT_NAME = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 EXTENSIONS_VI = {"JPEG": "«.jpg» hoặc «.jpeg»", "PNG": "«.png»", "WEBP": "«.webp»"}
 PILLOW_FORMATS = ("JPEG", "PNG", "WEBP")  # Pillow tries no other reader (PSD, EPS, TIFF, … never run)
@@ -77,12 +79,6 @@ rule("PHOTO-REJECTED", "error", "Sản phẩm dùng ảnh không đạt yêu c�
      fix="Sửa tệp ảnh theo lỗi báo ở chính tệp đó, hoặc bỏ ảnh khỏi trường photos.", family="photos",
      fixed="photos: [registry/ha-noi/media/sp-ha-noi-0001.jpg] (ảnh JPEG đạt yêu cầu)", added_in="0.2.0")
 
-
-def is_media(rel: str) -> bool:
-    """A photo's place: registry/<province>/media/…/<name>.jpg|.jpeg|.png|.webp (any case)."""
-    parts = rel.split("/")
-    return (len(parts) >= 4 and parts[0] == "registry" and parts[2] == MEDIA_FOLDER
-            and os.path.splitext(rel)[1].lower() in SUFFIXES)
 
 
 @dataclass(frozen=True)
