@@ -6,6 +6,7 @@ import datetime as dt
 import marshal
 import os
 import shutil
+import time
 from pathlib import Path
 
 from ocop.check import cache as cache_module
@@ -217,3 +218,53 @@ def test_the_cache_is_whole_when_validate_returns(tmp_path: Path, monkeypatch) -
         assert isinstance(cache_module._read_marshal(path), dict), path
     monkeypatch.setattr(FileChecker, "check", lambda *a: (_ for _ in ()).throw(AssertionError("parsed again")))
     assert summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))) == summary(outcome)
+
+
+def test_the_checking_code_is_read_again_when_any_source_may_have_changed(tmp_path: Path, monkeypatch) -> None:
+    """The fingerprint's digest of the checking code is kept with each file's stat key and taken again
+    only while every file has that key; any edit (even of the same size, with the old mtime), an added
+    file, or a file too fresh to trust makes it read the files again."""
+    sources = [tmp_path / f"m{n}.py" for n in range(3)]
+    for path in sources:
+        path.write_text(f"RULE = {path.stem!r}\n", "utf-8")
+    now = lambda: time.time_ns()  # noqa: E731
+    first, record = cache_module.sources_digest(sources, None, now())
+    again, kept = cache_module.sources_digest(sources, record, now())
+    assert (again, kept) == (first, record) and kept is not record  # too fresh to trust: read again
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    first, record = cache_module.sources_digest(sources, None, now())
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(AssertionError(f"read {self}")))
+    assert cache_module.sources_digest(sources, record, now()) == (first, record)  # nothing read
+    monkeypatch.undo()
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    old = sources[1].stat()
+    sources[1].write_text("RULE = 'm9'\n", "utf-8")  # same size
+    os.utime(sources[1], ns=(old.st_atime_ns, old.st_mtime_ns))  # and the old mtime: only ctime tells
+    edited, record = cache_module.sources_digest(sources, record, now())
+    assert edited != first
+    added = tmp_path / "m3.py"
+    added.write_text("", "utf-8")
+    assert cache_module.sources_digest([*sources, added], record, now())[0] != edited
+
+
+def test_a_cache_of_other_checking_code_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    """The fingerprint follows the checking code through the kept record: a source edited after a run
+    gives another fingerprint, and every verdict is made again."""
+    root = tree(tmp_path)
+    validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
+    assert (root / "build/cache/validate-sources.marshal").is_file()
+    source = tmp_path / "rule.py"
+    source.write_text("A = 1\n", "utf-8")
+    monkeypatch.setattr(cache_module, "verdict_sources", lambda root: [source])
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # the kept record is trusted: only the stat key can tell
+    before = cache_module.FileCache(root, True)
+    before.save([])
+    old = source.stat()
+    source.write_text("A = 2\n", "utf-8")
+    os.utime(source, ns=(old.st_atime_ns, old.st_mtime_ns))
+    after = cache_module.FileCache(root, True)
+    assert after.fingerprint != before.fingerprint and after.fresh_sources
+    assert cache_module.FileCache(root, True).fresh_sources  # not saved yet: read again
+    after.save([])
+    kept = cache_module.FileCache(root, True)
+    assert kept.fingerprint == after.fingerprint and kept.fresh_sources is None  # the kept record answered

@@ -4,6 +4,7 @@ exactly what a full run reports for those files, on every rule fixture and hosti
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 import shutil
 import unicodedata
@@ -15,7 +16,7 @@ from acceptance.hostile.corpus import CASE_DIRS as HOSTILE_CASES
 from acceptance.hostile.corpus import digest, expect_of, git, prepare
 from ocop.check import pipeline as validate_module
 from ocop.check.pipeline import validate
-from ocop.check.scope import links_of, neighbourhood
+from ocop.check.scope import Graph, links_of, neighbourhood
 from ocop.config import RunConfig
 from ocop.devtools.synth import synth
 from ocop.model.layout import shown
@@ -40,6 +41,23 @@ def test_neighbourhood_follows_references_both_ways_and_shared_ids() -> None:
     assert neighbourhood(nodes, ["a"], radius=2) == {"a", "b", "c", "f"}
     assert neighbourhood(nodes, ["a"], radius=3) == {"a", "b", "c", "d", "f"}
     assert neighbourhood(nodes, ["gone.yaml"]) == set()
+
+
+def test_a_stored_graph_with_the_changes_laid_over_walks_as_the_nodes_do() -> None:
+    """The cache keeps the graph as text (Graph.text); files changed since are left out or laid over."""
+    nodes = {"a": ("ct-1", ()), "b": ("sp-1", ("ct-1",)), "c": ("cn-1", ("sp-1", "qd-1")), "d": ("qd-1", ()),
+             "e": ("cn-2", ("sp-9",)), "f": ("sp-1", ()), "o\0dd": ("cn-\0", ("sp-1", "x\0y"))}
+    stored = marshal.loads(marshal.dumps(Graph.text(nodes)))
+    assert stored["odd"] == {"o\0dd": nodes["o\0dd"]}  # a text holding the separator is kept as it is
+    gone = {"a", "e"}  # deleted, and edited (below)
+    changed = {"e": ("cn-2", ("sp-1",)), "g": ("ct-1", ("qd-1",))}
+    now = {rel: node for rel, node in nodes.items() if rel not in gone} | changed
+    graph = Graph(stored, gone, changed)
+    assert {rel: graph.node(rel) for rel in graph.files()} == now and "a" not in graph and "g" in graph
+    for seed in [*now, "a"]:
+        for radius in (1, 2, 3):
+            assert neighbourhood(graph, [seed], radius) == neighbourhood(now, [seed], radius), (seed, radius)
+    assert neighbourhood(Graph(stored), ["a"], 1) == {"a", "b"}  # without the changes: as stored
 
 
 def changed_files(before: dict[str, str], root: Path) -> list[str]:

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ocop.check.scope import Node
@@ -30,25 +30,48 @@ VERDICT_PACKAGES = ("load", "findings", "model", "domain", "check")
 
 def verdict_sources(root: Path) -> list[Path]:
     """Every file besides the records that a verdict can depend on: schemas, rule data, checking code."""
-    code = sorted(p for name in VERDICT_PACKAGES for p in (PACKAGE / name).rglob("*") if _is_source(p))
+    code = sorted(Path(p) for name in VERDICT_PACKAGES for p in _files_below(PACKAGE / name))
     return [*sorted(schema_dir(root).glob("*.json")), PACKAGE / "config.py", *code]
 
 
-def _is_source(path: Path) -> bool:
+def _files_below(folder: Path) -> Iterator[str]:
     """Code and data files of the package (the rule data lives in domain/data/), not compiled caches."""
-    return path.is_file() and "__pycache__" not in path.parts
+    for parent, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in names:
+            path = os.path.join(parent, name)
+            if os.path.isfile(path):
+                yield path
 
 
-def _fingerprint(root: Path, provinces_raw: bytes) -> str:
+def _fingerprint(root: Path, provinces_raw: bytes, known: dict | None = None) -> tuple[str, dict]:
     """Changes when schemas, rule data, checking code, the unit code lists or the province table change,
-    so the cache never serves a stale verdict."""
+    so the cache never serves a stale verdict. Also returns the sources' record (see _sources_digest)."""
     h = hashlib.blake2b(CACHE_VERSION.encode() + provinces_raw, digest_size=16)
     h.update(_units_package_version().encode())
     h.update(_distribution("PIL", "pillow").encode())  # reads the photos' headers
-    for path in verdict_sources(root):
+    digest, record = sources_digest(verdict_sources(root), known, time.time_ns())
+    h.update(digest)
+    return h.hexdigest(), record
+
+
+def sources_digest(paths: list[Path], known: dict | None, now_ns: int) -> tuple[bytes, dict]:
+    """A digest of the files' paths and bytes, and the record to keep for the next run: the digest with
+    each file's stat key. The digest of `known` is taken again, without reading a file, when every file has
+    the stat key recorded there and none is too fresh to trust (`stat_key`, as git trusts its index)."""
+    keys: dict[str, tuple | None] = {}
+    for path in paths:
+        try:
+            keys[path.as_posix()] = stat_key(os.stat(path), now_ns)
+        except OSError:
+            keys[path.as_posix()] = None
+    if known and None not in keys.values() and known.get("keys") == keys and isinstance(known.get("digest"), bytes):
+        return known["digest"], known
+    h = hashlib.blake2b(digest_size=16)
+    for path in paths:
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())
-    return h.hexdigest()
+    return h.digest(), {"keys": keys, "digest": h.digest()}
 
 
 def _units_package_version() -> str:
@@ -94,8 +117,14 @@ class FileCache:
         self.verdict_folder, self.data_folder = folder / "validate-verdicts", folder / "validate-data"
         self.run_path = folder / "validate-run.marshal"  # the last whole run's findings, apart: a few KB
         self.tree_path, self.nodes_path = folder / "validate-tree.marshal", folder / "validate-nodes.marshal"
+        self.sources_path = folder / "validate-sources.marshal"  # the checking code's digest, by its files' stat
         self.enabled = enabled
-        self.fingerprint = _fingerprint(root, provinces_raw) if enabled else ""
+        self.problems: list[str] = []  # damaged or foreign cache files found (each ignored, and told)
+        self.fingerprint, self.fresh_sources = "", None
+        if enabled:
+            known = self._read(self.sources_path)
+            self.fingerprint, sources = _fingerprint(root, provinces_raw, known)
+            self.fresh_sources = sources if sources is not known else None
         self.entries: dict[str, tuple] = {}  # rel -> (stat_key, digest, findings, node, blob id), of the shards read
         self.entry_shards: set[str] = set()  # the verdict shards read into entries
         self.all_entries = not enabled  # every shard read (or none to read)
@@ -103,10 +132,9 @@ class FileCache:
         self.run: tuple[bytes, list[dict]] | None = None
         self.shards: dict[str, dict[str, tuple[bytes, object]]] = {}  # shard -> rel -> (digest, data), read on use
         self.fresh_data: dict[str, tuple[bytes, object]] = {}
-        self.fresh_tree: tuple[dict, dict] | None = None  # a summary and its nodes, to write
+        self.fresh_tree: tuple[dict, Callable[[], dict]] | None = None  # a summary and its graph, to write
         self.run_dirty = False
         self.writer: int | None = None  # the child process writing a save started in the background
-        self.problems: list[str] = []  # damaged or foreign cache files found (each ignored, and told)
         if enabled:
             run = self._read(self.run_path)
             self.run = run["run"] if run and run.get("fingerprint") == self.fingerprint else None
@@ -209,16 +237,18 @@ class FileCache:
         return stored if stored and stored.get("index") == index_key else None
 
     def tree_nodes(self, summary: dict) -> dict | None:
-        """The references of the files a summary covers, kept apart (only a selection needs them)."""
+        """The references of the files a summary covers (scope.Graph.text), kept apart: only a selection
+        needs them."""
         stored = self._stored(self.nodes_path)
         if stored and stored.get("index") == summary["index"] and stored.get("names") == summary["names"]:
-            return stored["nodes"]
+            return stored.get("graph")
         return None
 
-    def keep_tree(self, summary: dict, nodes: dict) -> None:
+    def keep_tree(self, summary: dict, graph: Callable[[], dict]) -> None:
+        """Keep a summary, and its graph, made when written (in the background writer, if there is one)."""
         self.fresh_tree = ({**summary, "fingerprint": self.fingerprint},
-                           {"fingerprint": self.fingerprint, "index": summary["index"], "names": summary["names"],
-                            "nodes": nodes})
+                           lambda: {"fingerprint": self.fingerprint, "index": summary["index"],
+                                    "names": summary["names"], "graph": graph()})
 
     def keep_run(self, run: tuple[bytes, list[dict]]) -> None:
         self.run, self.run_dirty = run, True
@@ -231,7 +261,7 @@ class FileCache:
         rules run meanwhile on the other core; a cold national run writes ~45 MB, ~0.4 s). The next save
         waits for it; so does `wait`, which every caller reaches through a final save."""
         self.wait()
-        if not (self.enabled and (self.dirty or self.run_dirty or self.fresh_tree)):
+        if not (self.enabled and (self.dirty or self.run_dirty or self.fresh_tree or self.fresh_sources)):
             return
         try:
             writes = self._writes(set(keep))
@@ -249,9 +279,9 @@ class FileCache:
             os.waitpid(self.writer, 0)
             self.writer = None
 
-    def _writes(self, keep: set[str]) -> list[tuple[Path, dict]]:
+    def _writes(self, keep: set[str]) -> list[tuple[Path, object]]:
         """The files to write for what changed; the in-memory state is updated as if they were written."""
-        writes: list[tuple[Path, dict]] = []
+        writes: list[tuple[Path, object]] = []
         if self.fresh_data:
             self.data_folder.mkdir(parents=True, exist_ok=True)
             touched: dict[str, dict[str, tuple[bytes, object]]] = {}
@@ -277,6 +307,10 @@ class FileCache:
             writes.append((self.run_path, {"fingerprint": self.fingerprint, "run": self.run}))
         elif self.run_dirty:
             writes.append((self.run_path, {"fingerprint": self.fingerprint, "run": self.run}))
+        if self.fresh_sources:
+            self.sources_path.parent.mkdir(parents=True, exist_ok=True)
+            writes.append((self.sources_path, self.fresh_sources))
+            self.fresh_sources = None
         if self.fresh_tree:
             (self.tree_path.parent).mkdir(parents=True, exist_ok=True)
             writes += [(self.nodes_path, self.fresh_tree[1]), (self.tree_path, self.fresh_tree[0])]
@@ -300,7 +334,7 @@ def can_fork() -> bool:
     return False
 
 
-def _write_in_child(writes: list[tuple[Path, dict]]) -> int:
+def _write_in_child(writes: list[tuple[Path, object]]) -> int:
     """Fork a child that writes the files and exits (os._exit: no atexit handlers, no buffered output)."""
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; its files are what the tests check
@@ -357,8 +391,9 @@ def _read_marshal(path: Path) -> dict | str | None:
 
 
 def _write_marshal(path: Path, value: object) -> None:
-    """Atomically, through a temporary file of this process's own (two runs may save at once)."""
-    payload = marshal.dumps(value)
+    """Atomically, through a temporary file of this process's own (two runs may save at once). A callable
+    value is made here (so a background writer makes it)."""
+    payload = marshal.dumps(value() if callable(value) else value)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -26,7 +26,7 @@ from ocop.check.cache import FileCache, can_fork, stat_key
 from ocop.check.gitdiff import Changes, start_changed_files
 from ocop.check.rules import layout as layout_rules
 from ocop.check.rules import photos, review
-from ocop.check.scope import Node, links_of, neighbourhood
+from ocop.check.scope import Graph, Node, links_of, neighbourhood
 from ocop.check.worktree import Listing, blob_id, start_listing
 from ocop.config import RunConfig
 from ocop.findings import Finding, capped, has_errors, make, rule
@@ -156,12 +156,12 @@ class Loaded:
     vouches for are those of a summarised run (`Vouched`), only the others'."""
 
     def __init__(self, root: Path, files: list[str], verdicts: dict[str, list[dict]],
-                 nodes: dict[str, Node] | Callable[[], dict[str, Node]], findings: list[Finding],
+                 nodes: dict[str, Node] | Callable[[], Graph], findings: list[Finding],
                  inputs_key: bytes | None, cache: FileCache, checker: FileChecker,
                  refused: frozenset[str] = frozenset(), files_read: int | None = None,
                  folder_sizes: Counter | None = None) -> None:
         self.root, self.files, self.verdicts, self.findings = root, files, verdicts, findings
-        self._nodes = nodes  # or how to get them: a summarised run reads them only for a selection
+        self._nodes = nodes  # or how to get their graph: a summarised run reads it only for a selection
         self.refused = refused  # symlinks and misnamed files: reported (LAYOUT-SYMLINK, LAYOUT-NAME), never read
         self.inputs_key = inputs_key  # identifies every input file's content: the key of the whole-run cache
         self.cache, self.checker = cache, checker
@@ -179,7 +179,16 @@ class Loaded:
 
     @functools.cached_property
     def nodes(self) -> dict[str, Node]:
-        return self._nodes if isinstance(self._nodes, dict) else self._nodes()
+        """Every record file's id and references."""
+        if isinstance(self._nodes, dict):
+            return self._nodes
+        graph = self.graph
+        return {rel: graph.node(rel) for rel in graph.files()}
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        """The references between record files, as a selection's neighbourhood is found (scope.py)."""
+        return Graph.of(self._nodes) if isinstance(self._nodes, dict) else self._nodes()
 
     @functools.cached_property
     def file_set(self) -> frozenset[str]:
@@ -275,18 +284,18 @@ class Vouched:
         sizes.subtract(rel.rsplit("/", 1)[0] for rel in self._records(self.gone))
         return sizes
 
-    def nodes(self, loaded: Loaded) -> dict[str, Node]:
-        nodes = loaded.cache.tree_nodes(self.summary)
-        if nodes is None:  # the nodes file was lost or damaged: from the verdicts of the content git vouches for
-            nodes = {}
-            for rel in self._records(self.names()):
-                hit = loaded.cache.by_blob(rel, bytes.fromhex(loaded.vouched[rel]))
-                node = hit[2] if hit else _node(rel, loaded._data(rel))
-                if node:
-                    nodes[rel] = node
-        for rel in self.gone:
-            nodes.pop(rel, None)
-        return nodes
+    def graph(self, loaded: Loaded, others: dict[str, Node]) -> Graph:
+        """The summarised files' graph, with the nodes of the others (the files git does not vouch for)."""
+        text = loaded.cache.tree_nodes(self.summary)
+        if text is not None:
+            return Graph(text, self.gone, others)
+        nodes = {}  # the graph file was lost or damaged: from the verdicts of the content git vouches for
+        for rel in self._records(self.names()):
+            hit = loaded.cache.by_blob(rel, bytes.fromhex(loaded.vouched[rel]))
+            node = hit[2] if hit else _node(rel, loaded._data(rel))
+            if node:
+                nodes[rel] = node
+        return Graph.of({**nodes, **others})
 
 
 def _vouched(cache: FileCache, listing: Listing, names_key: bytes) -> Vouched | None:
@@ -346,7 +355,7 @@ def _load(root: Path, use_cache: bool, jobs: int | None, listed: Callable[[], Li
     else:
         sizes = known.folder_sizes()
         sizes.update(rel.rsplit("/", 1)[0] for rel in nodes)
-        loaded = Loaded(root, files, verdicts, lambda: {**known.nodes(loaded), **nodes}, findings, inputs_key, cache,
+        loaded = Loaded(root, files, verdicts, lambda: known.graph(loaded, nodes), findings, inputs_key, cache,
                         checker, frozenset(links + misnamed), known.files_read() + len(verdicts), sizes)
     loaded.listing_notes, loaded.vouched = notes, vouched
     return loaded
@@ -426,7 +435,7 @@ def _keep_summary(cache: FileCache, index_key: bytes, names_key: bytes, vouched:
                "read": sum(1 for rel in verdicts if rel in vouched),
                "folders": dict(Counter(rel.rsplit("/", 1)[0] for rel in nodes if rel in vouched)),
                "unnoded": [rel for rel in vouched if rel.endswith(".yaml") and rel not in nodes and rel not in skip]}
-    cache.keep_tree(summary, {rel: node for rel, node in nodes.items() if rel in vouched})
+    cache.keep_tree(summary, lambda: Graph.text({rel: node for rel, node in nodes.items() if rel in vouched}))
 
 
 def _read_bounded(path: str) -> bytes | None:
@@ -548,7 +557,7 @@ def _referrers_of_deleted(loaded: Loaded, selected: set[str]) -> set[str]:
             if rel.endswith(".yaml") and classify(rel).kind and not (loaded.root / rel).exists()}
     if not gone:
         return set()
-    return {rel for rel, (_id, links) in loaded.nodes.items() if gone.intersection(links)}
+    return {rel for record_id in gone for rel in loaded.graph.referrers(record_id)}
 
 
 def validate(config: RunConfig, listing: Callable[[], Listing] | None = None,
@@ -662,14 +671,14 @@ SCOPE_LIMIT = 2000  # more selected records than this: checking everything is as
 def _scope(loaded: Loaded, selected: set[str]) -> list[str] | None:
     """The files the cross-record rules must index to judge the selected ones, or None for all."""
     prefixes = tuple(s for s in selected if s.endswith("/") or s == "")
-    nodes = loaded.nodes
+    graph = loaded.graph
     if prefixes:
-        seeds = [rel for rel in nodes if rel in selected or rel.startswith(prefixes)]
+        seeds = [rel for rel in graph.files() if rel in selected or rel.startswith(prefixes)]
     else:  # a few files: no walk over every node
-        seeds = sorted(rel for rel in selected if rel in nodes)
+        seeds = sorted(rel for rel in selected if rel in graph)
     if len(seeds) > SCOPE_LIMIT:
         return None
-    scope = neighbourhood(loaded.nodes, seeds)
+    scope = neighbourhood(graph, seeds)
     return [rel for rel in loaded.files if rel in scope or rel == PROVINCES_FILE]
 
 
