@@ -16,7 +16,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -503,6 +502,8 @@ def _run_per_file(checker: FileChecker, rels: list[str], unread: list[str], jobs
     # ~24 batches a worker: the last batches end close together (with 6, one core idled ~0.3 s at the end)
     size = max(100, len(misses) // (workers * 24))
     batches = [(checker, misses[i:i + size]) for i in range(0, len(misses), size)]
+    from concurrent.futures import ProcessPoolExecutor  # ~0.1 s to import: only a run that parses thousands
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for answer in pool.map(_per_file_batch, batches):
             for rel, digest, blob, data, findings in marshal.loads(answer):

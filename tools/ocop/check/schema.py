@@ -12,8 +12,6 @@ import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
-
 if TYPE_CHECKING:  # the reference implementation is imported only to explain a failure (~90 ms saved per run)
     import jsonschema
     import referencing
@@ -43,6 +41,8 @@ def _ref_registry(directory: Path) -> referencing.Registry:
 
 @functools.cache
 def fast_validator(directory: Path, kind: str) -> Any:
+    import jsonschema_rs  # ~20-50 ms: imported when a file is checked (a warm run checks none)
+
     schemas = load_schemas(directory)
     rs_registry = jsonschema_rs.Registry([(schema_uri(n, s), s) for n, s in schemas.items()])
     return jsonschema_rs.validator_for(schemas[kind], registry=rs_registry, validate_formats=True)
