@@ -179,13 +179,16 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_said(tmp_path: Path, capsys) 
     good = verdicts.read_bytes()
     damaged = {"truncated": good[:-7], "bit flipped": good[:-1] + bytes([good[-1] ^ 1]),
                "foreign": b"\x80\x04K\x01.", "empty": b""}
+    sources = root / "build" / "cache" / "validate-sources.marshal"
     for name, blob in damaged.items():
         verdicts.write_bytes(blob)
         shard.write_bytes(blob)
+        sources.write_bytes(blob)
         outcome = validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))
         assert summary(outcome) == cold, name
         err = capsys.readouterr().err
         assert "validate-verdicts/hai-phong.marshal" in err and "validate-data/hai-phong.marshal" in err, name
+        assert "validate-sources.marshal" in err, name
         assert outcome.loaded.notices, name
     validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))  # written afresh by the runs above
     assert capsys.readouterr().err == ""
