@@ -326,10 +326,10 @@ def merge_into(src: Path, dest: Path) -> None:
             entry.rename(target)
 
 
-def discard(out: Path, names: tuple[str, ...], within: Path | None = None) -> subprocess.Popen | None:
-    """Move the previous outputs (in `within`, by default out) aside into out and delete them in the background
-    (deleting 100k files takes ~1 min)."""
-    present = [(within or out) / n for n in names if ((within or out) / n).exists()]
+def discard(out: Path, names: tuple[str, ...]) -> subprocess.Popen | None:
+    """Move the previous outputs aside within out and delete them in the background (deleting 100k files
+    takes ~1 min)."""
+    present = [out / n for n in names if (out / n).exists()]
     if not present:
         return None
     trash = out / f".trash-{time.time_ns()}"
