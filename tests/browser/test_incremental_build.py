@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 23)
 EDITED = "registry/dak-lak/products/sp-dak-lak-9001.yaml"  # the coffee: a producer, certificate, decision, GTIN
 NEW_NAME = "Cà phê Robusta rang xay Ea Kao"
+DECISION = "registry/dak-lak/decisions/2025/qd-dak-lak-2025-901.yaml"  # the coffee's recognition
 
 
 @pytest.fixture(scope="module")
@@ -162,25 +163,51 @@ def test_changed_product_rebuilds_to_the_full_build(previous: tuple[Path, Path, 
     edit_name(root)
     log = build(root, out, url)
     assert "dựng lại một phần: 1 tệp hồ sơ thay đổi" in log, log
+    # the name is in the product's search markup only (the producer's lists it, outside its search markup)
+    assert "chỉ mục tìm kiếm dựng lại: pagefind\n" in log, log
+    assert "từ đầu" not in log, log  # Pagefind wrote into the previous bundle (build.BundleRun)
     assert NEW_NAME in before.read_text(encoding="utf-8")
     assert untouched.stat().st_mtime_ns == mtime, "a page far from the change was written again"
     assert differences(out / "site", reference(root, tmp_path, url)) == []
 
 
-def test_only_bundles_whose_pages_changed_are_indexed_again(previous: tuple[Path, Path, str]) -> None:
-    """A description is on the product's page only: its producer's and decision's pages are made again (within
-    reach) but come out the same, so they are not rewritten and their bundle is not indexed again."""
+def bundle_times(site: Path) -> dict[str, list[int]]:
+    """Each search bundle's files' modification times (a bundle indexed again has new ones)."""
+    return {name: sorted(p.stat().st_mtime_ns for p in (site / name).rglob("*") if p.is_file())
+            for name in PAGEFIND_BUNDLES}
+
+
+def test_a_change_outside_the_search_markup_indexes_nothing(previous: tuple[Path, Path, str], tmp_path: Path) -> None:
+    """A description is on the product's page but not in what search indexes: the page is written again, its
+    producer's page is made again (within reach) but comes out the same and is left alone, and no bundle is
+    indexed again; the site still equals a full build."""
     root, out, url = previous
     path = root / EDITED
     raw = path.read_text(encoding="utf-8")
     path.write_text(raw.replace("description: ", "description: Đóng gói mới. ", 1), encoding="utf-8")
     producer = out / "site" / "chu-the" / "ct-dak-lak-9001" / "index.html"
-    others = [out / "site" / name / "pagefind-entry.json" for name in PAGEFIND_BUNDLES if name != "pagefind"]
-    before = [path.stat().st_mtime_ns for path in (producer, *others)]
+    before, times = producer.stat().st_mtime_ns, bundle_times(out / "site")
     log = build(root, out, url)
-    assert "chỉ mục tìm kiếm dựng lại: pagefind\n" in log, log
-    assert [path.stat().st_mtime_ns for path in (producer, *others)] == before
+    assert "chỉ mục tìm kiếm dựng lại: không có\n" in log, log
+    assert producer.stat().st_mtime_ns == before
+    assert bundle_times(out / "site") == times
     assert "Đóng gói mới." in (out / "site" / "san-pham" / "sp-dak-lak-9001" / "index.html").read_text(encoding="utf-8")
+    assert differences(out / "site", reference(root, tmp_path, url)) == []
+
+
+def test_a_searchable_change_indexes_exactly_its_bundle(previous: tuple[Path, Path, str], tmp_path: Path) -> None:
+    """A decision's title is in the decision's search markup and nowhere else's: only the decisions' bundle is
+    indexed again, and the site equals a full build."""
+    root, out, url = previous
+    path = root / DECISION
+    raw = path.read_text(encoding="utf-8")
+    path.write_text(raw.replace("title: Công nhận", "title: Quyết định công nhận", 1), encoding="utf-8")
+    times = bundle_times(out / "site")
+    log = build(root, out, url)
+    assert "chỉ mục tìm kiếm dựng lại: pagefind-quyet-dinh\n" in log, log
+    after = bundle_times(out / "site")
+    assert [name for name in PAGEFIND_BUNDLES if after[name] != times[name]] == ["pagefind-quyet-dinh"]
+    assert differences(out / "site", reference(root, tmp_path, url)) == []
 
 
 def test_added_and_deleted_records_rebuild_to_the_full_build(previous: tuple[Path, Path, str], tmp_path: Path) -> None:

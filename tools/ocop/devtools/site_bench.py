@@ -154,7 +154,7 @@ def rebuild_one(root: Path, out: Path, label: str) -> float:
     for step, value in steps.items():
         report(f"site_rebuild_step_{step.split()[0]}_{label}", value, "s")
     for line in log.splitlines():
-        if "dựng lại một phần" in line or "dựng toàn bộ" in line or "chỉ mục tìm kiếm" in line:
+        if any(said in line for said in ("dựng lại một phần", "dựng toàn bộ", "chỉ mục tìm kiếm", "chỉ mục từ đầu")):
             print(f"# {line}", flush=True)
     return seconds
 

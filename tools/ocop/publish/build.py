@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+
+import cbor2
 
 from ocop.authoring import cms, guide
 from ocop.check.pipeline import validate
@@ -157,45 +163,51 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
                       stamps: stamps_site.Stamps, changes: history.Histories, step: Callable, registry: Registry,
                       plan: incremental.Plan, log: TextIO) -> opendata.Published:
     """Only the outputs that depend on changed records, and every aggregate, made in staging folders and
-    moved into the previous site; search bundles whose pages changed are indexed again."""
+    moved into the previous site; search bundles whose search sources changed are indexed again, while the
+    API, MkDocs and the sync run."""
     root, out = config.root.resolve(), config.out_dir
-    site, records, hubs = out / "site", out / "stage-records", out / "stage-site"
-    trash = discard(out, ("stage-records", "stage-site", *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
+    site, records, hubs, sources = out / "site", out / "stage-records", out / "stage-site", out / "stage-search"
+    trash = discard(out, ("stage-records", "stage-site", "stage-search",
+                          *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
     select = {folder: plan.selected(folder) for folder in incremental.PAGE_FOLDERS}
     step("generate", lambda: generator.generate(site_model, out / "docs", None, records=records,
                                                 qr_cache=out / "cache" / "site-qr.marshal",
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
                                                 stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
-                                                select=select, search_src=out / SEARCH_SRC if config.pagefind else None))
-    published = step("api", lambda: opendata.publish(site_model, records, config.since_commit, jobs=1,
-                                                     changes=changes, reuse=opendata.previous(site, plan.api_ids())))
-    guide.install(out / "docs")
-    step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", hubs, site_url, generator.site_extra(site_model)))
-    step("admin", lambda: install_editor(hubs, root, registry, log))
-    assert plan.previous is not None
-    touched = step("sync", lambda: sync_site(site, (hubs, records), plan, plan.previous))
-    if config.pagefind:
-        for key in plan.remove:  # a gone record's page leaves the search sources too
-            _remove(out / SEARCH_SRC, key)
-        step("pagefind", lambda: reindex(site, out, touched, log))
-    step("sitemap", lambda: opendata.finish(site, site_model, published))
-    leftovers = discard(out, ("stage-records", "stage-site"))  # what was not moved: aggregates left as they were
+                                                select=select, search_src=sources if config.pagefind else None))
+    # the search sources are final here: Pagefind runs on the other core while the API, MkDocs and the sync do
+    indexer = step("search", lambda: reindex(site, out, sync_sources(out / SEARCH_SRC, sources, plan), log)
+                   ) if config.pagefind else None
+    try:
+        published = step("api", lambda: opendata.publish(site_model, records, config.since_commit, jobs=1, changes=changes,
+                                                         reuse=opendata.previous(site, plan.api_ids())))
+        guide.install(out / "docs")
+        step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", hubs, site_url, generator.site_extra(site_model)))
+        step("admin", lambda: install_editor(hubs, root, registry, log))
+        assert plan.previous is not None
+        step("sync", lambda: sync_site(site, (hubs, records), plan, plan.previous))
+        step("sitemap", lambda: opendata.finish(site, site_model, published))
+    except BaseException:
+        if indexer:  # the build fails: no Pagefind left running behind it
+            indexer.stop()
+        raise
+    if indexer:
+        step("pagefind (wait)", indexer.finish)
+    leftovers = discard(out, ("stage-records", "stage-site", "stage-search"))  # what was not moved: unchanged
     for waiting in (trash, leftovers):
         if waiting:
             waiting.wait()
     return published
 
 
-def sync_site(site: Path, stages: tuple[Path, ...], plan: incremental.Plan, old: incremental.Manifest) -> set[str]:
+def sync_site(site: Path, stages: tuple[Path, ...], plan: incremental.Plan, old: incremental.Manifest) -> None:
     """Move the staged outputs into the site: owned outputs made again replace theirs where their bytes differ,
     outputs of records that are gone are removed, aggregates are replaced where their bytes differ and removed
-    when no longer made. Returns the site paths written or removed (what the search bundles are checked
-    against). The last stage holds the owned outputs."""
-    touched: set[str] = set()
+    when no longer made. The last stage holds the owned outputs."""
     for key in sorted(plan.remove):
-        touched |= _remove(site, key)
+        _remove(site, key)
     for key in sorted(plan.render):
-        touched |= _replace(site, stages[-1], key)
+        _replace(site, stages[-1], key)
     made: set[str] = set()
     for stage in stages:  # MkDocs' output first: the records folder wins where both hold a file (as in full_build)
         for rel in incremental.files_under(stage):
@@ -206,10 +218,20 @@ def sync_site(site: Path, stages: tuple[Path, ...], plan: incremental.Plan, old:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
-            touched.add(rel)
     for rel in set(old.aggregates) - made:  # no longer made (an empty legacy province's list, …)
         (site / rel).unlink(missing_ok=True)
-        touched.add(rel)
+
+
+def sync_sources(sources: Path, stage: Path, plan: incremental.Plan) -> set[str]:
+    """The search sources of the pages made again (staged by generate) replace theirs where their bytes differ;
+    those of records that are gone are removed. Returns the source paths written or removed: what Pagefind
+    reads, so a page whose bytes changed (a producer listing its products' states) but whose search markup
+    did not leaves its bundle as it was."""
+    touched: set[str] = set()
+    for key in sorted(plan.remove):
+        touched |= _remove(sources, key)
+    for key in sorted(plan.render):
+        touched |= _replace(sources, stage, key)
     return touched
 
 
@@ -246,19 +268,17 @@ def _replace(site: Path, stage: Path, key: str) -> set[str]:
     return changed
 
 
-def reindex(site: Path, out: Path, touched: set[str], log: TextIO) -> None:
-    """Pagefind again for each bundle of PAGEFIND_BUNDLES one of whose pages was written or removed."""
+def reindex(site: Path, out: Path, touched: set[str], log: TextIO) -> BundleRuns:
+    """Start Pagefind again for each bundle of PAGEFIND_BUNDLES one of whose search sources was written or
+    removed (or that the site lacks); `finish` moves them into the site."""
     dirty = {name: glob for name, glob in PAGEFIND_BUNDLES.items()
              if not (site / name).is_dir() or any(incremental.glob_regex(glob).match(rel) for rel in touched)}
     log.write(f"ocop build: chỉ mục tìm kiếm dựng lại: {', '.join(sorted(dirty)) or 'không có'}\n")
-    runs = {name: PagefindRun(out / SEARCH_SRC, out / f"{name}-bundle", glob) for name, glob in dirty.items()}
-    for run in runs.values():
-        run.start()
-    trash = discard(out, tuple(dirty), within=site)  # the old bundles (~20,000 files each) go in the background
-    for name, run in runs.items():
-        run.finish(site / name)
-    if trash:
-        trash.wait()
+    written = {rel for rel in touched if (out / SEARCH_SRC / rel).is_file()}
+    runs = BundleRuns([BundleRun(out / SEARCH_SRC, site / name, out / f"{name}-bundle", glob, written, log)
+                       for name, glob in dirty.items()])
+    runs.start()
+    return runs
 
 
 def finish_manifest(out: Path, manifest: incremental.Manifest) -> None:
@@ -306,10 +326,10 @@ def merge_into(src: Path, dest: Path) -> None:
             entry.rename(target)
 
 
-def discard(out: Path, names: tuple[str, ...], within: Path | None = None) -> subprocess.Popen | None:
-    """Move the previous outputs (in `within`, by default out) aside into out and delete them in the background
-    (deleting 100k files takes ~1 min)."""
-    present = [(within or out) / n for n in names if ((within or out) / n).exists()]
+def discard(out: Path, names: tuple[str, ...]) -> subprocess.Popen | None:
+    """Move the previous outputs aside within out and delete them in the background (deleting 100k files
+    takes ~1 min)."""
+    present = [out / n for n in names if (out / n).exists()]
     if not present:
         return None
     trash = out / f".trash-{time.time_ns()}"
@@ -414,8 +434,9 @@ class PagefindRun:
         self.proc: subprocess.Popen | None = None
         self.log = bundle.with_suffix(".log")
 
-    def start(self) -> None:
-        if self.bundle.exists():
+    def start(self, keep: bool = False) -> None:
+        """Pagefind in the background; with `keep`, into the bundle folder as it is (see BundleRun)."""
+        if self.bundle.exists() and not keep:
             shutil.rmtree(self.bundle)
         cmd = [sys.executable, "-m", "pagefind", "--site", str(self.docs), "--glob", self.glob,
                "--output-path", str(self.bundle), "--silent"]
@@ -424,14 +445,141 @@ class PagefindRun:
             env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(self.chunk_size)}
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
 
-    def finish(self, dest: Path) -> None:
+    def wait(self) -> None:
         if self.proc is None:
             raise BuildError("Pagefind chưa được chạy.")
         if self.proc.wait() != 0:
             raise BuildError(f"Pagefind thất bại: {self.log.read_text(errors='replace').strip()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def finish(self, dest: Path) -> None:
+        self.wait()
         if dest.exists():
             shutil.rmtree(dest)
         shutil.move(str(self.bundle), str(dest))
+
+
+class BundleRun:
+    """Pagefind again over one bundle's search sources, into its previous bundle (moved out of the site).
+
+    Pagefind names fragments and index chunks by a hash of their content and does not write one whose file
+    exists: over the previous bundle it writes only what changed (at 20,000 products most of its time was
+    compressing and creating ~20,000 fragment files). What it leaves must be exactly a full build's:
+    - the old index chunks, filters and metadata are removed first (a few hundred files: written again);
+    - a fragment name is 7 hex digits of a hash: a page's new fragment could share the name of a fragment
+      of the previous bundle and be left unwritten with the old content. So every page whose search source
+      was written in this build must have a fragment Pagefind wrote now (a name the previous bundle lacked);
+      if one has not, the bundle is made again from nothing;
+    - afterwards, fragments the new metadata no longer names are removed.
+    """
+
+    def __init__(self, sources: Path, dest: Path, work: Path, glob: str, written: set[str], log: TextIO) -> None:
+        self.dest, self.work, self.log = dest, work, log
+        self.run = PagefindRun(sources, work, glob)
+        rx = incremental.glob_regex(glob)
+        self.urls = {search_url(rel) for rel in written if rx.match(rel)}  # pages that need a fresh fragment
+        self.before: set[str] | None = None  # fragment names of the previous bundle; None: made from nothing
+
+    def start(self) -> None:
+        self.before = fragment_names(self.dest) if self.dest.is_dir() else None
+        if self.before is not None:
+            self.dest.rename(self.work)
+            _clear_derived(self.work, self.before)
+        self.run.start(keep=self.before is not None)
+
+    def finish(self) -> None:
+        self.run.wait()
+        if self.before is not None:
+            after = fragment_names(self.work)
+            fresh = after - self.before if after is not None else set()
+            if after is None or not self.urls <= fragment_urls(self.work, fresh):
+                self.log.write(f"ocop build: {self.dest.name}: trang đổi nguồn tìm kiếm nhưng không có mảnh mới: "
+                               "dựng lại chỉ mục từ đầu\n")
+                self.run.start()  # from nothing (a name shared with an old fragment, or a change Pagefind ignores)
+                self.run.wait()
+            else:
+                for name in self.before - after:
+                    (self.work / "fragment" / f"{name}.pf_fragment").unlink(missing_ok=True)
+        if self.dest.exists():
+            shutil.rmtree(self.dest)
+        os.replace(self.work, self.dest)
+
+
+class BundleRuns:
+    def __init__(self, runs: list[BundleRun]) -> None:
+        self.runs = runs
+
+    def start(self) -> None:
+        for run in self.runs:
+            run.start()
+
+    def finish(self) -> None:
+        for run in self.runs:
+            run.finish()
+
+    def stop(self) -> None:
+        for run in self.runs:
+            run.run.stop()
+
+
+def search_url(rel: str) -> str:
+    """The URL Pagefind gives the page of a search source ("san-pham/x/index.html" → "/san-pham/x/")."""
+    return "/" + rel.removesuffix("index.html")
+
+
+def _decoded(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(PAGEFIND_MAGIC):
+        raise ValueError(f"{path}: not a Pagefind file")
+    return data[len(PAGEFIND_MAGIC):]
+
+
+PAGEFIND_MAGIC = b"pagefind_dcd"  # every compressed file of a bundle starts with it
+UNREADABLE = (OSError, EOFError, zlib.error, ValueError, KeyError, IndexError, TypeError, AttributeError,
+              cbor2.CBORDecodeError)
+FRAGMENT_NAME = re.compile(r"[A-Za-z0-9_-]+")  # "vi_3f13ec8": a name that is no path
+
+
+def fragment_names(bundle: Path) -> set[str] | None:
+    """The fragment names the bundle's metadata lists (every language's), or None when it cannot be read."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        names: set[str] = set()
+        for language in entry["languages"].values():
+            meta = cbor2.loads(_decoded(bundle / f"pagefind.{language['hash']}.pf_meta"))
+            names |= {page[0] for page in meta[1]}
+    except UNREADABLE:
+        return None
+    return names if all(isinstance(n, str) and FRAGMENT_NAME.fullmatch(n) for n in names) else None
+
+
+def fragment_urls(bundle: Path, names: set[str]) -> set[str]:
+    """The URLs of the named fragments (none that cannot be read)."""
+    urls = set()
+    for name in names:
+        try:
+            urls.add(json.loads(_decoded(bundle / "fragment" / f"{name}.pf_fragment"))["url"])
+        except UNREADABLE:
+            continue
+    return urls
+
+
+def _clear_derived(bundle: Path, fragments: set[str]) -> None:
+    """Leave the previous bundle's fragments (those its metadata names) and nothing Pagefind derives from all
+    pages: index chunks, filters and metadata are written again."""
+    for folder in ("index", "filter"):
+        shutil.rmtree(bundle / folder, ignore_errors=True)
+    for meta in bundle.glob("*.pf_meta"):
+        meta.unlink()
+    keep = {f"{name}.pf_fragment" for name in fragments}
+    folder = bundle / "fragment"
+    for name in os.listdir(folder) if folder.is_dir() else []:
+        if name not in keep:
+            (folder / name).unlink()
 
 
 def build_documents(root: Path, registry: Registry, config: BuildConfig) -> documents.Rendered:
