@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from ocop.authoring import cms, guide
 from ocop.check.pipeline import validate
@@ -103,17 +101,15 @@ def full_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
     records = out / "records"
     trash = discard(out, ("docs", "site", "records", SEARCH_SRC, *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
     indexer = PagefindRuns(out / SEARCH_SRC, out) if config.pagefind else None
-    # the API needs only the model: one forked process makes it while the record pages are rendered (it fills
-    # the core the page workers leave idle when they finish unevenly, and the one Pagefind leaves afterwards)
-    api = Forked(lambda: opendata.publish(site_model, records, config.since_commit, jobs=1, changes=changes),
-                 fork=len(site_model.products) >= FORK_API_FROM)
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal",
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
                                                 stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
-                                                search_src=out / SEARCH_SRC if indexer else None,
-                                                beside_records=api.start))
-    published = step("api (wait)", api.finish)
+                                                search_src=out / SEARCH_SRC if indexer else None))
+    # one process while Pagefind indexes the record pages on the other core: measured at 20k products, forking
+    # two API workers beside it made the build's tail 6.5 s longer, one process ~0.2 s
+    published = step("api", lambda: opendata.publish(site_model, records, config.since_commit,
+                                                     jobs=1 if indexer else None, changes=changes))
     guide.install(out / "docs")
     step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model)))
     step("admin", lambda: install_editor(out / "site", root, registry, log))
@@ -387,55 +383,6 @@ def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, extra: dict[str
         build(config)
     except MkDocsException as err:
         raise BuildError(f"mkdocs build --strict thất bại: {err}") from err
-
-
-# products from which the API step runs in a process of its own beside the page workers (the generator forks
-# its workers from 500 too): a small site is made faster in one process, and without forking at all
-FORK_API_FROM = 500
-
-
-class Forked:
-    """A function run in a forked child while the build goes on; `finish` waits for its result (pickled back).
-    Without fork (not Linux, or not asked) it runs in `start`."""
-
-    def __init__(self, func: Callable[[], object], fork: bool = True) -> None:
-        self.func, self.fork = func, fork
-        self.proc: multiprocessing.process.BaseProcess | None = None
-        self.result: object = None
-
-    def start(self) -> None:
-        if not self.fork or "fork" not in multiprocessing.get_all_start_methods():
-            self.result = self.func()
-            return
-        ctx = multiprocessing.get_context("fork")
-        self.reader, writer = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_forked_run, args=(self.func, writer), daemon=True)
-        self.proc.start()
-        writer.close()
-
-    def finish(self) -> Any:
-        if self.proc is None:
-            return self.result
-        try:
-            ok, value = self.reader.recv()
-        except EOFError:  # killed, or died without a word
-            self.proc.join()
-            ok, value = False, f"tiến trình con dừng (mã {self.proc.exitcode})"
-        finally:
-            self.reader.close()
-            self.proc.join()
-        if not ok:
-            raise BuildError(f"bước dữ liệu mở thất bại: {value}")
-        return value
-
-
-def _forked_run(func: Callable[[], object], conn: Any) -> None:
-    try:
-        conn.send((True, func()))
-    except BaseException:  # the parent reports it; the child only says what happened
-        conn.send((False, traceback.format_exc()[-4000:]))
-    finally:
-        conn.close()
 
 
 class PagefindRuns:

@@ -233,8 +233,7 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
              jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None,
              photo_cache: Path | None = None, log: TextIO | None = None, open_data: bool = True,
              stamps: stamps_site.Stamps | None = None, history: Histories | None = None, repo_url: str = "",
-             select: dict[str, set[str]] | None = None, search_src: Path | None = None,
-             beside_records: Callable[[], None] | None = None) -> None:
+             select: dict[str, set[str]] | None = None, search_src: Path | None = None) -> None:
     """Write the whole docs folder (removed first: pages of deleted records must not linger).
 
     Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
@@ -244,8 +243,6 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     (photos.py), kept in `photo_cache` between builds. With `select` (an incremental build: see
     publish/incremental.py) only those record pages are rendered; every other page is. With `search_src`, each
     searchable record page's index markup is also written there alone (Generator.search_source).
-    `beside_records` runs once the folders exist, before any page is made (the build starts the API step
-    there, in a process of its own: it needs only the model).
     """
     for folder in {docs, records or docs}:
         if folder.exists():
@@ -257,8 +254,6 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     gen.gtins = stamps_site.gtin_products(model)
     for name in RECORD_FOLDERS:
         (gen.records / name).mkdir(exist_ok=True)
-    if beside_records:
-        beside_records()
     depths = tuple(sorted({name.count("/") + 2 for name in RECORD_FOLDERS}))
     gen.chromes = chrome.render(mkdocs_config(model.registry.root), docs, model.site_url, site_extra(model), depths)
     shutil.copytree(ASSETS, docs / "assets" / "ocop")
