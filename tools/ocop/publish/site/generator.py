@@ -158,9 +158,9 @@ class Generator:
         history = self.history.of(source) if self.history and source else None
         html = template.render(root="../" * depth, canonical=self.model.url(rel), history=history,
                                chrome=self.chromes[depth], **self.base, **ctx)
-        leaf = self.records / folder / record_id
-        leaf.mkdir()  # one syscall: the folder above exists, the id is unique (file creation dominates at 20k)
-        (leaf / "index.html").write_text(html, encoding="utf-8")
+        leaf = f"{self.records}/{folder}/{record_id}"
+        os.mkdir(leaf)  # one syscall: the folder above exists, the id is unique (file creation dominates at 20k)
+        write_bytes(f"{leaf}/index.html", html.encode())
         if self.search_src is not None and "search" in ctx:  # a searchable page: its template holds the markup
             self.search_source(f"{folder}/{record_id}", html)
 
@@ -172,9 +172,9 @@ class Generator:
         start, end = html.find(search_index.SOURCE_START), html.find(search_index.SOURCE_END)
         if start < 0 or end < start:  # a template lost its index markup: the search would silently miss the page
             raise ValueError(f"trang {rel} không có phần chỉ mục tìm kiếm ({search_index.SOURCE_START})")
-        leaf = self.search_src / rel
-        leaf.mkdir(parents=True, exist_ok=True)  # an incremental build writes again over the last build's
-        (leaf / "index.html").write_text(search_index.source_page(html[start:end]), encoding="utf-8")
+        leaf = f"{self.search_src}/{rel}"
+        os.makedirs(leaf, exist_ok=True)  # an incremental build writes again over the last build's
+        write_bytes(f"{leaf}/index.html", search_index.source_page(html[start:end]).encode())
 
     def hub(self, rel_dir: str, title: str, template: str, **ctx: Any) -> None:
         """A Markdown page whose body is one raw HTML block (so Markdown never re-reads record text)."""
@@ -184,6 +184,18 @@ class Generator:
         # no table of contents: hub pages carry wide tables and charts
         front = front_matter(title, hide=["toc"])
         self.write((rel_dir + "/" if rel_dir else "") + "index.md", front + '<div class="ocop">\n' + html + "\n</div>\n")
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """One file from bytes in three syscalls: ~110,000 files a national build, where pathlib's text write (a
+    TextIOWrapper, its encoder, fstat and isatty probes) cost more CPU than the kernel's own work."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as open(): the umask decides
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 @functools.cache
@@ -410,7 +422,7 @@ def products_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
                         og_description=og_description(p, producer_name), site_root=gen.model.url(""),
                         **contact(gen.model, text(r.get("province")), gen.model.url(f"san-pham/{p.id}/")))
         if found:  # the printable stamp, as a file beside the page (which shows it: the QR is not inline too)
-            (gen.records / "san-pham" / p.id / "tem.svg").write_text(stamps_site.stamp_svg(qr, found.signed), encoding="utf-8")
+            write_bytes(f"{gen.records}/san-pham/{p.id}/tem.svg", stamps_site.stamp_svg(qr, found.signed).encode())
 
 
 def og_description(p: ProductView, producer_name: str) -> str:
@@ -525,7 +537,7 @@ def gtin_pages(gen: Generator, part: int = 0, parts: int = 1) -> None:
         gen.record_page("01", gtin, template, p=p, gtin=gtin, expect=[c.id for c in p.certs], product_url=f"../../san-pham/{p.id}/",
                         national=gen.stamps.national if gen.stamps else [])
         links = stamps_site.linkset(gen.model, gtin, p.id, p.name, p.current.id if p.current else None)
-        (gen.records / "01" / gtin / "linkset.json").write_text(json.dumps(links, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_bytes(f"{gen.records}/01/{gtin}/linkset.json", json.dumps(links, ensure_ascii=False, indent=1).encode())
 
 
 # ---- hub pages ----------------------------------------------------------------------------------
