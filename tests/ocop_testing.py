@@ -62,6 +62,17 @@ def git(root: Path, *args: str) -> str:
                           cwd=root, capture_output=True, text=True, check=True).stdout
 
 
+def committed_copy(source: Path, root: Path, tag: str | None = None) -> Path:
+    """A copy of a fixture tree (without its build/ folder) made a git repository with one commit."""
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("build"))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    if tag:
+        git(root, "tag", tag)
+    return root
+
+
 def build_case_tree(case_dir: Path, base: Path, dest: Path) -> dict:
     """Copy the base tree, apply the case's overlay and edits; return its expectations.
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
 
 from ocop.check.gitdiff import Changes, changed_files, parse_name_status, start_changed_files
-from ocop_testing import FIXTURES, git
+from ocop_testing import FIXTURES, committed_copy, git
 
 PRODUCTS = "registry/hai-phong/products"
 # one name of each kind git quotes or that Python cannot decode as UTF-8
@@ -27,12 +26,7 @@ NAMES = {
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "core" / "valid", root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    return root
+    return committed_copy(FIXTURES / "core" / "valid", tmp_path / "repo")
 
 
 @pytest.mark.parametrize("name", NAMES.values(), ids=NAMES.keys())

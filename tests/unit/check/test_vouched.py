@@ -5,7 +5,6 @@ beside it, the findings are those of a run without any cache, whole or scoped.""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from ocop.check import cache as cache_module
 from ocop.check import pipeline
 from ocop.config import RunConfig
-from ocop_testing import FIXTURES, git
+from ocop_testing import FIXTURES, committed_copy, git
 
 PRODUCT = "registry/hai-phong/products/sp-hai-phong-0001.yaml"
 PRODUCER = "registry/hai-phong/producers/ct-hai-phong-0001.yaml"
@@ -22,12 +21,7 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "core" / "valid", root, ignore=shutil.ignore_patterns("build"))
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    return root
+    return committed_copy(FIXTURES / "core" / "valid", tmp_path / "repo")
 
 
 def run(root: Path, **options: object) -> pipeline.Outcome:

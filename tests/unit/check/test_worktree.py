@@ -14,7 +14,7 @@ from ocop.check import pipeline
 from ocop.check.worktree import Listing, blob_id, start_listing
 from ocop.config import RunConfig
 from ocop.model.layout import discover
-from ocop_testing import FIXTURES, git
+from ocop_testing import FIXTURES, committed_copy, git
 
 PRODUCTS = "registry/hai-phong/products"
 PRODUCT = f"{PRODUCTS}/sp-hai-phong-0001.yaml"
@@ -23,12 +23,7 @@ TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "core" / "valid", root, ignore=shutil.ignore_patterns("build"))
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    return root
+    return committed_copy(FIXTURES / "core" / "valid", tmp_path / "repo")
 
 
 def with_more_products(root: Path) -> Path:
