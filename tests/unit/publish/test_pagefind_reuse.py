@@ -5,8 +5,11 @@ and chunks it lacks, and what is left must be what a run from nothing gives, fil
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
+
+import pytest
 
 from ocop.publish import build
 
@@ -85,7 +88,8 @@ def test_an_unreadable_previous_bundle_is_indexed_from_nothing(tmp_path: Path) -
     (bundle / "pagefind-entry.json").write_text("{", encoding="utf-8")
     (bundle / "fragment" / "vi_stale.pf_fragment").write_bytes(b"stale")
     changed = page(site, 2, "banh trang")
-    again(site, bundle, {changed})
+    log = again(site, bundle, {changed})
+    assert "không đọc được chỉ mục cũ" in log, log  # said: reuse lost on every rebuild would be a silent cost
     assert files(bundle) == files(bundle_from_nothing(site, tmp_path / "reference"))
 
 
@@ -100,3 +104,17 @@ def test_fragment_names_reject_a_name_that_is_a_path(tmp_path: Path) -> None:
 
 def test_search_url_is_pagefinds() -> None:
     assert build.search_url("san-pham/sp-01/index.html") == "/san-pham/sp-01/"
+
+
+@pytest.mark.parametrize("entry", [
+    {"languages": {"vi": {"hash": "../../../etc/x"}}},  # a language hash that is a path: never opened
+    {"languages": {"vi": {"hash": 7}}},
+    {"languages": []},
+    [],
+])
+def test_fragment_names_refuse_metadata_of_another_shape(tmp_path: Path, entry: object) -> None:
+    site = tmp_path / "src"
+    pages(site)
+    bundle = bundle_from_nothing(site, tmp_path / "pagefind")
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+    assert build.fragment_names(bundle) is None

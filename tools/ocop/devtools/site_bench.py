@@ -163,17 +163,6 @@ def tree_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def search_bytes(site: Path, query: str = QUERY) -> int:
-    """Bytes the search page fetches from the search bundles to show the first results of one query."""
-    return search_download(site, query)[0]
-
-
-def search_download(site: Path, query: str = QUERY) -> tuple[int, int]:
-    """(bytes as read, bytes over the wire) the search page fetches from /pagefind*/ for one query, in Chromium."""
-    parts = search_breakdown(site, query)
-    return sum(r for r, _ in parts.values()), sum(w for _, w in parts.values())
-
-
 def search_breakdown(site: Path, query: str = QUERY) -> dict[str, tuple[int, int]]:
     """Kind of file (SEARCH_FILES) → (bytes as read, bytes over the wire) the search page fetches from
     /pagefind*/ to show the first results of one query typed into it, in Chromium.

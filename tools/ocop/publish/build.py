@@ -486,6 +486,8 @@ class BundleRun:
 
     def start(self) -> None:
         self.before = fragment_names(self.dest) if self.dest.is_dir() else None
+        if self.before is None and self.dest.is_dir():  # said, not silent: every rebuild would be slower
+            self.log.write(f"ocop build: {self.dest.name}: không đọc được chỉ mục cũ: dựng lại chỉ mục từ đầu\n")
         if self.before is not None:
             self.dest.rename(self.work)
             _clear_derived(self.work, self.before)
@@ -539,22 +541,31 @@ def _decoded(path: Path) -> bytes:
 
 
 PAGEFIND_MAGIC = b"pagefind_dcd"  # every compressed file of a bundle starts with it
-UNREADABLE = (OSError, EOFError, zlib.error, ValueError, KeyError, IndexError, TypeError, AttributeError,
-              cbor2.CBORDecodeError)
-FRAGMENT_NAME = re.compile(r"[A-Za-z0-9_-]+")  # "vi_3f13ec8": a name that is no path
+# A bundle file that is missing, damaged or not Pagefind's (ValueError covers bad JSON and UTF-8); a file of
+# another shape is caught by the checks below, not by catching what a bug in this code would raise.
+UNREADABLE = (OSError, EOFError, zlib.error, ValueError, cbor2.CBORDecodeError)
+FRAGMENT_NAME = re.compile(r"[A-Za-z0-9_-]+")  # "vi_3f13ec8": a fragment name or language hash that is no path
 
 
 def fragment_names(bundle: Path) -> set[str] | None:
     """The fragment names the bundle's metadata lists (every language's), or None when it cannot be read."""
     try:
         entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-        names: set[str] = set()
-        for language in entry["languages"].values():
-            meta = cbor2.loads(_decoded(bundle / f"pagefind.{language['hash']}.pf_meta"))
-            names |= {page[0] for page in meta[1]}
+        languages = entry.get("languages") if isinstance(entry, dict) else None
+        hashes = [lang.get("hash") for lang in languages.values() if isinstance(lang, dict)] \
+            if isinstance(languages, dict) else []
+        if not hashes or not all(isinstance(h, str) and FRAGMENT_NAME.fullmatch(h) for h in hashes):
+            return None
+        names: list[object] = []
+        for language_hash in hashes:
+            meta = cbor2.loads(_decoded(bundle / f"pagefind.{language_hash}.pf_meta"))
+            pages = meta[1] if isinstance(meta, list) and len(meta) > 1 and isinstance(meta[1], list) else None
+            if pages is None:
+                return None
+            names.extend(page[0] if isinstance(page, list) and page else None for page in pages)
     except UNREADABLE:
         return None
-    return names if all(isinstance(n, str) and FRAGMENT_NAME.fullmatch(n) for n in names) else None
+    return set(names) if all(isinstance(n, str) and FRAGMENT_NAME.fullmatch(n) for n in names) else None
 
 
 def fragment_urls(bundle: Path, names: set[str]) -> set[str]:
@@ -562,9 +573,11 @@ def fragment_urls(bundle: Path, names: set[str]) -> set[str]:
     urls = set()
     for name in names:
         try:
-            urls.add(json.loads(_decoded(bundle / "fragment" / f"{name}.pf_fragment"))["url"])
+            fragment = json.loads(_decoded(bundle / "fragment" / f"{name}.pf_fragment"))
         except UNREADABLE:
             continue
+        if isinstance(fragment, dict) and isinstance(fragment.get("url"), str):
+            urls.add(fragment["url"])
     return urls
 
 
