@@ -113,26 +113,18 @@ def id_after(highest: dict[str, int], kind: str, province: str, year: str | None
     return f"{prefix}{highest.get(prefix, 0) + 1:0{DIGITS[kind]}d}"
 
 
-_NUMBER = re.compile(r"\d+")
-
-
 class IdAllocator:
     """`next_id` for many records at once (`ocop import`): the highest number of each prefix is found in one pass
-    over the taken ids, then each call takes the next one (next_id rescans every id on every call)."""
+    over the taken ids (highest_numbers), then each call takes the next one (next_id rescans every id on every call)."""
 
     def __init__(self, taken: set[str]) -> None:
-        self.highest: dict[str, int] = {}
-        for taken_id in taken:
-            prefix, _, number = taken_id.rpartition("-")
-            if _NUMBER.fullmatch(number):  # what next_id's pattern takes (isdigit() would also take "²")
-                key = prefix + "-"
-                self.highest[key] = max(self.highest.get(key, 0), int(number))
+        self.highest = highest_numbers(taken)
 
     def next(self, kind: str, province: str, year: str | None = None) -> str:
-        prefix = f"{PREFIX[kind]}-{province}-" + (f"{year}-" if kind in YEARLY_KINDS else "")
-        number = self.highest.get(prefix, 0) + 1
-        self.highest[prefix] = number
-        return f"{prefix}{number:0{DIGITS[kind]}d}"
+        new_id = id_after(self.highest, kind, province, year)
+        prefix, number = _NUMBERED.match(new_id).groups()  # type: ignore[union-attr]  # id_after's own shape
+        self.highest[prefix] = int(number)
+        return new_id
 
 
 def plan_id(province: str, data: dict) -> str:
