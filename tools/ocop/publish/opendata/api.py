@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ocop.model.layout import KINDS
+from ocop.publish.files import write_bytes
 from ocop.publish.opendata import facts
 from ocop.publish.opendata.history import History
 from ocop.publish.site import export
@@ -129,18 +130,10 @@ def _make_share(model: SiteModel, history: History, kind: str, records: list, pr
             continue
         doc = facts.document(model, links, history, record)
         encoded = dumps(doc)
-        write_file(f"{prefix}{record.id}.json", encoded.encode("utf-8"))  # plain strings: pathlib costs seconds
+        write_bytes(f"{prefix}{record.id}.json", encoded.encode("utf-8"))  # plain strings: pathlib costs seconds
         out.append(Made(record.id, encoded, table.row(doc),
                         facts.summary(record, doc["derived"], doc["links"], doc["modified"]), doc["modified"]))
     return out
-
-
-def write_file(path: str, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
 
 
 def pages(items: list[dict]) -> list[list[dict]]:

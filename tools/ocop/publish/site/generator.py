@@ -38,6 +38,7 @@ from ocop.domain import lifecycle
 from ocop.model import labels, units
 from ocop.model.registry import Record, gc_paused
 from ocop.publish import opendata
+from ocop.publish.files import write_bytes
 from ocop.publish.opendata import jsonld
 from ocop.publish.opendata import page as opendata_page
 from ocop.publish.site import charts, chrome, search_index
@@ -184,18 +185,6 @@ class Generator:
         # no table of contents: hub pages carry wide tables and charts
         front = front_matter(title, hide=["toc"])
         self.write((rel_dir + "/" if rel_dir else "") + "index.md", front + '<div class="ocop">\n' + html + "\n</div>\n")
-
-
-def write_bytes(path: str, data: bytes) -> None:
-    """One file from bytes in three syscalls: ~110,000 files a national build, where pathlib's text write (a
-    TextIOWrapper, its encoder, fstat and isatty probes) cost more CPU than the kernel's own work."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as open(): the umask decides
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
 
 
 @functools.cache
