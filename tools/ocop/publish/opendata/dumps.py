@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import shutil
 import zipfile
@@ -52,9 +53,8 @@ class Dumps:
         if self.previous is None:
             return None
         before, archive = self.previous / path.name, self.previous / (path.name + ".zip")
-        if not archive.is_file() or not before.is_file() or before.stat().st_size != path.stat().st_size \
-                or before.read_bytes() != path.read_bytes():
-            return None
+        if not archive.is_file() or not before.is_file() or not filecmp.cmp(before, path, shallow=False):
+            return None  # filecmp: sizes first, then chunk by chunk (not two whole 30 MB reads)
         target = path.with_name(archive.name)
         shutil.copyfile(archive, target)
         return target
