@@ -296,9 +296,8 @@ def province_lists(model: SiteModel) -> dict[str, tuple[str, ...]]:
     """tinh/<slug> (its products), tinh/cu/<2004 code> (the products addressed there), het-han/<slug> (its
     products and their certificates, or certificates of the province without a product): a key for every
     province, whether or not it has a page today (a page appears or goes when one of its owners changes)."""
-    by_province: dict[str, list[str]] = {}
-    for p in model.products.values():
-        by_province.setdefault(text(p.record.get("province")), []).append(p.id)
+    by_province = {slug: [product.id for product in products]  # grouped as generator.province_pages groups them
+                   for slug, products in model.products_of_province().items()}
     owned: dict[str, tuple[str, ...]] = {}
     for p in model.registry.provinces:
         slug = text(p.get("slug")) if isinstance(p, dict) else ""
