@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import logging
@@ -20,6 +21,7 @@ from typing import TextIO
 import cbor2
 
 from ocop.authoring import cms, guide
+from ocop.check import worktree
 from ocop.check.pipeline import validate
 from ocop.config import BuildConfig, mkdocs_config, repo_url_of, site_url_of
 from ocop.findings import Finding, has_errors, make
@@ -74,8 +76,9 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
 
     previous = incremental.load(out)  # its file digests serve a full build too
     digests = incremental.FileDigests(root, previous.files if previous else {})
-    step("digest", digests.prime)  # before validation reads the records (FileDigests.prime says why)
-    outcome = step("validate", lambda: validate(config.run()))
+    listing = functools.cache(worktree.start_listing(root))  # one git listing, read by the digests and validation
+    step("digest", lambda: digests.prime(listing()))  # before validation reads the records (prime says why)
+    outcome = step("validate", lambda: validate(config.run(), listing=listing))
     if has_errors(outcome.findings):
         REPORTERS["text"](Report.of_findings(outcome.findings, outcome.files_checked), log)
     if has_errors(outcome.findings) and config.refuse_errors:
@@ -87,7 +90,8 @@ def build_site(config: BuildConfig, log: TextIO | None = None) -> BuildResult:
     plan, manifest = step("plan", lambda: plan_build(config, cfg, site_url, site_model, changes, previous, digests,
                                                      log))
     incremental.forget(out)  # until this build ends, the output matches no manifest
-    stamps = step("sign", lambda: stamps_site.prepare(site_model, certs=None if plan.full else signed_certs(plan, site_model)))
+    stamps = step("sign", lambda: stamps_site.prepare(site_model, certs=None if plan.full else signed_certs(plan, site_model),
+                                                     cache=out / "cache" / "stamps.marshal"))
     _stamp_notes(stamps, log, plan.full)
     if plan.full:
         full_build(config, cfg, site_url, site_model, stamps, changes, step, outcome.registry, log)
