@@ -3,6 +3,7 @@ list, the status lists, and `ocop verify` on a PNG rendered from a stamp's SVG."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -201,6 +202,37 @@ def test_sample_registry_signs_with_its_test_key(sample):
     assert dl, "a product with a GTIN has a GS1 Digital Link stamp"
     versions = {payload.qr_code(s.url).version for s in hanoi}
     assert max(versions) <= 10, versions
+
+
+def test_signed_stamps_are_kept_between_builds_and_are_the_same(sample, tmp_path: Path, monkeypatch):
+    """A second build takes every stamp from the cache (Ed25519 is deterministic: the same bytes); a changed
+    claim, another key or a cache it cannot read signs again; a full build keeps only its certificates."""
+    model, first = sample
+    cache = tmp_path / "stamps.marshal"
+    assert stamps_site.prepare(model, environ={}, cache=cache).stamps == first.stamps
+    fits: list[str] = []
+    real_fit = payload.fit
+    monkeypatch.setattr(payload, "fit", lambda claims, *args: fits.append(claims.certificate) or real_fit(claims, *args))
+    assert stamps_site.prepare(model, environ={}, cache=cache).stamps == first.stamps
+    assert fits == []  # nothing signed again
+
+    cert = model.certs["cn-ha-noi-2024-0001"]
+    claims = stamps_site.claims_of(model, cert)
+    assert claims is not None
+    signer = first.signers["ha-noi"]
+    signed = stamps_site.SignedCache.load(cache)
+    key = signed.key(signer.key.public, "ha-noi", first.stamps[cert.id].url.split("#")[0] + "#", claims)
+    assert signed.get(key, claims) is not None
+    other = stamps_site.SignedCache.key(make_key("ha-noi")[1].public, "ha-noi", SITE + "#", claims)
+    renamed = stamps_site.SignedCache.key(signer.key.public, "ha-noi", SITE + "#",
+                                          dataclasses.replace(claims, product=claims.product + " mới"))
+    assert len({key, other, renamed, signed.key(signer.key.public, "ha-noi", SITE + "#", claims)}) == 4
+
+    only = stamps_site.prepare(model, environ={}, certs={cert.id}, cache=cache)  # a rebuild: merges, keeps all
+    assert only.stamps == {cert.id: first.stamps[cert.id]} and len(stamps_site.SignedCache.load(cache).known) > 1
+    cache.write_bytes(b"\x00 not marshal")
+    assert stamps_site.prepare(model, environ={}, cache=cache).stamps == first.stamps
+    assert sorted(fits) == sorted(cid for cid, s in first.stamps.items() if s.signed)  # all signed again
 
 
 def render_png(svg: str, path: Path) -> Path:

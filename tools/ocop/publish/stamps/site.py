@@ -5,12 +5,14 @@ and the service worker that keeps the verify pages working offline."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import marshal
 import os
 import re
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,19 +86,22 @@ def gtin_products(model: SiteModel) -> dict[str, Any]:
     return out
 
 
-def prepare(model: SiteModel, environ: Mapping[str, str] | None = None, certs: set[str] | None = None) -> Stamps:
+def prepare(model: SiteModel, environ: Mapping[str, str] | None = None, certs: set[str] | None = None,
+            cache: Path | None = None) -> Stamps:
     """Sign every certificate's stamp with its province's key (`ocop build`'s "sign" step); only `certs`'
-    when given (an incremental build renders only a few product pages)."""
+    when given (an incremental build renders only a few product pages). `cache`: stamps of earlier builds."""
     keys, notes = keys_of(model.registry)
     found, more = signers(keys, model.today, os.environ if environ is None else environ)
     out = Stamps(keys, found, notes=notes + more)
+    signed = SignedCache.load(cache)
     for cert in model.certs.values():
         if certs is None or cert.id in certs:
-            out.stamps[cert.id] = stamp_of(model, cert, found)
+            out.stamps[cert.id] = stamp_of(model, cert, found, signed)
+    signed.save(cache, prune=certs is None)
     return out
 
 
-def stamp_of(model: SiteModel, cert: CertView, found: dict[str, Signer]) -> Stamp:
+def stamp_of(model: SiteModel, cert: CertView, found: dict[str, Signer], signed: SignedCache | None = None) -> Stamp:
     gtin = gtin_of(model, cert)
     base = model.url(f"01/{gtin14(gtin)}" if gtin else f"xac-minh/{cert.id}")
     province = text(cert.record.get("province"))
@@ -104,11 +109,69 @@ def stamp_of(model: SiteModel, cert: CertView, found: dict[str, Signer]) -> Stam
     claims = claims_of(model, cert)
     if signer is None or claims is None or province == NATIONAL:
         return Stamp(base, False)
+    signed = signed or SignedCache()
+    key = signed.key(signer.key.public, province, base + "#", claims)
     try:
-        short, fragment = payload.fit(claims, province, signer.key.kid, base + "#", signer.sign)
+        short, fragment = signed.get(key, claims) or payload.fit(claims, province, signer.key.kid, base + "#",
+                                                                 signer.sign)
     except payload.PayloadError:  # an id not of its province's form, under a long site URL: left unsigned
         return Stamp(base, False)
+    signed.put(key, short, fragment)
     return Stamp(f"{base}#{fragment}", True, short)
+
+
+@dataclass
+class SignedCache:
+    """Stamps of earlier builds: Ed25519 signatures are deterministic (RFC 8032), so the same key, URL and
+    claims give the same fragment byte for byte, and a build need not fit and sign 25,000 stamps again.
+
+    Keyed by a hash of the public key (which fixes the private key the build checked against it), the
+    province, the URL before the fragment, the claims, and payload.py's own bytes (how claims are shortened
+    and encoded). Unreadable or of another format: empty, every stamp is signed again."""
+
+    known: dict[bytes, tuple[str, ...]] = field(default_factory=dict)
+    used: dict[bytes, tuple[str, ...]] = field(default_factory=dict)
+
+    @staticmethod
+    def load(path: Path | None) -> SignedCache:
+        if path is None or not path.is_file():
+            return SignedCache()
+        try:
+            data = marshal.loads(path.read_bytes())
+        except (ValueError, EOFError, TypeError):
+            return SignedCache()
+        if not (isinstance(data, dict) and data.pop(b"format", None) == _CACHE_FORMAT):
+            return SignedCache()
+        return SignedCache(data)
+
+    def save(self, path: Path | None, prune: bool) -> None:
+        kept = self.used if prune else {**self.known, **self.used}  # pruned: only this build's certificates
+        if path is None or kept == self.known:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(marshal.dumps({b"format": _CACHE_FORMAT, **kept}))
+        os.replace(tmp, path)
+
+    @staticmethod
+    def key(public: bytes, province: str, prefix: str, claims: payload.Claims) -> bytes:
+        fields = [public, province, prefix, claims.certificate, claims.product, claims.producer, claims.star,
+                  payload.days(claims.valid_from), payload.days(claims.valid_to), claims.issuer,
+                  claims.decision_number, payload.days(claims.decision_date)]
+        return hashlib.blake2b(marshal.dumps(fields), digest_size=16).digest()
+
+    def get(self, key: bytes, claims: payload.Claims) -> tuple[payload.Claims, str] | None:
+        entry = self.known.get(key)
+        if not (isinstance(entry, tuple) and len(entry) == 5 and all(isinstance(x, str) for x in entry)):
+            return None
+        fragment, product, producer, issuer, number = entry
+        return replace(claims, product=product, producer=producer, issuer=issuer, decision_number=number), fragment
+
+    def put(self, key: bytes, short: payload.Claims, fragment: str) -> None:
+        self.used[key] = (fragment, short.product, short.producer, short.issuer, short.decision_number)
+
+
+_CACHE_FORMAT = hashlib.blake2b(Path(payload.__file__).read_bytes(), digest_size=16).digest()
 
 
 def stamp_svg(qr: str, signed: bool) -> str:
