@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 import cbor2
+import jinja2
 
 from ocop.authoring import cms, guide
 from ocop.check import worktree
@@ -27,7 +28,7 @@ from ocop.config import BuildConfig, mkdocs_config, repo_url_of, site_url_of
 from ocop.findings import Finding, has_errors, make
 from ocop.model.registry import Registry
 from ocop.publish import documents, incremental, opendata
-from ocop.publish.site import generator, history, model
+from ocop.publish.site import chrome, generator, history, model
 from ocop.publish.stamps import site as stamps_site
 from ocop.report import REPORTERS, Report
 
@@ -114,6 +115,7 @@ def full_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
     step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
                                                 records=records, qr_cache=out / "cache" / "site-qr.marshal",
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
+                                                template_cache=out / "cache" / "templates",
                                                 stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
                                                 search_src=out / SEARCH_SRC if indexer else None))
     # one process while Pagefind indexes the record pages on the other core: measured at 20k products, forking
@@ -121,7 +123,8 @@ def full_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
     published = step("api", lambda: opendata.publish(site_model, records, config.since_commit,
                                                      jobs=1 if indexer else None, changes=changes))
     guide.install(out / "docs")
-    step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model)))
+    step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model),
+                                      out / "cache" / "templates"))
     step("admin", lambda: install_editor(out / "site", root, registry, log))
     if indexer:  # before the move: Pagefind reads the pages from records/
         step("pagefind (wait)", lambda: indexer.finish(out / "site"))
@@ -177,6 +180,7 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
     step("generate", lambda: generator.generate(site_model, out / "docs", None, records=records,
                                                 qr_cache=out / "cache" / "site-qr.marshal",
                                                 photo_cache=out / "cache" / "photos", log=log, open_data=False,
+                                                template_cache=out / "cache" / "templates",
                                                 stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
                                                 select=select, search_src=sources if config.pagefind else None))
     # the search sources are final here: Pagefind runs on the other core while the API, MkDocs and the sync do
@@ -186,7 +190,8 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
         published = step("api", lambda: opendata.publish(site_model, records, config.since_commit, jobs=1, changes=changes,
                                                          reuse=opendata.previous(site, plan.api_ids())))
         guide.install(out / "docs")
-        step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", hubs, site_url, generator.site_extra(site_model)))
+        step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", hubs, site_url, generator.site_extra(site_model),
+                                          out / "cache" / "templates"))
         step("admin", lambda: install_editor(hubs, root, registry, log))
         assert plan.previous is not None
         step("sync", lambda: sync_site(site, (hubs, records), plan, plan.previous))
@@ -394,15 +399,24 @@ def _status_mb(key: str) -> float | None:
     return None
 
 
-def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, extra: dict[str, object]) -> None:
-    """`mkdocs build --strict` in-process (saves the interpreter start; same checks)."""
+def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, extra: dict[str, object],
+               template_cache: Path | None = None) -> None:
+    """`mkdocs build --strict` in-process (saves the interpreter start; same checks); Material's templates
+    compiled once into `template_cache` (chrome.keep_compiled)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+    from mkdocs.plugins import BasePlugin
+
+    class KeepCompiled(BasePlugin):
+        def on_env(self, env: jinja2.Environment, /, *, config: object, files: object) -> jinja2.Environment:
+            chrome.keep_compiled(env, template_cache)
+            return env
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)  # its per-file INFO lines drown the useful ones
     config = load_config(str(cfg), docs_dir=str(docs), site_dir=str(site), site_url=site_url, strict=True,
                          extra=extra)
+    config.plugins["ocop-keep-compiled"] = KeepCompiled()  # registers its on_env (PluginCollection.__setitem__)
     try:
         build(config)
     except MkDocsException as err:

@@ -222,7 +222,8 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
              jobs: int | None = None, records: Path | None = None, qr_cache: Path | None = None,
              photo_cache: Path | None = None, log: TextIO | None = None, open_data: bool = True,
              stamps: stamps_site.Stamps | None = None, history: Histories | None = None, repo_url: str = "",
-             select: dict[str, set[str]] | None = None, search_src: Path | None = None) -> None:
+             select: dict[str, set[str]] | None = None, search_src: Path | None = None,
+             template_cache: Path | None = None) -> None:
     """Write the whole docs folder (removed first: pages of deleted records must not linger).
 
     Record pages go into docs (a complete tree any MkDocs-compatible generator can build), or into
@@ -231,7 +232,8 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     indexing overlaps with the hub pages and MkDocs). Photos are published as re-encoded copies
     (photos.py), kept in `photo_cache` between builds. With `select` (an incremental build: see
     publish/incremental.py) only those record pages are rendered; every other page is. With `search_src`, each
-    searchable record page's index markup is also written there alone (Generator.search_source).
+    searchable record page's index markup is also written there alone (Generator.search_source). Material's
+    compiled templates are kept in `template_cache` (chrome.keep_compiled).
     """
     for folder in {docs, records or docs}:
         if folder.exists():
@@ -244,7 +246,8 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     for name in RECORD_FOLDERS:
         (gen.records / name).mkdir(exist_ok=True)
     depths = tuple(sorted({name.count("/") + 2 for name in RECORD_FOLDERS}))
-    gen.chromes = chrome.render(mkdocs_config(model.registry.root), docs, model.site_url, site_extra(model), depths)
+    gen.chromes = chrome.render(mkdocs_config(model.registry.root), docs, model.site_url, site_extra(model), depths,
+                                template_cache)
     shutil.copytree(ASSETS, docs / "assets" / "ocop")
     jobs = jobs or min(os.cpu_count() or 1, 4)
     gen.photos = publish_photos(model, gen.records, photo_cache, jobs, log)
