@@ -36,3 +36,25 @@ def test_title_head_and_footer_are_filled_in(chromes):
 def test_a_template_without_the_placeholder_is_refused():
     with pytest.raises(ValueError):
         chrome.Chrome.of("<html><head></head><body>no placeholder</body></html>")
+
+
+def test_compiled_templates_are_kept_and_give_the_same_pages(tmp_path, chromes):
+    """The chrome and MkDocs both keep Material's compiled templates in the build's cache folder; a build that
+    reads them back renders the same chrome."""
+    from ocop.publish.build import run_mkdocs
+
+    extra = chrome.extra(True, "Văn phòng Điều phối nông thôn mới Trung ương", "https://example.org/bao-cao")
+    cache = tmp_path / "templates"
+    (tmp_path / "docs").mkdir()
+    first = chrome.render(mkdocs_config(REPO), tmp_path / "docs", "https://ocop.example/", extra, (2, 3), cache)
+    kept = sorted(p.name for p in cache.iterdir())
+    assert kept and first == chromes
+    assert chrome.render(mkdocs_config(REPO), tmp_path / "docs", "https://ocop.example/", extra, (2, 3), cache) == chromes
+    from mkdocs.config import load_config
+
+    for page in chrome._nav_sources(load_config(str(mkdocs_config(REPO))).nav):  # the pages the nav names
+        (tmp_path / "docs" / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "docs" / page).write_text("# Trang\n", encoding="utf-8")
+    mkdocs_cache = tmp_path / "mkdocs-templates"
+    run_mkdocs(mkdocs_config(REPO), tmp_path / "docs", tmp_path / "site", "https://ocop.example/", extra, mkdocs_cache)
+    assert any(mkdocs_cache.iterdir())  # MkDocs' own environment used it (the on_env hook is wired)
