@@ -80,7 +80,7 @@ def built_at() -> dt.datetime:
 def previous(site: Path, select: set[str]) -> api.Reuse:
     """The previous build's API documents, CSV rows and index lines, by "kind:id" (see api.Reuse)."""
     texts: dict[str, str] = {}
-    rows: dict[str, list[str]] = {}
+    rows: dict[str, str] = {}
     lines: dict[str, dict] = {}
     for kind in KINDS:
         plural = api.facts.PLURAL[kind]
@@ -88,10 +88,9 @@ def previous(site: Path, select: set[str]) -> api.Reuse:
             for line in jsonl:
                 line = line.rstrip("\n")
                 texts[f"{kind}:{_id_of(line)}"] = line
-        with (site / DATA / f"{plural}.csv").open(encoding="utf-8-sig", newline="") as table:
-            reader = csv.reader(table)
-            next(reader, None)  # the header
-            rows.update((f"{kind}:{row[0]}", row) for row in reader if row)
+        with (site / DATA / f"{plural}.csv").open(encoding="utf-8-sig", newline="") as csv_file:  # CRLF kept
+            table = csv_file.read()
+        rows.update((f"{kind}:{_first_cell(row)}", row) for row in csv_rows(table)[1:])  # [0]: the header
         for page in (site / api.facts.API / plural).glob("page-*.json"):
             for item in json.loads(page.read_text(encoding="utf-8"))["items"]:
                 lines[f"{kind}:{item['id']}"] = item
@@ -105,6 +104,28 @@ def reused_files(site: Path) -> list[str]:
         folder = f"{api.facts.API}/{api.facts.PLURAL[kind]}"
         found += sorted(f"{folder}/{p.name}" for p in (site / folder).glob("page-*.json"))
     return found
+
+
+def csv_rows(table: str) -> list[str]:
+    """A CSV text (export.Table's: rows end in CRLF) cut into its rows, each as written, line end included.
+    A quoted cell may hold line breaks: a row ends at a CRLF outside quotes, i.e. after an even number of
+    quote characters (an escaped quote is two)."""
+    rows: list[str] = []
+    pending = ""
+    for piece in table.split("\r\n")[:-1]:  # the text ends with a row's CRLF: the last piece is empty
+        pending += piece + "\r\n"
+        if pending.count('"') % 2 == 0:
+            rows.append(pending)
+            pending = ""
+    if pending or (table and not table.endswith("\r\n")):
+        raise ValueError("CSV của lần dựng trước bị cắt dở")  # the manifest's digest makes this unreachable
+    return rows
+
+
+def _first_cell(row: str) -> str:
+    if not row.startswith('"'):
+        return row.split(",", 1)[0].rstrip("\r\n")
+    return next(csv.reader([row]))[0]
 
 
 def _id_of(line: str) -> str:

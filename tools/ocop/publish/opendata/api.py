@@ -44,7 +44,7 @@ class Made:
 
     record_id: str
     encoded: str  # the API file's text (also its JSON Lines line)
-    row: list[str]  # its CSV row
+    row: str  # its CSV row, as text (export.Table.line)
     line: dict[str, Any]  # its index line
     modified: str | None
 
@@ -57,7 +57,7 @@ class Reuse:
 
     select: set[str]
     texts: dict[str, str]
-    rows: dict[str, list[str]]
+    rows: dict[str, str]
     lines: dict[str, dict[str, Any]]
     dumps: Path | None = None  # the previous /du-lieu/ (a zip of unchanged bytes is copied from it)
 
@@ -131,7 +131,7 @@ def _make_share(model: SiteModel, history: History, kind: str, records: list, pr
         doc = facts.document(model, links, history, record)
         encoded = dumps(doc)
         write_bytes(f"{prefix}{record.id}.json", encoded.encode("utf-8"))  # plain strings: pathlib costs seconds
-        out.append(Made(record.id, encoded, table.row(doc),
+        out.append(Made(record.id, encoded, table.line(doc),
                         facts.summary(record, doc["derived"], doc["links"], doc["modified"]), doc["modified"]))
     return out
 

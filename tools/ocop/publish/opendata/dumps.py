@@ -29,7 +29,7 @@ class Dumps:
             self.jsonl[kind] = (self.out / f"{PLURAL[kind]}.jsonl").open("w", encoding="utf-8", newline="\n")
             self.tables[kind] = export.Table(kind)
         self.jsonl[kind].write(made.encoded + "\n")  # the API file's very text, one line
-        self.tables[kind].append(made.row)
+        self.tables[kind].append_line(made.row)
 
     def close(self, kinds: tuple[str, ...]) -> list[Path]:
         """Finish every kind's files (an empty kind still gets its header-only CSV) and zip each."""

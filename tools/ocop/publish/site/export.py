@@ -176,5 +176,18 @@ class Table:
     def append(self, row: list[str]) -> None:
         self.writer.writerow(row)
 
+    def line(self, doc: dict[str, Any]) -> str:
+        """The document's row as CSV text, its line end included (what `append_line` takes back)."""
+        start = self.buffer.tell()
+        self.writer.writerow(self.row(doc))
+        encoded = self.buffer.getvalue()[start:]
+        self.buffer.seek(start)
+        self.buffer.truncate()
+        return encoded
+
+    def append_line(self, encoded: str) -> None:
+        """A row as CSV text, as `line` gave it (or as a previous build's file holds it: rebuilds reuse rows)."""
+        self.buffer.write(encoded)
+
     def text(self) -> str:
         return self.buffer.getvalue()
