@@ -23,7 +23,7 @@ from ocop.config import BuildConfig
 from ocop.model import units
 from ocop.publish import build as build_module
 from ocop.publish import incremental
-from ocop.publish.build import PAGEFIND_BUNDLES, SEARCH_SRC, PagefindRun, build_site
+from ocop.publish.build import PAGEFIND_BUNDLES, SEARCH_SRC, PagefindRun, build_site, page_url, source_glob
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 23)
@@ -343,7 +343,7 @@ def test_pagefind_is_deterministic_but_for_filter_order(sample_site, tmp_path: P
     files hold the same values in hash-map order (upstream Pagefind issue 638), so their bytes and names
     may differ, and bundle_content (which the rebuild tests use) sees through that."""
     site, _server = sample_site
-    name, glob = "pagefind", PAGEFIND_BUNDLES["pagefind"]
+    name, glob = "pagefind", source_glob(PAGEFIND_BUNDLES["pagefind"])
     runs = []
     for n in range(2):
         run = PagefindRun(site.parent / SEARCH_SRC, tmp_path / f"bundle-{n}", glob)
@@ -366,8 +366,8 @@ def test_search_sources_index_as_the_pages_do(sample_site, tmp_path: Path) -> No
     site, _server = sample_site
     for name, glob in PAGEFIND_BUNDLES.items():
         runs = {}
-        for kind, pages in (("pages", site), ("sources", site.parent / SEARCH_SRC)):
-            run = PagefindRun(pages, tmp_path / f"{name}-{kind}-bundle", glob)
+        for kind, pages, files in (("pages", site, glob), ("sources", site.parent / SEARCH_SRC, source_glob(glob))):
+            run = PagefindRun(pages, tmp_path / f"{name}-{kind}-bundle", files)
             run.start()
             run.finish(tmp_path / f"{name}-{kind}")
             runs[kind] = tmp_path / f"{name}-{kind}"
@@ -377,19 +377,26 @@ def test_search_sources_index_as_the_pages_do(sample_site, tmp_path: Path) -> No
         image_text = re.sub(r"\W", "", units.fold(" ".join(pages["alts"])))  # Pagefind splits it its way
         assert sources["words"] <= pages["words"], name
         assert all(word in image_text for word in pages["words"] - sources["words"]), name
-        assert len(list((site.parent / SEARCH_SRC).glob(glob))) == len(list(site.glob(glob))), name
+        assert len(list((site.parent / SEARCH_SRC).glob(source_glob(glob)))) == len(list(site.glob(glob))), name
 
 
 def _without_images(bundle: Path) -> dict[str, object]:
     """The indexed words, the filters, the fragments by URL less Pagefind's own image meta, and that meta's
     texts (Pagefind indexes the image's address and alt text as meta text too)."""
-    fragments, alts = {}, []
+    fragments, alts, url_of = {}, [], {}
     for path in (bundle / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         fragment = json.loads(data[data.index(b"{"):])
         alts += [fragment["meta"].pop(key, "") for key in ("image", "image_alt")]
+        fragment["url"] = page_url(fragment["url"])  # a source's URL read as its page's, as search.js reads it
         fragments[fragment["url"]] = fragment
-    filters = sorted(repr(_filter(p)) for p in (bundle / "filter").glob("*.pf_filter"))
+        url_of[path.stem] = fragment["url"]
+    # a filter value lists pages by their place in the metadata's page list, whose order follows the fragments'
+    # names (hashes of content that holds the URL): compared as the pages' URLs
+    (meta,) = (_decode(p.read_bytes()) for p in bundle.glob("*.pf_meta"))
+    pages = [url_of[page[0]] for page in meta[1]]
+    filters = sorted(repr([name, sorted([value, sorted(pages[i] for i in numbers)] for value, numbers in values)])
+                     for name, values in (_filter(p) for p in (bundle / "filter").glob("*.pf_filter")))
     words = {entry[0] for p in (bundle / "index").glob("*.pf_index") for entry in _decode(p.read_bytes())[0]}
     return {"fragments": fragments, "filters": filters, "words": words, "alts": alts}
 
@@ -399,6 +406,8 @@ def test_bundle_glob_matches_like_pagefind() -> None:
     assert rx.match("chu-the/ct-ha-noi-0001/index.html") and rx.match("quyet-dinh/qd-x/index.html")
     assert not rx.match("san-pham/sp-ha-noi-0001/index.html") and not rx.match("chu-the/a/b/index.html")
     assert incremental.glob_regex("san-pham/**/*.html").match("san-pham/a/b/index.html")
+    sources = incremental.glob_regex(source_glob(PAGEFIND_BUNDLES["pagefind"]))
+    assert sources.match("san-pham/sp-ha-noi-0001.html") and not sources.match("san-pham/a/b.html")
 
 
 def test_full_flag_turns_incremental_off() -> None:

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from ocop.publish import build
 
-GLOB = build.PAGEFIND_BUNDLES["pagefind"]
+GLOB = build.source_glob(build.PAGEFIND_BUNDLES["pagefind"])  # the build's search sources: san-pham/<id>.html
 
 
 def page(site: Path, n: int, words: str, head: str = "") -> str:
-    rel = f"san-pham/sp-{n:02d}/index.html"
+    rel = build.source_of(f"san-pham/sp-{n:02d}")
     (site / rel).parent.mkdir(parents=True, exist_ok=True)
     (site / rel).write_text(f'<!doctype html><html lang="vi"><head>{head}</head><body><div data-pagefind-body>'
                             f"<h1>Trang {n}</h1><p>{words}</p></div></body></html>", encoding="utf-8")
@@ -58,7 +57,7 @@ def test_reused_bundle_equals_a_bundle_from_nothing(tmp_path: Path) -> None:
     inode = kept.stat().st_ino
     changed = page(site, 3, "tra shan tuyet moc chau")
     added = page(site, 40, "mat ong rung")
-    shutil.rmtree(site / "san-pham" / "sp-07")
+    (site / build.source_of("san-pham/sp-07")).unlink()
     log = again(site, bundle, {changed, added})
     assert "từ đầu" not in log, log
     expected = files(bundle_from_nothing(site, tmp_path / "reference"))
@@ -102,8 +101,21 @@ def test_fragment_names_reject_a_name_that_is_a_path(tmp_path: Path) -> None:
     assert not build.FRAGMENT_NAME.fullmatch("../../x") and not build.FRAGMENT_NAME.fullmatch("a/b")
 
 
-def test_search_url_is_pagefinds() -> None:
+def test_search_url_is_pagefinds_and_page_url_reads_a_source_s_as_its_page_s() -> None:
     assert build.search_url("san-pham/sp-01/index.html") == "/san-pham/sp-01/"
+    assert build.search_url(build.source_of("san-pham/sp-01")) == "/san-pham/sp-01.html"
+    assert build.page_url("/san-pham/sp-01.html") == "/san-pham/sp-01/" == build.page_url("/san-pham/sp-01/")
+    assert build.source_glob("chu-the/*/index.html") == "chu-the/*.html"
+
+
+def test_pagefind_gives_a_source_the_url_search_url_says(tmp_path: Path) -> None:
+    site = tmp_path / "src"
+    pages(site)
+    bundle = bundle_from_nothing(site, tmp_path / "pagefind")
+    names = build.fragment_names(bundle)
+    assert names is not None
+    expected = {build.search_url(build.source_of(f"san-pham/sp-{n:02d}")) for n in range(30)}
+    assert build.fragment_urls(bundle, names) == expected
 
 
 @pytest.mark.parametrize("entry", [

@@ -47,7 +47,19 @@ PAGEFIND_CHUNK_SIZE = 2000
 
 # Pagefind reads each searchable page's index markup alone from here (Generator.search_source), not the
 # ~25 KB pages: the same bundles for a third of its CPU. Kept between builds: a rebuild writes the pages it makes.
+# A page's source is one file, <folder>/<id>.html (a folder per page cost ~5 s at 10,000 products), so Pagefind
+# gives it the URL /<folder>/<id>.html: search.js and page_url() read it as the page's /<folder>/<id>/.
 SEARCH_SRC = "search-src"
+
+
+def source_glob(page_glob: str) -> str:
+    """The search sources of a bundle's pages: "san-pham/*/index.html" → "san-pham/*.html"."""
+    return page_glob.removesuffix("/index.html") + ".html"
+
+
+def source_of(key: str) -> str:
+    """A page folder's search source: "san-pham/sp-x" → "san-pham/sp-x.html"."""
+    return f"{key}.html"
 
 
 class BuildError(Exception):
@@ -238,9 +250,9 @@ def sync_sources(sources: Path, stage: Path, plan: incremental.Plan) -> set[str]
     did not leaves its bundle as it was."""
     touched: set[str] = set()
     for key in sorted(plan.remove):
-        touched |= _remove(sources, key)
+        touched |= _remove(sources, source_of(key))
     for key in sorted(plan.render):
-        touched |= _replace(sources, stage, key)
+        touched |= _replace(sources, stage, source_of(key))
     return touched
 
 
@@ -280,7 +292,8 @@ def _replace(site: Path, stage: Path, key: str) -> set[str]:
 def reindex(site: Path, out: Path, touched: set[str], log: TextIO) -> BundleRuns:
     """Start Pagefind again for each bundle of PAGEFIND_BUNDLES one of whose search sources was written or
     removed (or that the site lacks); `finish` moves them into the site."""
-    dirty = {name: glob for name, glob in PAGEFIND_BUNDLES.items()
+    sources = {name: source_glob(glob) for name, glob in PAGEFIND_BUNDLES.items()}
+    dirty = {name: glob for name, glob in sources.items()
              if not (site / name).is_dir() or any(incremental.glob_regex(glob).match(rel) for rel in touched)}
     log.write(f"ocop build: chỉ mục tìm kiếm dựng lại: {', '.join(sorted(dirty)) or 'không có'}\n")
     written = {rel for rel in touched if (out / SEARCH_SRC / rel).is_file()}
@@ -427,7 +440,8 @@ class PagefindRuns:
     """One PagefindRun per bundle of PAGEFIND_BUNDLES, started together, each moved to /<name>/ of the site."""
 
     def __init__(self, docs: Path, out: Path) -> None:
-        self.runs = {name: PagefindRun(docs, out / f"{name}-bundle", glob) for name, glob in PAGEFIND_BUNDLES.items()}
+        self.runs = {name: PagefindRun(docs, out / f"{name}-bundle", source_glob(glob))
+                     for name, glob in PAGEFIND_BUNDLES.items()}
 
     def start(self) -> None:
         for run in self.runs.values():
@@ -439,12 +453,9 @@ class PagefindRuns:
 
 
 class PagefindRun:
-    """Pagefind over the generated product pages, started as soon as they exist.
-
-    It runs on build/docs (record pages are final HTML there) while the hub pages and MkDocs are built,
-    then its bundle is moved into the site: on 2 cores this hides most of its ~25 s at 20k products.
-    URLs come out the same as in the site (san-pham/<id>/).
-    """
+    """Pagefind over the files of `docs` that `glob` matches (the build: the search sources), started as soon
+    as they exist; it runs while the API, hub pages and MkDocs are built, then its bundle is moved into the
+    site. Pagefind's URL of a file is its path (search_url; page_url reads a source's as its page's)."""
 
     def __init__(self, docs: Path, bundle: Path, glob: str = PAGEFIND_BUNDLES["pagefind"],
                  chunk_size: int = PAGEFIND_CHUNK_SIZE) -> None:
@@ -547,8 +558,15 @@ class BundleRuns:
 
 
 def search_url(rel: str) -> str:
-    """The URL Pagefind gives the page of a search source ("san-pham/x/index.html" → "/san-pham/x/")."""
+    """The URL Pagefind gives a file it indexes: "/san-pham/x.html" for a search source, "/san-pham/x/" for a
+    page ("san-pham/x/index.html")."""
     return "/" + rel.removesuffix("index.html")
+
+
+def page_url(url: str) -> str:
+    """The page a search result's URL stands for: "/san-pham/x.html" (its search source's) → "/san-pham/x/";
+    a page's own URL is left as it is (what search.js's link() does)."""
+    return url.removesuffix(".html") + "/" if url.endswith(".html") else url
 
 
 def _decoded(path: Path) -> bytes:

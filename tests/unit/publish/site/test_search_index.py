@@ -100,17 +100,21 @@ def test_record_pages_carry_the_index_markup(tmp_path):
 
 
 def test_search_sources_hold_each_searchable_page_s_markup_alone(tmp_path):
-    """What Pagefind reads (build.SEARCH_SRC): the page's marked index markup, at the page's own path, for the
-    searched folders only."""
+    """What Pagefind reads (build.SEARCH_SRC): the page's marked index markup, as <folder>/<id>.html for the page
+    <folder>/<id>/ (build.source_of), for the searched folders only."""
+    from ocop.publish import build
+
     registry = load_registry(REPO, use_cache=False)[0]
     src = tmp_path / "search-src"
     generator.generate(model.build(registry, dt.date(2026, 11, 23), "https://ocop.example/"), tmp_path / "docs",
                        search_src=src)
     for folder in ("san-pham", "chu-the", "quyet-dinh"):
-        pages = sorted(p.relative_to(tmp_path / "docs") for p in (tmp_path / "docs" / folder).glob("*/index.html"))
-        assert pages and pages == sorted(p.relative_to(src) for p in (src / folder).glob("*/index.html"))
+        pages = sorted(p.parent.relative_to(tmp_path / "docs").as_posix()
+                       for p in (tmp_path / "docs" / folder).glob("*/index.html"))
+        assert pages and [build.source_of(key) for key in pages] == sorted(
+            p.relative_to(src).as_posix() for p in (src / folder).iterdir())
     page = (tmp_path / "docs" / "san-pham" / "sp-ha-noi-0001" / "index.html").read_text(encoding="utf-8")
-    source = (src / "san-pham" / "sp-ha-noi-0001" / "index.html").read_text(encoding="utf-8")
+    source = (src / build.source_of("san-pham/sp-ha-noi-0001")).read_text(encoding="utf-8")
     marked = page[page.index(search_index.SOURCE_START):page.index(search_index.SOURCE_END)]
     assert source == search_index.source_page(marked) and "data-pagefind-body" in marked and "<nav" not in source
     assert not (src / "xac-minh").exists()  # verify pages are not searched

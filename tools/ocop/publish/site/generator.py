@@ -121,6 +121,7 @@ class Generator:
     repo_url: str = ""  # https://github.com/owner/name: commit and pull request links
     select: dict[str, set[str]] | None = None  # record folder → the ids (GTINs) to render; None: every page
     search_src: Path | None = None  # each searchable page's index markup alone, what Pagefind reads (build.py)
+    source_folders: set[str] = field(default_factory=set)  # folders of search_src made in this process
 
     def chosen(self, folder: str, items: list, key: Callable[[Any], str]) -> list:
         """The items of `folder` whose page this run renders (an incremental build renders a few)."""
@@ -166,16 +167,19 @@ class Generator:
             self.search_source(f"{folder}/{record_id}", html)
 
     def search_source(self, rel: str, html: str) -> None:
-        """The page's search markup alone, at the page's path under search_src: Pagefind indexes the same words,
-        meta and filters (the same fragments and chunks) from a ~1 KB page instead of parsing ~25 KB of chrome
-        (at 20,000 products 21 s of CPU became 6 s)."""
+        """The page's search markup alone, as <search_src>/<folder>/<id>.html (build.source_of): Pagefind
+        indexes the same words, meta and filters from a ~1 KB file instead of parsing ~25 KB of chrome (at
+        20,000 products 21 s of CPU became 6 s); one file in a shared folder, not a folder per page (creating
+        the folder cost more than the file: ~5 s at 10,000 products)."""
         assert self.search_src is not None
         start, end = html.find(search_index.SOURCE_START), html.find(search_index.SOURCE_END)
         if start < 0 or end < start:  # a template lost its index markup: the search would silently miss the page
             raise ValueError(f"trang {rel} không có phần chỉ mục tìm kiếm ({search_index.SOURCE_START})")
-        leaf = f"{self.search_src}/{rel}"
-        os.makedirs(leaf, exist_ok=True)  # an incremental build writes again over the last build's
-        write_bytes(f"{leaf}/index.html", search_index.source_page(html[start:end]).encode())
+        folder = rel.rsplit("/", 1)[0]
+        if folder not in self.source_folders:
+            os.makedirs(f"{self.search_src}/{folder}", exist_ok=True)  # a rebuild writes over the last build's
+            self.source_folders.add(folder)
+        write_bytes(f"{self.search_src}/{rel}.html", search_index.source_page(html[start:end]).encode())
 
     def hub(self, rel_dir: str, title: str, template: str, **ctx: Any) -> None:
         """A Markdown page whose body is one raw HTML block (so Markdown never re-reads record text)."""
@@ -232,7 +236,8 @@ def generate(model: SiteModel, docs: Path, after_records: Callable[[], None] | N
     indexing overlaps with the hub pages and MkDocs). Photos are published as re-encoded copies
     (photos.py), kept in `photo_cache` between builds. With `select` (an incremental build: see
     publish/incremental.py) only those record pages are rendered; every other page is. With `search_src`, each
-    searchable record page's index markup is also written there alone (Generator.search_source). Material's
+    searchable record page's index markup is also written there alone, as <folder>/<id>.html
+    (Generator.search_source). Material's
     compiled templates are kept in `template_cache` (chrome.keep_compiled).
     """
     for folder in {docs, records or docs}:
