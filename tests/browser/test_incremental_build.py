@@ -388,7 +388,9 @@ def _without_images(bundle: Path) -> dict[str, object]:
         data = gzip.decompress(path.read_bytes())
         fragment = json.loads(data[data.index(b"{"):])
         alts += [fragment["meta"].pop(key, "") for key in ("image", "image_alt")]
-        fragment["url"] = page_url(fragment["url"])  # a source's URL read as its page's, as search.js reads it
+        # a source's URL read as its page's, as search.js reads it; over the pages themselves Pagefind keeps
+        # "index.html" (PagefindRun's --keep-index-url): "/san-pham/x/index.html" is the page "/san-pham/x/"
+        fragment["url"] = page_url(fragment["url"].replace("/index.html", ".html"))
         fragments[fragment["url"]] = fragment
         url_of[path.stem] = fragment["url"]
     # a filter value lists pages by their place in the metadata's page list, whose order follows the fragments'

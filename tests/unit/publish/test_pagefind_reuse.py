@@ -102,8 +102,9 @@ def test_fragment_names_reject_a_name_that_is_a_path(tmp_path: Path) -> None:
 
 
 def test_search_url_is_pagefinds_and_page_url_reads_a_source_s_as_its_page_s() -> None:
-    assert build.search_url("san-pham/sp-01/index.html") == "/san-pham/sp-01/"
     assert build.search_url(build.source_of("san-pham/sp-01")) == "/san-pham/sp-01.html"
+    assert build.page_url("/san-pham/sp-ha-noi-index.html") == "/san-pham/sp-ha-noi-index/"
+    assert build.page_url("/san-pham/index.html") == "/san-pham/index/"
     assert build.page_url("/san-pham/sp-01.html") == "/san-pham/sp-01/" == build.page_url("/san-pham/sp-01/")
     assert build.source_glob("chu-the/*/index.html") == "chu-the/*.html"
 
@@ -116,6 +117,12 @@ def test_pagefind_gives_a_source_the_url_search_url_says(tmp_path: Path) -> None
     assert names is not None
     expected = {build.search_url(build.source_of(f"san-pham/sp-{n:02d}")) for n in range(30)}
     assert build.fragment_urls(bundle, names) == expected
+    for odd in ("sp-ha-noi-index", "index"):  # ids ending in "index" keep their whole name (--keep-index-url)
+        page(site, 0, "mat ong")
+        (site / build.source_of("san-pham/sp-00")).rename(site / build.source_of(f"san-pham/{odd}"))
+        again = bundle_from_nothing(site, tmp_path / f"pagefind-{odd}")
+        urls = build.fragment_urls(again, build.fragment_names(again) or set())
+        assert build.search_url(build.source_of(f"san-pham/{odd}")) in urls, sorted(urls)[:3]
 
 
 @pytest.mark.parametrize("entry", [

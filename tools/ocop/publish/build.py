@@ -457,7 +457,7 @@ class PagefindRun:
     as they exist; it runs while the API, hub pages and MkDocs are built, then its bundle is moved into the
     site. Pagefind's URL of a file is its path (search_url; page_url reads a source's as its page's)."""
 
-    def __init__(self, docs: Path, bundle: Path, glob: str = PAGEFIND_BUNDLES["pagefind"],
+    def __init__(self, docs: Path, bundle: Path, glob: str = source_glob(PAGEFIND_BUNDLES["pagefind"]),
                  chunk_size: int = PAGEFIND_CHUNK_SIZE) -> None:
         self.docs, self.bundle, self.glob, self.chunk_size = docs, bundle, glob, chunk_size
         self.proc: subprocess.Popen | None = None
@@ -467,8 +467,10 @@ class PagefindRun:
         """Pagefind in the background; with `keep`, into the bundle folder as it is (see BundleRun)."""
         if self.bundle.exists() and not keep:
             shutil.rmtree(self.bundle)
+        # --keep-index-url: a result's URL is its file's path as it is (a source named <id>.html whose id ends
+        # in "index" keeps its whole name): search_url says the same, search.js and page_url read it
         cmd = [sys.executable, "-m", "pagefind", "--site", str(self.docs), "--glob", self.glob,
-               "--output-path", str(self.bundle), "--silent"]
+               "--output-path", str(self.bundle), "--keep-index-url", "--silent"]
         self.log = self.bundle.with_suffix(".log")
         with self.log.open("w") as log:  # a file, not a pipe: a full pipe would stall the indexer
             env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(self.chunk_size)}
@@ -558,14 +560,13 @@ class BundleRuns:
 
 
 def search_url(rel: str) -> str:
-    """The URL Pagefind gives a file it indexes: "/san-pham/x.html" for a search source, "/san-pham/x/" for a
-    page ("san-pham/x/index.html")."""
-    return "/" + rel.removesuffix("index.html")
+    """The URL Pagefind gives a file it indexes (PagefindRun keeps "index.html"): "/san-pham/x.html"."""
+    return "/" + rel
 
 
 def page_url(url: str) -> str:
-    """The page a search result's URL stands for: "/san-pham/x.html" (its search source's) → "/san-pham/x/";
-    a page's own URL is left as it is (what search.js's link() does)."""
+    """The page a search result's URL stands for, as search.js's link() reads it: a search source's
+    "/san-pham/x.html" → the page "/san-pham/x/"."""
     return url.removesuffix(".html") + "/" if url.endswith(".html") else url
 
 

@@ -102,7 +102,7 @@
 
   function link(url) {  // Pagefind URLs are site-absolute: make them relative to this page. The bundles index
     // each page's search source, /san-pham/x.html, which stands for the page /san-pham/x/ (build.py page_url)
-    return root + String(url).replace(/^\/+/, "").replace(/index\.html$/, "").replace(/\.html$/, "/");
+    return root + String(url).replace(/^\/+/, "").replace(/\.html$/, "/");
   }
 
   function node(tag, cls, text) {
