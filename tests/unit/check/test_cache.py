@@ -218,7 +218,7 @@ def test_the_cache_is_whole_when_validate_returns(tmp_path: Path, monkeypatch) -
     folder = root / "build" / "cache"
     for path in [*(folder / "validate-verdicts").iterdir(), folder / "validate-run.marshal",
                  *(folder / "validate-data").iterdir()]:
-        assert isinstance(cache_module._read_marshal(path), dict), path
+        assert isinstance(cache_module.read_marshal(path), dict), path
     monkeypatch.setattr(FileChecker, "check", lambda *a: (_ for _ in ()).throw(AssertionError("parsed again")))
     assert summary(validate(RunConfig(root, today=dt.date.fromisoformat(TODAY)))) == summary(outcome)
 

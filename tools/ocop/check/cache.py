@@ -144,7 +144,7 @@ class FileCache:
         return bool(self.dirty_entries or self.fresh_data)
 
     def _read(self, path: Path) -> dict | None:
-        stored = _read_marshal(path)
+        stored = read_marshal(path)
         if isinstance(stored, str):
             name = path.relative_to(self.folder).as_posix() if path.is_relative_to(self.folder) else path.name
             problem = f"bỏ qua bộ nhớ đệm {name} ({stored}); kiểm tra lại các tệp từ đầu"
@@ -269,7 +269,7 @@ class FileCache:
                 self.writer = _write_in_child(writes)
             else:
                 for path, value in writes:
-                    _write_marshal(path, value)
+                    write_marshal(path, value)
         except OSError:
             pass
 
@@ -341,7 +341,7 @@ def _write_in_child(writes: list[tuple[Path, object]]) -> int:
         code = 0
         try:
             for path, value in writes:
-                _write_marshal(path, value)
+                write_marshal(path, value)
         except BaseException:
             code = 1
         finally:
@@ -369,7 +369,7 @@ _HASH_SIZE = 16
 _BARE_MARSHAL_DICT = (b"{", b"\xfb")  # marshal's dict type code, without and with its reference flag
 
 
-def _read_marshal(path: Path) -> dict | str | None:
+def read_marshal(path: Path) -> dict | str | None:
     """The stored dict; None when there is none; or why the file cannot be used (damaged, foreign)."""
     try:
         blob = path.read_bytes()
@@ -390,7 +390,7 @@ def _read_marshal(path: Path) -> dict | str | None:
     return stored if isinstance(stored, dict) else "không phải bộ nhớ đệm của ocop"
 
 
-def _write_marshal(path: Path, value: object) -> None:
+def write_marshal(path: Path, value: object) -> None:
     """Atomically, through a temporary file of this process's own (two runs may save at once). A callable
     value is made here (so a background writer makes it)."""
     payload = marshal.dumps(value() if callable(value) else value)

@@ -228,11 +228,28 @@ def test_signed_stamps_are_kept_between_builds_and_are_the_same(sample, tmp_path
                                           dataclasses.replace(claims, product=claims.product + " mới"))
     assert len({key, other, renamed, signed.key(signer.key.public, "ha-noi", SITE + "#", claims)}) == 4
 
+    signed_ids = sorted(cid for cid, s in first.stamps.items() if s.signed)
+    kept = stamps_site.SignedCache.load(cache).known
+    assert len(kept) == len(signed_ids)
+    stale = {**kept, b"0" * 16: kept[key]}  # an entry no certificate of this build has
+    from ocop.check.cache import write_marshal
+    write_marshal(cache, {b"format": stamps_site._CACHE_FORMAT, **stale})
     only = stamps_site.prepare(model, environ={}, certs={cert.id}, cache=cache)  # a rebuild: merges, keeps all
-    assert only.stamps == {cert.id: first.stamps[cert.id]} and len(stamps_site.SignedCache.load(cache).known) > 1
-    cache.write_bytes(b"\x00 not marshal")
+    assert only.stamps == {cert.id: first.stamps[cert.id]} and stamps_site.SignedCache.load(cache).known == stale
     assert stamps_site.prepare(model, environ={}, cache=cache).stamps == first.stamps
-    assert sorted(fits) == sorted(cid for cid, s in first.stamps.items() if s.signed)  # all signed again
+    assert stamps_site.SignedCache.load(cache).known == kept  # a full build keeps only its certificates
+    assert fits == []
+
+    other = next(k for k in kept if k != key)  # another certificate's entry under this one's key: not taken
+    write_marshal(cache, {b"format": stamps_site._CACHE_FORMAT, **kept, key: kept[other]})
+    assert stamps_site.prepare(model, environ={}, cache=cache).stamps == first.stamps
+    assert fits == [cert.id]
+    fits.clear()
+
+    cache.write_bytes(cache.read_bytes()[:-10])  # cut short: named, ignored, every stamp signed again
+    again = stamps_site.prepare(model, environ={}, cache=cache)
+    assert again.stamps == first.stamps and any("bộ nhớ đệm tem" in note for note in again.notes)
+    assert sorted(fits) == signed_ids
 
 
 def render_png(svg: str, path: Path) -> Path:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ocop.check.cache import read_marshal, write_marshal
 from ocop.model.gs1 import gtin14, gtin_valid
 from ocop.model.keys import NATIONAL, PublicKey, keys_of
 from ocop.publish.site.model import CertView, SiteModel, text
@@ -93,7 +94,7 @@ def prepare(model: SiteModel, environ: Mapping[str, str] | None = None, certs: s
     keys, notes = keys_of(model.registry)
     found, more = signers(keys, model.today, os.environ if environ is None else environ)
     out = Stamps(keys, found, notes=notes + more)
-    signed = SignedCache.load(cache)
+    signed = SignedCache.load(cache, out.notes)
     for cert in model.certs.values():
         if certs is None or cert.id in certs:
             out.stamps[cert.id] = stamp_of(model, cert, found, signed)
@@ -127,31 +128,31 @@ class SignedCache:
 
     Keyed by a hash of the public key (which fixes the private key the build checked against it), the
     province, the URL before the fragment, the claims, and payload.py's own bytes (how claims are shortened
-    and encoded). Unreadable or of another format: empty, every stamp is signed again."""
+    and encoded); an entry names its certificate, which must be the claims'. The file is the check caches'
+    format (check/cache.py: magic and a BLAKE2b hash of the marshal data): a damaged or foreign file is
+    named in the build's log and every stamp is signed again. Like all of build/, it is trusted as the build
+    output is: whoever can write it can write the site."""
 
     known: dict[bytes, tuple[str, ...]] = field(default_factory=dict)
     used: dict[bytes, tuple[str, ...]] = field(default_factory=dict)
 
     @staticmethod
-    def load(path: Path | None) -> SignedCache:
-        if path is None or not path.is_file():
+    def load(path: Path | None, notes: list[str] | None = None) -> SignedCache:
+        stored = read_marshal(path) if path is not None else None
+        if isinstance(stored, str):  # why it cannot be used: said, then ignored
+            if notes is not None:
+                notes.append(f"bộ nhớ đệm tem {path}: {stored}; ký lại mọi tem")
             return SignedCache()
-        try:
-            data = marshal.loads(path.read_bytes())
-        except (ValueError, EOFError, TypeError):
-            return SignedCache()
-        if not (isinstance(data, dict) and data.pop(b"format", None) == _CACHE_FORMAT):
-            return SignedCache()
-        return SignedCache(data)
+        if stored is None or stored.pop(b"format", None) != _CACHE_FORMAT:
+            return SignedCache()  # none yet, or made by other payload code: every stamp is signed again
+        return SignedCache(stored)
 
     def save(self, path: Path | None, prune: bool) -> None:
         kept = self.used if prune else {**self.known, **self.used}  # pruned: only this build's certificates
         if path is None or kept == self.known:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(marshal.dumps({b"format": _CACHE_FORMAT, **kept}))
-        os.replace(tmp, path)
+        write_marshal(path, {b"format": _CACHE_FORMAT, **kept})
 
     @staticmethod
     def key(public: bytes, province: str, prefix: str, claims: payload.Claims) -> bytes:
@@ -162,13 +163,16 @@ class SignedCache:
 
     def get(self, key: bytes, claims: payload.Claims) -> tuple[payload.Claims, str] | None:
         entry = self.known.get(key)
-        if not (isinstance(entry, tuple) and len(entry) == 5 and all(isinstance(x, str) for x in entry)):
+        if not (isinstance(entry, tuple) and len(entry) == 6 and all(isinstance(x, str) for x in entry)):
             return None
-        fragment, product, producer, issuer, number = entry
+        certificate, fragment, product, producer, issuer, number = entry
+        if certificate != claims.certificate:
+            return None
         return replace(claims, product=product, producer=producer, issuer=issuer, decision_number=number), fragment
 
     def put(self, key: bytes, short: payload.Claims, fragment: str) -> None:
-        self.used[key] = (fragment, short.product, short.producer, short.issuer, short.decision_number)
+        self.used[key] = (short.certificate, fragment, short.product, short.producer, short.issuer,
+                          short.decision_number)
 
 
 _CACHE_FORMAT = hashlib.blake2b(Path(payload.__file__).read_bytes(), digest_size=16).digest()
