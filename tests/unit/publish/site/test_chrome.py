@@ -47,7 +47,7 @@ def test_compiled_templates_are_kept_and_give_the_same_pages(tmp_path, chromes):
     cache = tmp_path / "templates"
     (tmp_path / "docs").mkdir()
     first = chrome.render(mkdocs_config(REPO), tmp_path / "docs", "https://ocop.example/", extra, (2, 3), cache)
-    kept = sorted(p.name for p in cache.iterdir())
+    kept = sorted(p.name for p in cache.rglob("*.cache"))
     assert kept and first == chromes
     assert chrome.render(mkdocs_config(REPO), tmp_path / "docs", "https://ocop.example/", extra, (2, 3), cache) == chromes
     from mkdocs.config import load_config
@@ -56,5 +56,23 @@ def test_compiled_templates_are_kept_and_give_the_same_pages(tmp_path, chromes):
         (tmp_path / "docs" / page).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "docs" / page).write_text("# Trang\n", encoding="utf-8")
     mkdocs_cache = tmp_path / "mkdocs-templates"
-    run_mkdocs(mkdocs_config(REPO), tmp_path / "docs", tmp_path / "site", "https://ocop.example/", extra, mkdocs_cache)
-    assert any(mkdocs_cache.iterdir())  # MkDocs' own environment used it (the on_env hook is wired)
+    for site in ("cold", "warm"):
+        run_mkdocs(mkdocs_config(REPO), tmp_path / "docs", tmp_path / site, "https://ocop.example/", extra, mkdocs_cache)
+        assert any(mkdocs_cache.rglob("*.cache"))  # MkDocs' own environment used it (the on_env hook is wired)
+    pages = sorted(p.relative_to(tmp_path / "cold") for p in (tmp_path / "cold").rglob("*.html"))
+    assert pages and all((tmp_path / "cold" / p).read_bytes() == (tmp_path / "warm" / p).read_bytes() for p in pages)
+
+
+def test_environments_of_other_compile_options_keep_their_own_compiled_templates(tmp_path):
+    """Compiled code follows the environment's options (trim_blocks here), which Jinja's cache keys do not hold:
+    each set of options has its own folder, so a warm build renders as a cold one."""
+    import jinja2
+
+    loader = jinja2.DictLoader({"t.html": "{% if true %}\n  A\n{% endif %}\nB"})
+    rendered = {}
+    for trim in (True, False, True):
+        env = jinja2.Environment(loader=loader, trim_blocks=trim)
+        chrome.keep_compiled(env, tmp_path)
+        rendered.setdefault(trim, set()).add(env.get_template("t.html").render())
+    assert rendered == {True: {"  A\nB"}, False: {"\n  A\n\nB"}}
+    assert len(list(tmp_path.iterdir())) == 2

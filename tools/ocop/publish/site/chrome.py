@@ -10,6 +10,7 @@ because the placeholder sits at the record page's depth.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,12 +86,31 @@ def render(mkdocs_yml: Path, docs: Path, site_url: str, extra: dict[str, object]
 
 
 def keep_compiled(env: jinja2.Environment, folder: Path | None) -> None:
-    """Material's ~70 templates compiled once, kept between builds (Jinja's bytecode cache: each is keyed by
-    its name and a hash of its source, so an edited template is compiled again): ~0.5 s a build otherwise,
-    for MkDocs and for the chrome alike."""
+    """Material's ~70 templates compiled once and kept between builds (Jinja's bytecode cache, which keys each
+    by its name, file and a hash of its source, so an edited template is compiled again): ~0.5 s a build
+    otherwise, for MkDocs and for the chrome alike. Compiled code also follows the environment's options
+    (a registry's own mkdocs.yml hooks may change them) and Jinja's version, which the cache does not key:
+    each environment gets the folder of its options' hash."""
     if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        options = [jinja2.__version__, *(repr(getattr(env, name, None)) for name in _COMPILE_OPTIONS),
+                   *sorted(env.extensions), *(_named(getattr(env, name, None)) for name in ("autoescape", "finalize"))]
+        own = folder / hashlib.blake2b("\0".join(options).encode(), digest_size=8).hexdigest()
+        own.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(own))
+
+
+# What a template compiles to depends on (jinja2.Environment's arguments); autoescape and finalize may be callables
+_COMPILE_OPTIONS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+                    "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+                    "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized",
+                    "is_async")
+
+
+def _named(value: object) -> str:
+    """A stable name for an option's value (a function by its module and name, not its address)."""
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+    return repr(value)
 
 
 def _nav_sources(nav: object) -> list[str]:
