@@ -6,7 +6,8 @@ Every `ocop build` ends by writing <out>/cache/build-manifest.marshal (and remov
   package, Python and zlib versions; whether git history is there; the model's site-wide facts). Any
   difference → a full build, and the build says which input changed.
 - `records`: per record file, a digest of its bytes, its history (the commits that touched it) and the
-  photos it names; `files`: per file, its stat and bytes' digest (trusted while the stat is unchanged).
+  photos it names; `files`: per file, its stat and digest (a git blob id; trusted while the stat is unchanged;
+  the stat is () where git's index gave the digest).
 - `nodes`: per record file, its id and the ids it refers to (check/scope.py's reference keys).
 - `owned`: per output records own (a record's page folder and API file; a GTIN's page; a province's lists),
   the record ids it was made from.
@@ -47,7 +48,7 @@ from ocop.publish.opendata.facts import API, PLURAL, publishable
 from ocop.publish.site.history import Histories
 from ocop.publish.site.model import SAFE_ID, SiteModel, text
 
-VERSION = "2"  # bump when the manifest's shape or meaning changes
+VERSION = "3"  # bump when the manifest's shape or meaning changes (3: file digests are git blob ids)
 MANIFEST = "build-manifest.marshal"
 SITE_RADIUS = 4  # the longest chain a page reads is 3 (see above); one more for safety
 # record page folders, and the list pages of a province (its products; its certificates ending): each page is
@@ -192,11 +193,13 @@ def global_inputs(config: BuildConfig, cfg: Path, site_url: str, model: SiteMode
 
 
 class FileDigests:
-    """Digests of files' bytes: git's blob id of their content (the same digest however it was taken).
+    """Digests of files' bytes, as git blob ids.
 
     Taken, cheapest first: from git's index for a file git vouches for as unchanged (check/worktree.py: one
     `git ls-files`/`git diff-files` in C instead of reading 62,000 files); from the previous manifest while
-    a file's stat is unchanged and not too fresh (check/cache.py's rule, git's too); else by reading it."""
+    a file's stat is unchanged and not too fresh (check/cache.py's rule, git's too); else by reading it. The
+    index's id is of the content git stores, which its eol settings or filters may have normalised: then the
+    two ways give one file two digests, and the only cost is that record's pages made again once."""
 
     def __init__(self, root: Path, known: dict[str, tuple[tuple[int, ...], str]]) -> None:
         self.root, self.known = os.fspath(root), known
