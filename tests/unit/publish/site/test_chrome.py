@@ -52,7 +52,8 @@ def test_compiled_templates_are_kept_and_give_the_same_pages(tmp_path, chromes):
     assert chrome.render(mkdocs_config(REPO), tmp_path / "docs", "https://ocop.example/", extra, (2, 3), cache) == chromes
     from mkdocs.config import load_config
 
-    for page in chrome._nav_sources(load_config(str(mkdocs_config(REPO))).nav):  # the pages the nav names
+    nav = load_config(str(mkdocs_config(REPO)), docs_dir=str(tmp_path / "docs")).nav  # docs_dir: a fresh clone has no build/docs
+    for page in chrome._nav_sources(nav):  # the pages the nav names
         (tmp_path / "docs" / page).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "docs" / page).write_text("# Trang\n", encoding="utf-8")
     mkdocs_cache = tmp_path / "mkdocs-templates"
