@@ -107,10 +107,19 @@ def highest_numbers(taken: set[str]) -> dict[str, int]:
     return highest
 
 
+def id_prefix(kind: str, province: str, year: str | None = None) -> str:
+    """"sp-ha-noi-", "cn-ha-noi-2024-": what an id of the kind has before its number (highest_numbers' keys)."""
+    return f"{PREFIX[kind]}-{province}-" + (f"{year}-" if kind in YEARLY_KINDS else "")
+
+
+def numbered(kind: str, prefix: str, number: int) -> str:
+    return f"{prefix}{number:0{DIGITS[kind]}d}"
+
+
 def id_after(highest: dict[str, int], kind: str, province: str, year: str | None = None) -> str:
     """The id one above the highest of its prefix (highest_numbers)."""
-    prefix = f"{PREFIX[kind]}-{province}-" + (f"{year}-" if kind in YEARLY_KINDS else "")
-    return f"{prefix}{highest.get(prefix, 0) + 1:0{DIGITS[kind]}d}"
+    prefix = id_prefix(kind, province, year)
+    return numbered(kind, prefix, highest.get(prefix, 0) + 1)
 
 
 class IdAllocator:
@@ -121,10 +130,9 @@ class IdAllocator:
         self.highest = highest_numbers(taken)
 
     def next(self, kind: str, province: str, year: str | None = None) -> str:
-        new_id = id_after(self.highest, kind, province, year)
-        prefix, number = _NUMBERED.match(new_id).groups()  # type: ignore[union-attr]  # id_after's own shape
-        self.highest[prefix] = int(number)
-        return new_id
+        prefix = id_prefix(kind, province, year)
+        self.highest[prefix] = self.highest.get(prefix, 0) + 1
+        return numbered(kind, prefix, self.highest[prefix])
 
 
 def plan_id(province: str, data: dict) -> str:
