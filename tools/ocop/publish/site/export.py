@@ -170,20 +170,11 @@ class Table:
             row.append(cell_text(value, column.code))
         return row
 
-    def add(self, doc: dict[str, Any]) -> None:
-        self.append(self.row(doc))
-
-    def append(self, row: list[str]) -> None:
-        self.writer.writerow(row)
-
     def line(self, doc: dict[str, Any]) -> str:
         """The document's row as CSV text, its line end included (what `append_line` takes back)."""
-        start = self.buffer.tell()
-        self.writer.writerow(self.row(doc))
-        encoded = self.buffer.getvalue()[start:]
-        self.buffer.seek(start)
-        self.buffer.truncate()
-        return encoded
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerow(self.row(doc))
+        return out.getvalue()
 
     def append_line(self, encoded: str) -> None:
         """A row as CSV text, as `line` gave it (or as a previous build's file holds it: rebuilds reuse rows)."""
