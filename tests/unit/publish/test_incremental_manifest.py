@@ -33,8 +33,10 @@ def test_digests_skip_what_is_not_a_regular_file(tmp_path: Path) -> None:
     (tmp_path / "registry").mkdir()
     (tmp_path / "registry" / "a.yaml").write_text("id: a\n", encoding="utf-8")
     os.mkfifo(tmp_path / "registry" / "pipe.yaml")
+    from ocop.check import worktree
+
     digests = incremental.FileDigests(tmp_path, {})
-    digests.prime()
+    digests.prime(worktree.start_listing(tmp_path)())  # no git here: the listing is a walk of the disk
     assert digests("registry/pipe.yaml") == "-" and digests("registry/a.yaml") != "-"
 
 
@@ -61,7 +63,7 @@ def test_digests_take_what_git_vouches_for_and_read_the_rest(tmp_path: Path) -> 
     digests = incremental.FileDigests(tmp_path, {})
     read: list[str] = []
     digest_file = digests._digest
-    digests._digest = lambda rel: read.append(rel) or digest_file(rel)  # type: ignore[method-assign]
+    digests._digest = lambda rel, *st: read.append(rel) or digest_file(rel, *st)  # type: ignore[method-assign]
     digests.prime(listing)
     assert sorted(read) == ["registry/b.yaml", "registry/c.yaml"]  # git vouches for a.yaml: not read
     for name in ("a", "b", "c"):

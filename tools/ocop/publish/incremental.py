@@ -207,27 +207,20 @@ class FileDigests:
         self.seen: dict[str, tuple[tuple[int, ...], str]] = {}
         self.memo: dict[str, str] = {}  # each file's digest as first taken in this build
 
-    def prime(self, listing: Listing | None = None, folder: str = "registry") -> None:
+    def prime(self, listing: Listing, folder: str = "registry") -> None:
         """Digest every file under `folder` before validation reads the records: a file saved while the build
         runs then differs from its manifest digest, and the next build makes its pages again (digested after
-        validation, the manifest would hold the new bytes and the site the old ones, for good). With git's
-        `listing` (taken before validation too, and given to it), what git vouches for is not read."""
-        if listing is not None:  # every file on disk under registry/ and plans/, vouched or looked at
-            inside = f"{folder}/"
-            vouched = listing.vouched
-            for rel, oid in vouched.items():
-                if rel.startswith(inside):
-                    self.memo[rel] = oid
-                    self.seen[rel] = ((), oid)  # no stat key: kept for record_inputs, never trusted by stat
-            for rel in listing.files:
-                if rel.startswith(inside) and rel not in vouched:
-                    self(rel)
-            return
-        base = f"{self.root}/"
-        for top, dirs, files in os.walk(f"{base}{folder}"):
-            dirs.sort()
-            for name in files:
-                self(f"{top}/{name}"[len(base):])
+        validation, the manifest would hold the new bytes and the site the old ones, for good). `listing` is
+        git's (check/worktree.py; a walk of the disk without git), taken before validation too and given to
+        it: what git vouches for is not read, and the stat it took of any other file is not taken again."""
+        inside = f"{folder}/"
+        for rel, oid in listing.vouched.items():
+            if rel.startswith(inside):
+                self.memo[rel] = oid
+                self.seen[rel] = ((), oid)  # no stat key: kept for record_inputs, never trusted by stat
+        for rel in listing.files:
+            if rel.startswith(inside) and rel not in self.memo:
+                self.memo[rel] = self._digest(rel, listing.stats.get(rel))
 
     def __call__(self, rel: str) -> str:
         if rel in self.memo:
@@ -235,10 +228,10 @@ class FileDigests:
         digest = self.memo[rel] = self._digest(rel)
         return digest
 
-    def _digest(self, rel: str) -> str:
+    def _digest(self, rel: str, st: os.stat_result | None = None) -> str:
         path = f"{self.root}/{rel}"  # plain strings: pathlib costs seconds over 62,000 files
         try:
-            st = os.stat(path)
+            st = st or os.stat(path)
         except OSError:
             return "-"
         if not stat.S_ISREG(st.st_mode):  # a FIFO or device in the tree would block the read (validation names it)
