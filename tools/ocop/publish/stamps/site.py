@@ -102,7 +102,7 @@ def prepare(model: SiteModel, environ: Mapping[str, str] | None = None, certs: s
     return out
 
 
-def stamp_of(model: SiteModel, cert: CertView, found: dict[str, Signer], signed: SignedCache | None = None) -> Stamp:
+def stamp_of(model: SiteModel, cert: CertView, found: dict[str, Signer], signed: SignedCache) -> Stamp:
     gtin = gtin_of(model, cert)
     base = model.url(f"01/{gtin14(gtin)}" if gtin else f"xac-minh/{cert.id}")
     province = text(cert.record.get("province"))
@@ -110,7 +110,6 @@ def stamp_of(model: SiteModel, cert: CertView, found: dict[str, Signer], signed:
     claims = claims_of(model, cert)
     if signer is None or claims is None or province == NATIONAL:
         return Stamp(base, False)
-    signed = signed or SignedCache()
     key = signed.key(signer.key.public, province, base + "#", claims)
     try:
         short, fragment = signed.get(key, claims) or payload.fit(claims, province, signer.key.kid, base + "#",
