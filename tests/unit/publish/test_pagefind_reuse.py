@@ -137,3 +137,25 @@ def test_fragment_names_refuse_metadata_of_another_shape(tmp_path: Path, entry: 
     bundle = bundle_from_nothing(site, tmp_path / "pagefind")
     (bundle / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
     assert build.fragment_names(bundle) is None
+
+
+def test_a_failing_step_stops_the_pagefind_runs(tmp_path: Path) -> None:
+    """Full build and rebuild alike: a step that fails while Pagefind runs leaves no Pagefind behind it."""
+    out = tmp_path / "out"
+    pages(out / build.SEARCH_SRC)
+    runs = build.bundle_runs(out, build.PAGEFIND_BUNDLES, set(), io.StringIO())
+    with pytest.raises(RuntimeError), build.stopped_on_failure(runs):
+        runs.start()
+        raise RuntimeError("bước dựng thất bại")
+    procs = [run.run.proc for run in runs.runs]
+    assert procs and all(proc is not None and proc.poll() is not None for proc in procs)
+
+
+def test_a_full_build_s_runs_make_each_bundle_from_nothing_into_the_site(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pages(out / build.SEARCH_SRC)
+    runs = build.bundle_runs(out, {"pagefind": build.PAGEFIND_BUNDLES["pagefind"]}, set(), io.StringIO())
+    runs.start()
+    (out / "site").mkdir()
+    runs.finish()
+    assert files(out / "site" / "pagefind") == files(bundle_from_nothing(out / build.SEARCH_SRC, tmp_path / "ref"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import json
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -123,23 +124,25 @@ def full_build(config: BuildConfig, cfg: Path, site_url: str, site_model: model.
     root, out = config.root.resolve(), config.out_dir
     records = out / "records"
     trash = discard(out, ("docs", "site", "records", SEARCH_SRC, *(f"{name}-bundle" for name in PAGEFIND_BUNDLES)))
-    indexer = PagefindRuns(out / SEARCH_SRC, out) if config.pagefind else None
-    step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
-                                                records=records, qr_cache=out / "cache" / "site-qr.marshal",
-                                                photo_cache=out / "cache" / "photos", log=log, open_data=False,
-                                                template_cache=out / "cache" / "templates",
-                                                stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
-                                                search_src=out / SEARCH_SRC if indexer else None))
-    # one process while Pagefind indexes the record pages on the other core: measured at 20k products, forking
-    # two API workers beside it made the build's tail 6.5 s longer, one process ~0.2 s
-    published = step("api", lambda: opendata.publish(site_model, records, config.since_commit,
-                                                     jobs=1 if indexer else None, changes=changes))
-    guide.install(out / "docs")
-    step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model),
-                                      out / "cache" / "templates"))
-    step("admin", lambda: install_editor(out / "site", root, registry, log))
-    if indexer:  # before the move: Pagefind reads the pages from records/
-        step("pagefind (wait)", lambda: indexer.finish(out / "site"))
+    # every bundle from nothing (the site is fresh), started once generate has written the search sources
+    indexer = bundle_runs(out, PAGEFIND_BUNDLES, set(), log) if config.pagefind else None
+    with stopped_on_failure(indexer):
+        step("generate", lambda: generator.generate(site_model, out / "docs", indexer.start if indexer else None,
+                                                    records=records, qr_cache=out / "cache" / "site-qr.marshal",
+                                                    photo_cache=out / "cache" / "photos", log=log, open_data=False,
+                                                    template_cache=out / "cache" / "templates",
+                                                    stamps=stamps, history=changes, repo_url=repo_url_of(cfg),
+                                                    search_src=out / SEARCH_SRC if indexer else None))
+        # one process while Pagefind indexes the record pages on the other core: measured at 20k products, forking
+        # two API workers beside it made the build's tail 6.5 s longer, one process ~0.2 s
+        published = step("api", lambda: opendata.publish(site_model, records, config.since_commit,
+                                                         jobs=1 if indexer else None, changes=changes))
+        guide.install(out / "docs")
+        step("mkdocs", lambda: run_mkdocs(cfg, out / "docs", out / "site", site_url, generator.site_extra(site_model),
+                                          out / "cache" / "templates"))
+        step("admin", lambda: install_editor(out / "site", root, registry, log))
+    if indexer:  # into the site MkDocs made
+        step("pagefind (wait)", indexer.finish)
     merge_into(records, out / "site")  # renames instead of MkDocs copying ~70k files
     step("sitemap", lambda: opendata.finish(out / "site", site_model, published))
     if trash:
@@ -198,7 +201,7 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
     # the search sources are final here: Pagefind runs on the other core while the API, MkDocs and the sync do
     indexer = step("search", lambda: reindex(site, out, sync_sources(out / SEARCH_SRC, sources, plan), log)
                    ) if config.pagefind else None
-    try:
+    with stopped_on_failure(indexer):
         published = step("api", lambda: opendata.publish(site_model, records, config.since_commit, jobs=1, changes=changes,
                                                          reuse=opendata.previous(site, plan.api_ids())))
         guide.install(out / "docs")
@@ -208,10 +211,6 @@ def incremental_build(config: BuildConfig, cfg: Path, site_url: str, site_model:
         assert plan.previous is not None
         step("sync", lambda: sync_site(site, (hubs, records), plan, plan.previous))
         step("sitemap", lambda: opendata.finish(site, site_model, published))
-    except BaseException:
-        if indexer:  # the build fails: no Pagefind left running behind it
-            indexer.stop()
-        raise
     if indexer:
         step("pagefind (wait)", indexer.finish)
     leftovers = discard(out, ("stage-records", "stage-site", "stage-search"))  # what was not moved: unchanged
@@ -292,15 +291,30 @@ def _replace(site: Path, stage: Path, key: str) -> set[str]:
 def reindex(site: Path, out: Path, touched: set[str], log: TextIO) -> BundleRuns:
     """Start Pagefind again for each bundle of PAGEFIND_BUNDLES one of whose search sources was written or
     removed (or that the site lacks); `finish` moves them into the site."""
-    sources = {name: source_glob(glob) for name, glob in PAGEFIND_BUNDLES.items()}
-    dirty = {name: glob for name, glob in sources.items()
-             if not (site / name).is_dir() or any(incremental.glob_regex(glob).match(rel) for rel in touched)}
+    dirty = {name: glob for name, glob in PAGEFIND_BUNDLES.items() if not (site / name).is_dir()
+             or any(incremental.glob_regex(source_glob(glob)).match(rel) for rel in touched)}
     log.write(f"ocop build: chỉ mục tìm kiếm dựng lại: {', '.join(sorted(dirty)) or 'không có'}\n")
-    written = {rel for rel in touched if (out / SEARCH_SRC / rel).is_file()}
-    runs = BundleRuns([BundleRun(out / SEARCH_SRC, site / name, out / f"{name}-bundle", glob, written, log)
-                       for name, glob in dirty.items()])
+    runs = bundle_runs(out, dirty, {rel for rel in touched if (out / SEARCH_SRC / rel).is_file()}, log)
     runs.start()
     return runs
+
+
+def bundle_runs(out: Path, bundles: dict[str, str], written: set[str], log: TextIO) -> BundleRuns:
+    """A BundleRun per bundle (name → its pages' glob) over the search sources, into <out>/site/<name>: over
+    the previous bundle where the site has one (a rebuild), from nothing where it has none (a full build)."""
+    return BundleRuns([BundleRun(out / SEARCH_SRC, out / "site" / name, out / f"{name}-bundle", source_glob(glob),
+                                 written, log) for name, glob in bundles.items()])
+
+
+@contextlib.contextmanager
+def stopped_on_failure(runs: BundleRuns | None) -> Iterator[None]:
+    """A step that fails stops the Pagefind runs: none is left writing into the output behind a failed build."""
+    try:
+        yield
+    except BaseException:
+        if runs:
+            runs.stop()
+        raise
 
 
 def finish_manifest(out: Path, manifest: incremental.Manifest) -> None:
@@ -434,22 +448,6 @@ def run_mkdocs(cfg: Path, docs: Path, site: Path, site_url: str, extra: dict[str
         build(config)
     except MkDocsException as err:
         raise BuildError(f"mkdocs build --strict thất bại: {err}") from err
-
-
-class PagefindRuns:
-    """One PagefindRun per bundle of PAGEFIND_BUNDLES, started together, each moved to /<name>/ of the site."""
-
-    def __init__(self, docs: Path, out: Path) -> None:
-        self.runs = {name: PagefindRun(docs, out / f"{name}-bundle", source_glob(glob))
-                     for name, glob in PAGEFIND_BUNDLES.items()}
-
-    def start(self) -> None:
-        for run in self.runs.values():
-            run.start()
-
-    def finish(self, site: Path) -> None:
-        for name, run in self.runs.items():
-            run.finish(site / name)
 
 
 class PagefindRun:
