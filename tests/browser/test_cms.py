@@ -166,7 +166,7 @@ def save_draft(page, repo: Path, collection: str) -> str:
 
 
 def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, capsys, tmp_path: Path) -> None:
-    url, repo = editor
+    url, served = editor
     log_in(page, url)
     page.goto(url + "#/collections/products-ha-noi")
     page.get_by_text("Bình gốm men lam").first.wait_for(timeout=30000)
@@ -182,10 +182,10 @@ def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, caps
     attach_photo(page, photo_named(tmp_path / "vải-thiều.jpg"))  # a name with accents, as phones name photos
     shot(page, "cms-nhap-san-pham", full=True)
     page.locator("[id^='name-field-']").click()  # close the last dropdown before saving
-    branch = save_draft(page, repo, "products-ha-noi")
+    branch = save_draft(page, served, "products-ha-noi")
     page.get_by_text("Trạng: Bản nháp").first.wait_for(timeout=30000)
     shot(page, "cms-da-luu")  # a draft (branch / pull request) with its status and the publish button
-    text = subprocess.run(["git", "show", f"{branch}:registry/ha-noi/products/sp-ha-noi-0011.yaml"], cwd=repo,
+    text = subprocess.run(["git", "show", f"{branch}:registry/ha-noi/products/sp-ha-noi-0011.yaml"], cwd=served,
                           capture_output=True, text=True, check=True).stdout
     (SHOTS / "cms-san-pham.yaml").write_text(text, "utf-8")  # what the editor wrote (for the guide)
     data = yaml.safe_load(text)
@@ -193,9 +193,9 @@ def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, caps
     # the photo: uploaded under an ASCII name into the province's media folder, on the same branch
     assert data["photos"] == ["registry/ha-noi/media/vai-thieu.jpg"]
     assert subprocess.run(["git", "cat-file", "-e", f"{branch}:registry/ha-noi/media/vai-thieu.jpg"],
-                          cwd=repo).returncode == 0
+                          cwd=served).returncode == 0
     assert data["address"]["ward"] == {"level": "ward", "code": "00103", "version": "2025"}
-    subprocess.run(["git", "checkout", "-q", branch], cwd=repo, check=True)
+    repo = draft_tree(served, branch, tmp_path)
     code, findings = validate_json(capsys, repo, "--today", TODAY)
     assert code == 0, [f for f in findings if f["severity"] == "error"]
     # the formatting bot's step (format.yml): after it, the change is canonical and names its schema again
@@ -206,7 +206,15 @@ def test_create_a_product_in_the_web_editor(editor: tuple[str, Path], page, caps
     assert formatted.startswith("# yaml-language-server: $schema=../../../schemas/product.schema.json\n")
     assert yaml.safe_load(formatted) == data
     assert validate_json(capsys, repo, "--today", TODAY)[0] == 0
-    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=repo, check=True)  # decap-server serves main again
+    subprocess.run(["git", "worktree", "remove", "-f", str(repo)], cwd=served, check=True)
+
+
+def draft_tree(served: Path, branch: str, tmp_path: Path) -> Path:
+    """The draft's branch in a work tree of its own: decap-server checks branches out in the repository it serves
+    while the editor lists drafts, so checking the draft out there raced it (its file could vanish mid-test)."""
+    tree = tmp_path / "draft"
+    subprocess.run(["git", "worktree", "add", "-q", str(tree), branch], cwd=served, check=True)
+    return tree
 
 
 def wait_for_branch(repo: Path, collection: str) -> str:
@@ -221,8 +229,8 @@ def wait_for_branch(repo: Path, collection: str) -> str:
 
 
 def test_a_date_the_editor_writes_is_made_a_string_by_the_formatting_bot(editor: tuple[str, Path], page,
-                                                                          capsys) -> None:
-    url, repo = editor
+                                                                          capsys, tmp_path: Path) -> None:
+    url, served = editor
     log_in(page, url)
     page.goto(url + "#/collections/producers-ha-noi")
     page.get_by_text("Gốm sứ Lam Phong").first.wait_for(timeout=30000)
@@ -235,8 +243,8 @@ def test_a_date_the_editor_writes_is_made_a_string_by_the_formatting_bot(editor:
     choose(page, "code", "Phường Tây Hồ")
     page.locator("[id^='founded-field-']").fill("2012-03-15")
     page.locator("[id^='name-field-']").first.click()  # close the last dropdown before saving
-    branch = save_draft(page, repo, "producers-ha-noi")
-    subprocess.run(["git", "checkout", "-q", branch], cwd=repo, check=True)
+    branch = save_draft(page, served, "producers-ha-noi")
+    repo = draft_tree(served, branch, tmp_path)
     rel = subprocess.run(["git", "diff", "--name-only", "main", branch], cwd=repo, capture_output=True, text=True,
                          check=True).stdout.split()
     assert len(rel) == 1 and rel[0].startswith("registry/ha-noi/producers/"), rel
@@ -251,4 +259,4 @@ def test_a_date_the_editor_writes_is_made_a_string_by_the_formatting_bot(editor:
     assert {k: v for k, v in yaml.safe_load(formatted).items() if k != "founded"} == {
         k: v for k, v in yaml.safe_load(written).items() if k != "founded"}
     assert validate_json(capsys, repo, "--today", TODAY)[0] == 0
-    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=repo, check=True)
+    subprocess.run(["git", "worktree", "remove", "-f", str(repo)], cwd=served, check=True)
